@@ -1,0 +1,229 @@
+package dev.dreamina;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * How {@link DreaminaClient#awaitResult(String, AwaitOptions)} polls: the first delay between
+ * polls, the cap it grows to (by half again each poll), the overall deadline, whether to cancel at
+ * the deadline, and a callback for status changes. Immutable; made with {@link #builder()}.
+ *
+ * <p>Defaults: poll after {@value #DEFAULT_POLL_INTERVAL_SECONDS} s, growing to at most {@value
+ * #DEFAULT_MAX_POLL_INTERVAL_SECONDS} s; give up after {@value #DEFAULT_TIMEOUT_MINUTES} minutes;
+ * no cancel at the deadline; no callback. (RunComfy's own clients poll every 3 to 5 s and give up
+ * after 5 to 30 minutes.)
+ */
+public final class AwaitOptions {
+  /** The default first delay between polls, in seconds. */
+  public static final int DEFAULT_POLL_INTERVAL_SECONDS = 2;
+
+  /** The default cap on the delay between polls, in seconds. */
+  public static final int DEFAULT_MAX_POLL_INTERVAL_SECONDS = 10;
+
+  /** The default overall deadline, in minutes. */
+  public static final int DEFAULT_TIMEOUT_MINUTES = 15;
+
+  private static final AwaitOptions DEFAULTS = builder().build();
+
+  private final Duration pollInterval;
+  private final Duration maxPollInterval;
+  private final Duration timeout;
+  private final boolean cancelOnTimeout;
+  private final Consumer<RequestStatus> onUpdate;
+
+  private AwaitOptions(Builder b) {
+    this.pollInterval = b.pollInterval;
+    this.maxPollInterval = b.maxPollInterval;
+    this.timeout = b.timeout;
+    this.cancelOnTimeout = b.cancelOnTimeout;
+    this.onUpdate = b.onUpdate;
+  }
+
+  /**
+   * The defaults described above.
+   *
+   * @return the default options
+   */
+  public static AwaitOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Starts from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding these options, to make a changed copy.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.pollInterval = pollInterval;
+    b.maxPollInterval = maxPollInterval;
+    b.timeout = timeout;
+    b.cancelOnTimeout = cancelOnTimeout;
+    b.onUpdate = onUpdate;
+    return b;
+  }
+
+  /**
+   * The first delay between polls. Default 2 s.
+   *
+   * @return the delay
+   */
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /**
+   * The cap on the delay between polls, which grows by half each poll. Default 10 s.
+   *
+   * @return the cap
+   */
+  public Duration maxPollInterval() {
+    return maxPollInterval;
+  }
+
+  /**
+   * How long to wait in all before {@link AwaitTimeoutException}. Default 15 minutes.
+   *
+   * @return the deadline, measured from the start of the wait
+   */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Whether one bounded cancel is tried at the deadline. Default {@code false}.
+   *
+   * @return {@code true} to cancel at the deadline
+   */
+  public boolean cancelOnTimeout() {
+    return cancelOnTimeout;
+  }
+
+  /**
+   * The callback for status changes.
+   *
+   * @return the callback, or empty when none is set
+   */
+  public Optional<Consumer<RequestStatus>> onUpdate() {
+    return Optional.ofNullable(onUpdate);
+  }
+
+  @Override
+  public String toString() {
+    return "AwaitOptions{pollInterval="
+        + pollInterval
+        + ", maxPollInterval="
+        + maxPollInterval
+        + ", timeout="
+        + timeout
+        + ", cancelOnTimeout="
+        + cancelOnTimeout
+        + ", onUpdate="
+        + (onUpdate == null ? "none" : "set")
+        + "}";
+  }
+
+  /** Collects await options. Not thread-safe. */
+  public static final class Builder {
+    private Duration pollInterval = Duration.ofSeconds(DEFAULT_POLL_INTERVAL_SECONDS);
+    private Duration maxPollInterval = Duration.ofSeconds(DEFAULT_MAX_POLL_INTERVAL_SECONDS);
+    private Duration timeout = Duration.ofMinutes(DEFAULT_TIMEOUT_MINUTES);
+    private boolean cancelOnTimeout;
+    private Consumer<RequestStatus> onUpdate;
+
+    private Builder() {}
+
+    /**
+     * Sets the first delay between polls. Default 2 s.
+     *
+     * @param pollInterval a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = positive(pollInterval, "pollInterval");
+      return this;
+    }
+
+    /**
+     * Sets the cap on the delay between polls. Default 10 s.
+     *
+     * @param maxPollInterval a positive duration, at least the poll interval
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxPollInterval(Duration maxPollInterval) {
+      this.maxPollInterval = positive(maxPollInterval, "maxPollInterval");
+      return this;
+    }
+
+    /**
+     * Sets the overall deadline. Default 15 minutes.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Whether to try one bounded cancel at the deadline. Default {@code false}. Only a queued job
+     * can be cancelled; {@link AwaitTimeoutException#cancelOutcome()} reports what happened.
+     *
+     * @param cancelOnTimeout {@code true} to cancel at the deadline
+     * @return this builder
+     */
+    public Builder cancelOnTimeout(boolean cancelOnTimeout) {
+      this.cancelOnTimeout = cancelOnTimeout;
+      return this;
+    }
+
+    /**
+     * Sets a callback run on the awaiting thread for the first status seen and for every change of
+     * status or queue position. An exception it throws ends the wait and reaches the caller.
+     *
+     * @param onUpdate the callback, or {@code null} for none
+     * @return this builder
+     */
+    public Builder onUpdate(Consumer<RequestStatus> onUpdate) {
+      this.onUpdate = onUpdate;
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     * @throws IllegalArgumentException if the cap is below the first delay
+     */
+    public AwaitOptions build() {
+      if (maxPollInterval.compareTo(pollInterval) < 0) {
+        throw new IllegalArgumentException(
+            "maxPollInterval (" + maxPollInterval + ") < pollInterval (" + pollInterval + ")");
+      }
+      return new AwaitOptions(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name + " == null");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

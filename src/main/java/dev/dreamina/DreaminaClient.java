@@ -1,0 +1,490 @@
+package dev.dreamina;
+
+import dev.dreamina.internal.ApiCall;
+import dev.dreamina.internal.Poller;
+import dev.dreamina.internal.RequestIds;
+import dev.dreamina.internal.RetryPolicy;
+import dev.dreamina.internal.RunComfyApi;
+import dev.dreamina.internal.TimeSource;
+import dev.dreamina.internal.Transport;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * A client for RunComfy's Dreamina 3.0 Pro image-to-video API ({@value #MODEL_ID}).
+ *
+ * <p>The API is an asynchronous job queue: {@link #submit} creates a paid job and returns its
+ * request id; {@link #status}, {@link #result} and {@link #cancel} act on it; {@link #awaitResult}
+ * polls until it finishes; {@link #generate} does both.
+ *
+ * <pre>{@code
+ * try (DreaminaClient client = DreaminaClient.fromEnv()) {
+ *   RequestResult done = client.generate(request);
+ *   URI video = done.videoUrl().orElseThrow();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe and immutable; share one instance. Every failure is a {@link DreaminaException}
+ * (bad arguments, such as a malformed request id, are {@link IllegalArgumentException}s, and no
+ * request is sent). A paid submit is never retried once it may have reached the server.
+ */
+public final class DreaminaClient implements AutoCloseable {
+  /** RunComfy's Model API. */
+  public static final String DEFAULT_BASE_URL = "https://model-api.runcomfy.net";
+
+  /** The model this client runs. */
+  public static final String MODEL_ID = RunComfyApi.MODEL_ID;
+
+  /** The environment variable read first for the API token. */
+  public static final String ENV_API_TOKEN = "RUNCOMFY_API_TOKEN";
+
+  /** The environment variable read for the token when {@value #ENV_API_TOKEN} is unset. */
+  public static final String ENV_TOKEN_FALLBACK = "RUNCOMFY_TOKEN";
+
+  /** The environment variable read for the base URL. */
+  public static final String ENV_BASE_URL = "RUNCOMFY_BASE_URL";
+
+  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+
+  private final HttpUrl baseUrl;
+  private final OkHttpClient http;
+  private final boolean ownsHttpClient;
+  private final int maxRetries;
+  private final AwaitOptions awaitOptions;
+  private final RunComfyApi api;
+  private final Poller poller;
+
+  private DreaminaClient(Builder b, HttpUrl baseUrl, String token) {
+    this.baseUrl = baseUrl;
+    this.ownsHttpClient = b.httpClient == null;
+    OkHttpClient base = ownsHttpClient ? new OkHttpClient() : b.httpClient;
+    this.http = Transport.prepare(base, b.connectTimeout, b.requestTimeout);
+    this.maxRetries = b.maxRetries;
+    this.awaitOptions = b.awaitOptions;
+    RetryPolicy retryPolicy =
+        new RetryPolicy(b.maxRetries, INITIAL_BACKOFF, MAX_BACKOFF, b.maxRetryAfter, b.jitter);
+    this.api = new RunComfyApi(new Transport(http, baseUrl, token, retryPolicy, b.time));
+    this.poller = new Poller(api, b.time);
+  }
+
+  /**
+   * A client configured from the environment: the token from {@value #ENV_API_TOKEN}, else
+   * {@value #ENV_TOKEN_FALLBACK}; the base URL from {@value #ENV_BASE_URL} when set.
+   *
+   * @return a new client; close it when done
+   * @throws IllegalStateException when neither token variable is set
+   */
+  public static DreaminaClient fromEnv() {
+    return builder().fromEnv().build();
+  }
+
+  /**
+   * Starts configuring a client.
+   *
+   * @return a new builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Submits a paid job. It is retried only when no job can exist: the connection was never made,
+   * or the server answered 429.
+   *
+   * @param request a validated request
+   * @return the job's request id and URLs
+   * @throws SubmissionUnknownException when the submit may have created a job but no readable
+   *     answer came back; do not resubmit blindly
+   * @throws ApiException when RunComfy rejected it (see the subclasses)
+   * @throws NetworkException when no connection could be made, so nothing was submitted
+   */
+  public Submission submit(ImageToVideoRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    return api.submit(request);
+  }
+
+  /**
+   * Reads a job's status, with its queue position while queued.
+   *
+   * @param requestId the job's id
+   * @return the status
+   * @throws IllegalArgumentException when the id is not 1 to 128 of {@code [A-Za-z0-9_-]}; nothing
+   *     is sent
+   * @throws NotFoundException when the id is unknown or expired
+   */
+  public RequestStatus status(String requestId) {
+    return api.status(RequestIds.check(requestId), ApiCall.NO_DEADLINE);
+  }
+
+  /**
+   * Reads a job's result. An unfinished job answers with its current status and no output.
+   *
+   * @param requestId the job's id
+   * @return the result
+   * @throws IllegalArgumentException when the id is malformed; nothing is sent
+   * @throws NotFoundException when the id is unknown or expired
+   */
+  public RequestResult result(String requestId) {
+    return api.result(RequestIds.check(requestId), ApiCall.NO_DEADLINE);
+  }
+
+  /**
+   * Cancels a queued job. A job already running or finished answers {@link
+   * CancelOutcome#NOT_CANCELLABLE}, which is returned, not thrown.
+   *
+   * @param requestId the job's id
+   * @return what the cancel did
+   * @throws IllegalArgumentException when the id is malformed; nothing is sent
+   */
+  public CancelResult cancel(String requestId) {
+    return api.cancel(RequestIds.check(requestId), true);
+  }
+
+  /**
+   * Waits for a job with this client's default {@link AwaitOptions}; see {@link
+   * #awaitResult(String, AwaitOptions)}.
+   *
+   * @param requestId the job's id
+   * @return the completed job's result
+   */
+  public RequestResult awaitResult(String requestId) {
+    return awaitResult(requestId, awaitOptions);
+  }
+
+  /**
+   * Polls a job until it completes. Transient failures (I/O, 408, 429, 5xx) are retried and never
+   * end the wait before the deadline; an unknown status keeps it polling.
+   *
+   * @param requestId the job's id
+   * @param options how to poll
+   * @return the completed job's result
+   * @throws GenerationFailedException when the job ends failed or cancelled
+   * @throws AwaitTimeoutException at the deadline; the job may still be running
+   * @throws CallInterruptedException when the thread is interrupted (its flag is set again)
+   * @throws IllegalArgumentException when the id is malformed; nothing is sent
+   */
+  public RequestResult awaitResult(String requestId, AwaitOptions options) {
+    Objects.requireNonNull(options, "options == null");
+    return poller.await(RequestIds.check(requestId), options);
+  }
+
+  /**
+   * Submits a job and waits for its video, with this client's default {@link AwaitOptions}.
+   *
+   * @param request a validated request
+   * @return the completed result; {@link RequestResult#videoUrl()} is always present
+   * @see #generate(ImageToVideoRequest, AwaitOptions)
+   */
+  public RequestResult generate(ImageToVideoRequest request) {
+    return generate(request, awaitOptions);
+  }
+
+  /**
+   * Submits a job and waits for its video. Every exception thrown after the submit carries the
+   * request id ({@link DreaminaException#requestId()}) to resume with.
+   *
+   * @param request a validated request
+   * @param options how to poll
+   * @return the completed result; {@link RequestResult#videoUrl()} is always present
+   * @throws InvalidResponseException when the job completed without a video URL
+   * @see #submit(ImageToVideoRequest)
+   * @see #awaitResult(String, AwaitOptions)
+   */
+  public RequestResult generate(ImageToVideoRequest request, AwaitOptions options) {
+    Objects.requireNonNull(options, "options == null");
+    Submission submission = submit(request);
+    RequestResult result = poller.await(submission.requestId(), options);
+    if (result.videoUrl().isEmpty()) {
+      throw new InvalidResponseException(
+          "Request "
+              + result.requestId()
+              + " completed, but its result has no video URL (output.video, or a single item in"
+              + " output.videos): "
+              + result.output(),
+          result.requestId(),
+          null);
+    }
+    return result;
+  }
+
+  /**
+   * The options {@link #awaitResult(String)} and {@link #generate(ImageToVideoRequest)} use.
+   *
+   * @return the default await options
+   */
+  public AwaitOptions awaitOptions() {
+    return awaitOptions;
+  }
+
+  /**
+   * Releases what this client created: its connection pool and dispatcher threads. An {@code
+   * OkHttpClient} passed to {@link Builder#httpClient} is left running, since it is shared.
+   */
+  @Override
+  public void close() {
+    if (ownsHttpClient) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DreaminaClient{baseUrl=" + baseUrl + ", maxRetries=" + maxRetries + "}";
+  }
+
+  /** Configures a {@link DreaminaClient}. Not thread-safe. */
+  public static final class Builder {
+    private String apiToken;
+    private String baseUrl = DEFAULT_BASE_URL;
+    private int maxRetries = 2;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration maxRetryAfter = Duration.ofSeconds(60);
+    private OkHttpClient httpClient;
+    private AwaitOptions awaitOptions = AwaitOptions.defaults();
+    private TimeSource time = TimeSource.SYSTEM;
+    private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+
+    private Builder() {}
+
+    /**
+     * Reads {@value #ENV_API_TOKEN} (else {@value #ENV_TOKEN_FALLBACK}) and {@value
+     * #ENV_BASE_URL} from the environment. Unset variables leave the builder as it was.
+     *
+     * @return this builder
+     */
+    public Builder fromEnv() {
+      return fromEnv(System::getenv);
+    }
+
+    Builder fromEnv(Function<String, String> env) {
+      String token = nonBlank(env.apply(ENV_API_TOKEN));
+      if (token == null) {
+        token = nonBlank(env.apply(ENV_TOKEN_FALLBACK));
+      }
+      if (token != null) {
+        apiToken = token;
+      }
+      String url = nonBlank(env.apply(ENV_BASE_URL));
+      if (url != null) {
+        baseUrl(url);
+      }
+      return this;
+    }
+
+    /**
+     * Sets the API token, sent as {@code Authorization: Bearer}. Required. It never appears in a
+     * log line, message or {@code toString()}.
+     *
+     * @param apiToken the token from the RunComfy profile page
+     * @return this builder
+     */
+    public Builder apiToken(String apiToken) {
+      this.apiToken = Objects.requireNonNull(apiToken, "apiToken == null");
+      return this;
+    }
+
+    /**
+     * Sets the API's base URL. Default {@value #DEFAULT_BASE_URL}. It must be {@code https}; plain
+     * {@code http} is allowed only for loopback hosts (tests, a local sandbox).
+     *
+     * @param baseUrl the base URL
+     * @return this builder
+     * @throws IllegalArgumentException when it is not a usable URL
+     */
+    public Builder baseUrl(String baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl == null");
+      checkBaseUrl(baseUrl);
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /**
+     * Sets the API's base URL; see {@link #baseUrl(String)}.
+     *
+     * @param baseUrl the base URL
+     * @return this builder
+     */
+    public Builder baseUrl(URI baseUrl) {
+      return baseUrl(Objects.requireNonNull(baseUrl, "baseUrl == null").toString());
+    }
+
+    /**
+     * Sets how many times a failed call is retried. Default 2. Reads and cancels retry on I/O
+     * errors, 408, 429, 500, 502, 503 and 504; a submit only when no job can exist.
+     *
+     * @param maxRetries 0 or more
+     * @return this builder
+     */
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries < 0: " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
+     * Sets the time allowed to open a connection. Default 10 s.
+     *
+     * @param connectTimeout a positive duration
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the time allowed for one whole HTTP exchange, and for each read or write in it. Default
+     * 30 s. Retries each get their own.
+     *
+     * @param requestTimeout a positive duration
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = positive(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the longest {@code Retry-After} the client will sleep through. Default 60 s. A longer
+     * one fails the call at once ({@link RateLimitException} for a 429) rather than blocking.
+     *
+     * @param maxRetryAfter zero or a positive duration
+     * @return this builder
+     */
+    public Builder maxRetryAfter(Duration maxRetryAfter) {
+      Objects.requireNonNull(maxRetryAfter, "maxRetryAfter == null");
+      if (maxRetryAfter.isNegative()) {
+        throw new IllegalArgumentException("maxRetryAfter < 0: " + maxRetryAfter);
+      }
+      this.maxRetryAfter = maxRetryAfter;
+      return this;
+    }
+
+    /**
+     * Shares an existing OkHttp client (its connection pool and threads). The SDK derives its own
+     * with {@code newBuilder()}, applying its timeouts, no redirects and no silent retries, and
+     * {@link DreaminaClient#close()} leaves the shared one running.
+     *
+     * @param httpClient the client to share
+     * @return this builder
+     */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient == null");
+      return this;
+    }
+
+    /**
+     * Sets the options {@link DreaminaClient#awaitResult(String)} and {@link
+     * DreaminaClient#generate(ImageToVideoRequest)} use. Default {@link AwaitOptions#defaults()}.
+     *
+     * @param awaitOptions the default await options
+     * @return this builder
+     */
+    public Builder awaitOptions(AwaitOptions awaitOptions) {
+      this.awaitOptions = Objects.requireNonNull(awaitOptions, "awaitOptions == null");
+      return this;
+    }
+
+    /** Tests inject time, so that no backoff or poll sleeps for real. */
+    Builder timeSource(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "time == null");
+      return this;
+    }
+
+    /** Tests fix the jitter, so that backoffs are exact. */
+    Builder jitter(DoubleSupplier jitter) {
+      this.jitter = Objects.requireNonNull(jitter, "jitter == null");
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @return a new client; close it when done
+     * @throws IllegalStateException when no API token was given
+     */
+    public DreaminaClient build() {
+      if (apiToken == null || apiToken.isBlank()) {
+        throw new IllegalStateException(
+            "No RunComfy API token: set "
+                + ENV_API_TOKEN
+                + " (or "
+                + ENV_TOKEN_FALLBACK
+                + ") in the environment, or call apiToken(...) on the builder.");
+      }
+      String token = apiToken.strip();
+      if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        // Never echo the token itself.
+        throw new IllegalStateException(
+            "The RunComfy API token contains spaces, control or non-ASCII characters;"
+                + " check how it was copied.");
+      }
+      return new DreaminaClient(this, checkBaseUrl(baseUrl), token);
+    }
+
+    @Override
+    public String toString() {
+      return "DreaminaClient.Builder{baseUrl="
+          + baseUrl
+          + ", apiToken="
+          + (apiToken == null ? "unset" : "set")
+          + ", maxRetries="
+          + maxRetries
+          + "}";
+    }
+
+    private static HttpUrl checkBaseUrl(String text) {
+      HttpUrl url = HttpUrl.parse(text.trim());
+      if (url == null) {
+        throw new IllegalArgumentException("baseUrl is not an http or https URL: " + text);
+      }
+      if (url.query() != null || url.fragment() != null) {
+        throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + text);
+      }
+      if (!url.isHttps() && !isLoopback(url.host())) {
+        throw new IllegalArgumentException(
+            "baseUrl must use https (plain http is allowed only for loopback hosts): " + text);
+      }
+      return url;
+    }
+
+    private static boolean isLoopback(String host) {
+      if (host.toLowerCase(Locale.ROOT).equals("localhost")) {
+        return true;
+      }
+      boolean ipLiteral = host.contains(":") || host.matches("[0-9.]+");
+      try {
+        // Only literals are looked at, so this never touches DNS.
+        return ipLiteral && InetAddress.getByName(host).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+
+    private static String nonBlank(String s) {
+      return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name + " == null");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

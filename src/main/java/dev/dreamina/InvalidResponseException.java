@@ -1,0 +1,21 @@
+package dev.dreamina;
+
+/**
+ * RunComfy answered 2xx, but the answer cannot be read: not JSON, the wrong shape, a required field
+ * missing, or a body over the size cap. A completed job without a video URL, returned from
+ * {@link DreaminaClient#generate(ImageToVideoRequest)}, is reported this way too.
+ */
+public class InvalidResponseException extends DreaminaException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what is wrong with the answer
+   * @param requestId the request id this concerns, or {@code null}
+   * @param cause the parse failure, or {@code null}
+   */
+  public InvalidResponseException(String message, String requestId, Throwable cause) {
+    super(message, requestId, cause);
+  }
+}

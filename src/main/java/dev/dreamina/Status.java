@@ -1,0 +1,62 @@
+package dev.dreamina;
+
+import java.util.Locale;
+
+/**
+ * The state of a RunComfy job. The set is open: a value this SDK does not know maps to
+ * {@link #UNKNOWN}, and the models keep the raw string next to it, so a new server state never
+ * breaks parsing.
+ */
+public enum Status {
+  /** Waiting in the queue; {@link RequestStatus#queuePosition()} says where. */
+  IN_QUEUE,
+  /** Running. It can no longer be cancelled. */
+  IN_PROGRESS,
+  /** Finished with output. Also what {@code succeeded} maps to. */
+  COMPLETED,
+  /** Cancelled before it ran. Also what {@code canceled} maps to. */
+  CANCELLED,
+  /** Finished without output; the result's {@code error} says why. */
+  FAILED,
+  /** A value this SDK does not know. Awaiting keeps polling through it. */
+  UNKNOWN;
+
+  /**
+   * Maps an API value to a status, ignoring case. Unknown values and {@code null} give
+   * {@link #UNKNOWN}.
+   *
+   * @param value the API's {@code status} string
+   * @return the status, never {@code null}
+   */
+  public static Status of(String value) {
+    if (value == null) {
+      return UNKNOWN;
+    }
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "in_queue":
+        return IN_QUEUE;
+      case "in_progress":
+        return IN_PROGRESS;
+      case "completed":
+      case "succeeded":
+        return COMPLETED;
+      case "cancelled":
+      case "canceled":
+        return CANCELLED;
+      case "failed":
+        return FAILED;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  /**
+   * Whether the job will not change state again: {@link #COMPLETED}, {@link #CANCELLED} or
+   * {@link #FAILED}.
+   *
+   * @return {@code true} for a final state
+   */
+  public boolean isTerminal() {
+    return this == COMPLETED || this == CANCELLED || this == FAILED;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.dreamina.internal;
+
+import static java.lang.annotation.ElementType.FIELD;
+import static java.lang.annotation.RetentionPolicy.RUNTIME;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+import java.lang.annotation.Retention;
+import java.lang.annotation.Target;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Set;
+
+/** The request rules that Bean Validation has no built-in constraint for. */
+public final class Constraints {
+  private Constraints() {}
+
+  /**
+   * An absolute {@code https} URL whose path, if it ends in a file extension, ends in {@code .jpg},
+   * {@code .jpeg} or {@code .png} (any case). No extension is fine: pre-signed URLs often have
+   * none. {@code null} is left to {@code @NotNull}.
+   */
+  @Target(FIELD)
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = HttpsImageUrlValidator.class)
+  public @interface HttpsImageUrl {
+    String message() default "must be an absolute https URL of a JPEG or PNG image";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** Checks {@link HttpsImageUrl}, with a message that says which part is wrong. */
+  public static final class HttpsImageUrlValidator
+      implements ConstraintValidator<HttpsImageUrl, String> {
+    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png");
+
+    @Override
+    public boolean isValid(String value, ConstraintValidatorContext context) {
+      if (value == null) {
+        return true;
+      }
+      String problem = problem(value);
+      if (problem == null) {
+        return true;
+      }
+      context.disableDefaultConstraintViolation();
+      context.buildConstraintViolationWithTemplate(escape(problem)).addConstraintViolation();
+      return false;
+    }
+
+    static String problem(String value) {
+      URI uri;
+      try {
+        uri = new URI(value.trim());
+      } catch (URISyntaxException e) {
+        return "is not a valid URL (" + e.getReason() + ")";
+      }
+      if (!uri.isAbsolute() || uri.getScheme() == null) {
+        return "must be an absolute URL, such as https://example.com/image.png";
+      }
+      if (!"https".equalsIgnoreCase(uri.getScheme())) {
+        return "must use https (RunComfy fetches the image over HTTPS), not " + uri.getScheme();
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        return "must name a host";
+      }
+      String path = uri.getPath() == null ? "" : uri.getPath();
+      String lastSegment = path.substring(path.lastIndexOf('/') + 1);
+      int dot = lastSegment.lastIndexOf('.');
+      if (dot >= 0 && dot < lastSegment.length() - 1) {
+        String extension = lastSegment.substring(dot + 1).toLowerCase(Locale.ROOT);
+        if (!IMAGE_EXTENSIONS.contains(extension)) {
+          return "must point to a JPEG or PNG image (.jpg, .jpeg or .png), not ." + extension;
+        }
+      }
+      return null;
+    }
+
+    /** Message templates treat {, } and \ specially; the user's URL text must come out as is. */
+    private static String escape(String text) {
+      return text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("$", "\\$");
+    }
+  }
+
+  /** One of the frame counts the model supports: 121 (about 5 s) or 241 (about 10 s). */
+  @Target(FIELD)
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = FrameCountValidator.class)
+  public @interface FrameCount {
+    String message() default "must be 121 (about 5 s) or 241 (about 10 s)";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** Checks {@link FrameCount}; {@code null} (unset) is valid. */
+  public static final class FrameCountValidator
+      implements ConstraintValidator<FrameCount, Integer> {
+    @Override
+    public boolean isValid(Integer value, ConstraintValidatorContext context) {
+      return value == null || value == 121 || value == 241;
+    }
+  }
+
+  /**
+   * Text that can be encoded as JSON in UTF-8: no unpaired surrogate halves, which Java strings
+   * allow but JSON writers reject.
+   */
+  @Target(FIELD)
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = WellFormedUnicodeValidator.class)
+  public @interface WellFormedUnicode {
+    String message() default "must be well-formed Unicode (it holds an unpaired surrogate)";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** Checks {@link WellFormedUnicode}. */
+  public static final class WellFormedUnicodeValidator
+      implements ConstraintValidator<WellFormedUnicode, String> {
+    @Override
+    public boolean isValid(String value, ConstraintValidatorContext context) {
+      if (value == null) {
+        return true;
+      }
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+          if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+            return false;
+          }
+          i++;
+        } else if (Character.isLowSurrogate(c)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

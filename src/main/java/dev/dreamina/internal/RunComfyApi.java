@@ -1,0 +1,55 @@
+package dev.dreamina.internal;
+
+import dev.dreamina.CancelResult;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.InvalidResponseException;
+import dev.dreamina.RequestResult;
+import dev.dreamina.RequestStatus;
+import dev.dreamina.Submission;
+import dev.dreamina.SubmissionUnknownException;
+
+/** The endpoints of the RunComfy Model API that this model uses: paths, bodies and parsing. */
+public final class RunComfyApi {
+  /** The model this SDK is for. */
+  public static final String MODEL_ID = "bytedance/dreamina-3-0/pro/image-to-video";
+
+  private static final String SUBMIT_PATH = "v1/models/" + MODEL_ID;
+
+  private final Transport transport;
+
+  public RunComfyApi(Transport transport) {
+    this.transport = transport;
+  }
+
+  public Submission submit(ImageToVideoRequest request) {
+    try {
+      return ResponseParser.submission(
+          transport.execute(ApiCall.submit(SUBMIT_PATH, Json.requestBody(request))));
+    } catch (InvalidResponseException unreadable) {
+      // A 2xx came back, so a job probably exists, but without a readable request_id.
+      throw new SubmissionUnknownException(unreadable);
+    }
+  }
+
+  public RequestStatus status(String requestId, long deadlineNanos) {
+    ApiCall call = ApiCall.get(requestPath(requestId, "status"), null, requestId);
+    return ResponseParser.status(transport.execute(call.withDeadline(deadlineNanos)), requestId);
+  }
+
+  public RequestResult result(String requestId, long deadlineNanos) {
+    ApiCall call = ApiCall.get(requestPath(requestId, "result"), null, requestId);
+    return ResponseParser.result(transport.execute(call.withDeadline(deadlineNanos)), requestId);
+  }
+
+  /**
+   * @param retry {@code false} for one bounded attempt, as at an await deadline
+   */
+  public CancelResult cancel(String requestId, boolean retry) {
+    ApiCall call = ApiCall.post(requestPath(requestId, "cancel"), requestId);
+    return ResponseParser.cancel(transport.execute(retry ? call : call.once()), requestId);
+  }
+
+  private static String requestPath(String requestId, String action) {
+    return "v1/requests/" + RequestIds.check(requestId) + "/" + action;
+  }
+}

@@ -1,0 +1,285 @@
+package dev.dreamina.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dreamina.ApiException;
+import dev.dreamina.CallInterruptedException;
+import dev.dreamina.DreaminaException;
+import dev.dreamina.InvalidResponseException;
+import dev.dreamina.NetworkException;
+import dev.dreamina.RateLimitException;
+import dev.dreamina.SubmissionUnknownException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+
+/**
+ * Sends API calls with OkHttp: adds the headers, caps response bodies, maps answers to exceptions,
+ * and retries under the {@link RetryPolicy}.
+ *
+ * <p>The paid submit is retried only when no job can exist: the connection was never established
+ * (the network interceptor never ran, so no byte of the request was written), or the server
+ * answered 429. Any other open outcome becomes a {@link SubmissionUnknownException}.
+ */
+public final class Transport {
+  private static final System.Logger LOG = System.getLogger("dev.dreamina");
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  /** API answers are small JSON; a bigger body is a broken answer, not something to buffer. */
+  static final long MAX_RESPONSE_BYTES = 1024 * 1024;
+
+  private final OkHttpClient http;
+  private final HttpUrl baseUrl;
+  private final String authorization;
+  private final RetryPolicy retryPolicy;
+  private final TimeSource time;
+
+  /**
+   * @param http a client prepared by {@link #prepare}
+   */
+  public Transport(
+      OkHttpClient http, HttpUrl baseUrl, String apiToken, RetryPolicy retryPolicy, TimeSource time) {
+    this.http = http;
+    this.baseUrl = baseUrl;
+    this.authorization = "Bearer " + apiToken;
+    this.retryPolicy = retryPolicy;
+    this.time = time;
+  }
+
+  /**
+   * A client for API calls derived from {@code base}: no redirects (the token must not follow one
+   * to another host), no silent replays of a request whose connection dropped (that could pay
+   * twice), the given timeouts, and the marker that tells whether a request was ever written.
+   */
+  public static OkHttpClient prepare(
+      OkHttpClient base, Duration connectTimeout, Duration requestTimeout) {
+    return base.newBuilder()
+        .retryOnConnectionFailure(false)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .writeTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .addNetworkInterceptor(SendMarker.INTERCEPTOR)
+        .build();
+  }
+
+  /**
+   * Makes the call, retrying as the policy allows.
+   *
+   * @return the answer's JSON, never an error body
+   */
+  public JsonNode execute(ApiCall call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(call, attempt);
+      } catch (DreaminaException failure) {
+        Duration delay = retryDelay(call, attempt, failure);
+        if (delay == null) {
+          throw failure;
+        }
+        LOG.log(
+            Level.DEBUG,
+            () ->
+                String.format(
+                    "retrying %s /%s in %d ms after: %s",
+                    call.method(), call.path(), delay.toMillis(), failure.getMessage()));
+        try {
+          time.sleep(delay);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw interrupted(call, e);
+        }
+      }
+    }
+  }
+
+  /** The wait before the next attempt, or null when the failure is final. */
+  private Duration retryDelay(ApiCall call, int attempt, DreaminaException failure) {
+    if (!call.retries() || attempt > retryPolicy.maxRetries()) {
+      return null;
+    }
+    // A submit that reaches here as a NetworkException was never written (see attempt()).
+    boolean retryable =
+        call.submit()
+            ? failure instanceof NetworkException || failure instanceof RateLimitException
+            : RetryPolicy.isTransient(failure);
+    if (!retryable) {
+      return null;
+    }
+    Optional<Duration> retryAfter =
+        failure instanceof ApiException ? ((ApiException) failure).retryAfter() : Optional.empty();
+    Duration delay = retryPolicy.delayBefore(attempt, retryAfter).orElse(null);
+    boolean pastDeadline =
+        delay != null
+            && call.deadlineNanos() != ApiCall.NO_DEADLINE
+            && time.nanoTime() + delay.toNanos() - call.deadlineNanos() > 0;
+    return pastDeadline ? null : delay;
+  }
+
+  private JsonNode attempt(ApiCall call, int attempt) {
+    Request request = request(call);
+    SendMarker marker = request.tag(SendMarker.class);
+    long start = time.nanoTime();
+    try (Response response = http.newCall(request).execute()) {
+      CappedBody body = readCapped(response.body());
+      log(call, attempt, start, String.valueOf(response.code()));
+      return interpret(call, response, body);
+    } catch (IOException e) {
+      log(call, attempt, start, e.getClass().getSimpleName());
+      boolean sent = marker.sent;
+      if (Thread.currentThread().isInterrupted()) {
+        DreaminaException interrupted = interrupted(call, e);
+        throw call.submit() && sent ? new SubmissionUnknownException(interrupted) : interrupted;
+      }
+      NetworkException failure =
+          new NetworkException(
+              call.method() + " /" + call.path() + " failed: " + describe(e), call.requestId(), e);
+      throw call.submit() && sent ? new SubmissionUnknownException(failure) : failure;
+    }
+  }
+
+  private JsonNode interpret(ApiCall call, Response response, CappedBody body) {
+    int status = response.code();
+    JsonNode json = null;
+    IOException parseFailure = null;
+    if (!body.truncated) {
+      try {
+        json = Json.parse(body.bytes);
+      } catch (IOException e) {
+        parseFailure = e;
+      }
+    }
+    if (response.isSuccessful() && json != null && !ApiErrors.isErrorBody(json)) {
+      return json;
+    }
+    if (response.isSuccessful() && !ApiErrors.isErrorBody(json)) {
+      InvalidResponseException unreadable =
+          new InvalidResponseException(
+              body.truncated
+                  ? "RunComfy's answer is over " + MAX_RESPONSE_BYTES + " bytes"
+                  : "RunComfy's answer (HTTP " + status + ") is not JSON: "
+                      + parseFailure.getMessage() + "; body: " + preview(body),
+              call.requestId(),
+              parseFailure);
+      throw call.submit() ? new SubmissionUnknownException(unreadable) : unreadable;
+    }
+    Optional<Duration> retryAfter =
+        RetryPolicy.parseRetryAfter(response.header("Retry-After"), time.now());
+    ApiException error =
+        ApiErrors.map(status, json, body.text(), call.requestId(), retryAfter.orElse(null));
+    if (call.submit() && outcomeOpen(error)) {
+      throw new SubmissionUnknownException(error);
+    }
+    throw error;
+  }
+
+  /** After a submit, a timeout or server failure does not prove that no job was created. */
+  private static boolean outcomeOpen(ApiException error) {
+    return error.statusCode() == 408
+        || error.statusCode() >= 500
+        || error.errorCode().orElse(0) == 500001;
+  }
+
+  private Request request(ApiCall call) {
+    HttpUrl.Builder url = baseUrl.newBuilder().addPathSegments(call.path());
+    if (call.query() != null) {
+      url.encodedQuery(call.query());
+    }
+    RequestBody body = call.body() == null ? null : RequestBody.create(call.body(), JSON);
+    return new Request.Builder()
+        .url(url.build())
+        .method(call.method(), body)
+        .header("Authorization", authorization)
+        .header("Accept", "application/json")
+        .header("User-Agent", SdkVersion.USER_AGENT)
+        .tag(SendMarker.class, new SendMarker())
+        .build();
+  }
+
+  private static CappedBody readCapped(ResponseBody body) throws IOException {
+    Buffer buffer = new Buffer();
+    BufferedSource source = body.source();
+    long limit = MAX_RESPONSE_BYTES + 1;
+    while (buffer.size() < limit && source.read(buffer, limit - buffer.size()) != -1) {
+      // keep reading until the end or just past the cap
+    }
+    boolean truncated = buffer.size() > MAX_RESPONSE_BYTES;
+    return new CappedBody(buffer.readByteArray(Math.min(buffer.size(), MAX_RESPONSE_BYTES)), truncated);
+  }
+
+  private void log(ApiCall call, int attempt, long startNanos, String outcome) {
+    LOG.log(
+        Level.DEBUG,
+        () ->
+            String.format(
+                "%s /%s -> %s (attempt %d, %d ms)",
+                call.method(),
+                call.path(),
+                outcome,
+                attempt,
+                TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - startNanos)));
+  }
+
+  private static CallInterruptedException interrupted(ApiCall call, Exception cause) {
+    return new CallInterruptedException(
+        "Interrupted during " + call.method() + " /" + call.path()
+            + (call.submit() ? "" : "; the job itself is unaffected"),
+        call.requestId(),
+        cause);
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())) {
+      return "the call timed out";
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private static String preview(CappedBody body) {
+    String text = body.text();
+    return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+  }
+
+  private static final class CappedBody {
+    final byte[] bytes;
+    final boolean truncated;
+
+    CappedBody(byte[] bytes, boolean truncated) {
+      this.bytes = bytes;
+      this.truncated = truncated;
+    }
+
+    String text() {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Set by a network interceptor, which runs only once a connection exists. */
+  static final class SendMarker {
+    static final Interceptor INTERCEPTOR =
+        chain -> {
+          SendMarker marker = chain.request().tag(SendMarker.class);
+          if (marker != null) {
+            marker.sent = true;
+          }
+          return chain.proceed(chain.request());
+        };
+
+    volatile boolean sent;
+  }
+}

@@ -1,0 +1,15 @@
+/** A typed client for RunComfy's Dreamina 3.0 Pro image-to-video API. */
+module dev.dreamina {
+  requires transitive okhttp3;
+  requires com.fasterxml.jackson.databind;
+  requires jakarta.validation;
+  requires org.hibernate.validator;
+
+  exports dev.dreamina;
+
+  // Hibernate Validator reads the request's fields and creates the custom validators reflectively.
+  opens dev.dreamina to
+      org.hibernate.validator;
+  opens dev.dreamina.internal to
+      org.hibernate.validator;
+}
