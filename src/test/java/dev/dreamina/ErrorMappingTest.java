@@ -1,0 +1,186 @@
+package dev.dreamina;
+
+import static dev.dreamina.TestServer.ID;
+import static dev.dreamina.TestServer.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.Headers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every row of the README's error table, on a read call with retries off. */
+class ErrorMappingTest {
+  private final MockWebServer server = new MockWebServer();
+  private DreaminaClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+    client = TestServer.clientFor(server, new FakeTime()).maxRetries(0).build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  static Stream<Arguments> errorTable() {
+    return Stream.of(
+        Arguments.of(400, "{\"error_code\":400001,\"error_message\":\"bad model\"}", BadRequestException.class),
+        Arguments.of(422, "{\"error_code\":422001,\"detail\":[]}", BadRequestException.class),
+        Arguments.of(401, "{\"error_code\":401001,\"message\":\"Unauthorized\"}", AuthenticationException.class),
+        Arguments.of(401, "{}", AuthenticationException.class),
+        Arguments.of(400, "{\"error_code\":400004,\"error_message\":\"token expired\"}", AuthenticationException.class),
+        Arguments.of(403, "{\"error_code\":403001}", PermissionDeniedException.class),
+        Arguments.of(403, "{\"error_code\":403003}", PermissionDeniedException.class),
+        Arguments.of(402, "{}", InsufficientBalanceException.class),
+        Arguments.of(400, "{\"error_code\":400002,\"error_message\":\"no balance\"}", InsufficientBalanceException.class),
+        Arguments.of(404, "{\"error_code\":404001,\"error_message\":\"expired\"}", NotFoundException.class),
+        Arguments.of(429, "{}", RateLimitException.class),
+        Arguments.of(500, "{\"error_code\":500001}", ServerException.class),
+        Arguments.of(502, "<html>bad gateway</html>", ServerException.class),
+        Arguments.of(503, "", ServerException.class),
+        Arguments.of(504, "{}", ServerException.class),
+        Arguments.of(409, "{\"message\":\"conflict\"}", ApiException.class),
+        Arguments.of(418, "{}", ApiException.class));
+  }
+
+  @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
+  @MethodSource("errorTable")
+  void statusAndErrorCodeMapToTheDocumentedException(
+      int status, String body, Class<? extends ApiException> expected) {
+    server.enqueue(json(status, body));
+    ApiException e = assertThrows(ApiException.class, () -> client.status(ID));
+    assertEquals(expected, e.getClass());
+    assertEquals(status, e.statusCode());
+    assertEquals(body, e.body());
+    assertEquals(Optional.of(ID), e.requestId());
+    assertEquals(1, server.getRequestCount());
+  }
+
+  @Test
+  void errorFieldsAreExposed() {
+    server.enqueue(json(404, "{\"error_code\":404001,\"error_message\":\"Request expired\"}"));
+    NotFoundException e = assertThrows(NotFoundException.class, () -> client.result(ID));
+    assertEquals(OptionalInt.of(404001), e.errorCode());
+    assertEquals(Optional.of("Request expired"), e.errorMessage());
+    assertEquals(
+        "RunComfy answered HTTP 404 with error_code 404001: Request expired (request_id " + ID + ")",
+        e.getMessage());
+  }
+
+  @Test
+  void validationDetailIsSummarised() {
+    server.enqueue(
+        json(
+            422,
+            "{\"error_code\":422001,\"detail\":[{\"loc\":[\"body\",\"prompt\"],"
+                + "\"msg\":\"String should have at most 800 characters\",\"type\":\"string_too_long\"},"
+                + "{\"loc\":[\"body\",\"frames\"],\"msg\":\"Input should be 121 or 241\"}]}"));
+    BadRequestException e = assertThrows(BadRequestException.class, () -> client.status(ID));
+    assertEquals(
+        Optional.of(
+            "body.prompt: String should have at most 800 characters; body.frames: Input should be 121 or 241"),
+        e.errorMessage());
+  }
+
+  @Test
+  void http200WithTopLevelErrorCodeIsAnError() {
+    server.enqueue(json(200, "{\"error_code\":401001,\"error_message\":\"Invalid token\"}"));
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> client.status(ID));
+    assertEquals(200, e.statusCode());
+    assertEquals(OptionalInt.of(401001), e.errorCode());
+    assertEquals(Optional.of("Invalid token"), e.errorMessage());
+  }
+
+  @Test
+  void http200WithUnknownErrorCodeIsAPlainApiException() {
+    server.enqueue(json(200, "{\"error_code\":\"999999\",\"message\":\"odd\"}"));
+    ApiException e = assertThrows(ApiException.class, () -> client.status(ID));
+    assertEquals(ApiException.class, e.getClass());
+    assertEquals(OptionalInt.of(999999), e.errorCode());
+  }
+
+  @Test
+  void rateLimitCarriesRetryAfter() {
+    server.enqueue(
+        new MockResponse(429, Headers.of("Retry-After", "7"), "{\"error_code\":429001}"));
+    RateLimitException e = assertThrows(RateLimitException.class, () -> client.status(ID));
+    assertEquals(Optional.of(Duration.ofSeconds(7)), e.retryAfter());
+  }
+
+  @Test
+  void longErrorBodiesAreCut() {
+    String big = "x".repeat(ApiException.MAX_BODY_CHARS + 500);
+    server.enqueue(json(500, big));
+    ServerException e = assertThrows(ServerException.class, () -> client.status(ID));
+    assertEquals(ApiException.MAX_BODY_CHARS + 1, e.body().length());
+    assertTrue(e.body().endsWith("…"));
+  }
+
+  @Test
+  void htmlOn200IsAnInvalidResponse() {
+    server.enqueue(
+        new MockResponse(200, Headers.of("Content-Type", "text/html"), "<html>login</html>"));
+    InvalidResponseException e =
+        assertThrows(InvalidResponseException.class, () -> client.status(ID));
+    assertEquals(Optional.of(ID), e.requestId());
+    assertTrue(e.getMessage().contains("<html>login</html>"), e.getMessage());
+  }
+
+  @Test
+  void emptyTruncatedAndWrongTypedBodiesAreInvalidResponses() {
+    for (String body :
+        new String[] {
+          "", "{\"request_id\":", "[1,2]", "\"completed\"", "{\"status\":\"completed\"}",
+          "{\"request_id\":\"" + ID + "\",\"status\":7}",
+          "{\"request_id\":\"" + ID + "\",\"status\":\"in_queue\",\"queue_position\":\"first\"}",
+          "{\"request_id\":\"" + ID + "\",\"status\":\"completed\"} trailing"
+        }) {
+      server.enqueue(json(body));
+      assertThrows(InvalidResponseException.class, () -> client.status(ID), body);
+    }
+  }
+
+  @Test
+  void wrongTypedOutputIsAnInvalidResponse() {
+    for (String output :
+        new String[] {"\"https://x/v.mp4\"", "{\"video\":5}", "{\"videos\":\"https://x/v.mp4\"}",
+          "{\"video\":\"not a uri\"}"}) {
+      server.enqueue(
+          json("{\"request_id\":\"" + ID + "\",\"status\":\"completed\",\"output\":" + output + "}"));
+      assertThrows(InvalidResponseException.class, () -> client.result(ID), output);
+    }
+  }
+
+  @Test
+  void bodyOverOneMebibyteIsRefusedNotBuffered() {
+    server.enqueue(json("{\"pad\":\"" + "a".repeat(1024 * 1024) + "\"}"));
+    InvalidResponseException e =
+        assertThrows(InvalidResponseException.class, () -> client.status(ID));
+    assertTrue(e.getMessage().contains("over 1048576 bytes"), e.getMessage());
+  }
+
+  @Test
+  void apiExceptionsAreDreaminaExceptions() {
+    server.enqueue(json(401, "{}"));
+    DreaminaException e = assertThrows(DreaminaException.class, () -> client.cancel(ID));
+    assertInstanceOf(AuthenticationException.class, e);
+    assertFalse(e.getMessage().contains(TestServer.TOKEN));
+  }
+}

@@ -1,0 +1,280 @@
+package dev.dreamina;
+
+import static dev.dreamina.TestServer.ID;
+import static dev.dreamina.TestServer.json;
+import static dev.dreamina.TestServer.take;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import okhttp3.Headers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Which calls retry, how long they wait, and that a paid submit is never repeated once it may have
+ * reached the server. Time is fake: every backoff is recorded, none is slept.
+ */
+class RetryTest {
+  /** Backoffs with jitter fixed at 0: 500 ms and 1 s, scaled by 0.75. */
+  private static final List<Duration> TWO_BACKOFFS =
+      List.of(Duration.ofMillis(375), Duration.ofMillis(750));
+
+  private final MockWebServer server = new MockWebServer();
+  private final FakeTime time = new FakeTime();
+  private DreaminaClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+    client = TestServer.clientFor(server, time).build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  private static MockResponse reset() {
+    return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {408, 429, 500, 502, 503, 504})
+  void readsRetryTransientStatusesWithExponentialBackoff(int status) {
+    server.enqueue(json(status, "{}"));
+    server.enqueue(json(status, "{}"));
+    server.enqueue(json(TestServer.statusJson("in_progress")));
+
+    assertEquals(Status.IN_PROGRESS, client.status(ID).status());
+    assertEquals(3, server.getRequestCount());
+    assertEquals(TWO_BACKOFFS, time.sleeps());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {400, 401, 402, 403, 404, 409, 422, 501})
+  void readsDoNotRetryDefiniteErrors(int status) {
+    server.enqueue(json(status, "{}"));
+    assertThrows(ApiException.class, () -> client.result(ID));
+    assertEquals(1, server.getRequestCount());
+    assertEquals(List.of(), time.sleeps());
+  }
+
+  @Test
+  void readsRetryAConnectionResetAndCancelDoesToo() {
+    server.enqueue(reset());
+    server.enqueue(json(TestServer.statusJson("in_queue")));
+    assertEquals(Status.IN_QUEUE, client.status(ID).status());
+
+    server.enqueue(reset());
+    server.enqueue(
+        json("{\"request_id\":\"" + ID + "\",\"status\":\"cancelled\",\"outcome\":\"cancelled\"}"));
+    assertEquals(CancelOutcome.CANCELLED, client.cancel(ID).outcome());
+    assertEquals(4, server.getRequestCount());
+  }
+
+  @Test
+  void http200WithInternalErrorCodeIsRetriedOnReads() {
+    server.enqueue(json("{\"error_code\":500001,\"error_message\":\"Internal\"}"));
+    server.enqueue(json(TestServer.statusJson("in_queue")));
+    assertEquals(Status.IN_QUEUE, client.status(ID).status());
+    assertEquals(2, server.getRequestCount());
+  }
+
+  @Test
+  void retriesRunOutAfterMaxRetries() {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(json(503, "{\"error_code\":500001}"));
+    }
+    ServerException e = assertThrows(ServerException.class, () -> client.status(ID));
+    assertEquals(503, e.statusCode());
+    assertEquals(3, server.getRequestCount());
+    assertEquals(TWO_BACKOFFS, time.sleeps());
+  }
+
+  @Test
+  void maxRetriesZeroMeansOneAttempt() {
+    try (DreaminaClient once = TestServer.clientFor(server, time).maxRetries(0).build()) {
+      server.enqueue(json(503, "{}"));
+      assertThrows(ServerException.class, () -> once.status(ID));
+      assertEquals(1, server.getRequestCount());
+    }
+  }
+
+  @Test
+  void retryAfterSecondsIsHonoured() {
+    server.enqueue(new MockResponse(429, Headers.of("Retry-After", "3"), "{}"));
+    server.enqueue(json(TestServer.statusJson("in_queue")));
+    client.status(ID);
+    assertEquals(List.of(Duration.ofSeconds(3)), time.sleeps());
+  }
+
+  @Test
+  void retryAfterHttpDateIsHonoured() {
+    String date =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            FakeTime.START.plusSeconds(12).atOffset(ZoneOffset.UTC));
+    server.enqueue(new MockResponse(503, Headers.of("Retry-After", date), "{}"));
+    server.enqueue(json(TestServer.statusJson("in_queue")));
+    client.status(ID);
+    assertEquals(List.of(Duration.ofSeconds(12)), time.sleeps());
+  }
+
+  @Test
+  void retryAfterOverTheCapFailsAtOnceWithRateLimitException() {
+    server.enqueue(new MockResponse(429, Headers.of("Retry-After", "61"), "{}"));
+    RateLimitException e = assertThrows(RateLimitException.class, () -> client.status(ID));
+    assertEquals(Optional.of(Duration.ofSeconds(61)), e.retryAfter());
+    assertEquals(1, server.getRequestCount());
+    assertEquals(List.of(), time.sleeps());
+  }
+
+  @Test
+  void retryAfterCapIsConfigurable() {
+    try (DreaminaClient patient =
+        TestServer.clientFor(server, time).maxRetryAfter(Duration.ofMinutes(5)).build()) {
+      server.enqueue(new MockResponse(429, Headers.of("Retry-After", "61"), "{}"));
+      server.enqueue(json(TestServer.statusJson("in_queue")));
+      patient.status(ID);
+      assertEquals(List.of(Duration.ofSeconds(61)), time.sleeps());
+    }
+  }
+
+  @Test
+  void submitIsRetriedAfter429WithTheSameBody() throws Exception {
+    server.enqueue(new MockResponse(429, Headers.of("Retry-After", "2"), "{}"));
+    server.enqueue(json(TestServer.submissionJson()));
+
+    assertEquals(ID, client.submit(TestServer.request()).requestId());
+    String first = take(server).getBody().utf8();
+    String second = take(server).getBody().utf8();
+    assertEquals(first, second);
+    assertEquals(List.of(Duration.ofSeconds(2)), time.sleeps());
+  }
+
+  @Test
+  void submitRateLimitedPastRetriesIsARateLimitException() {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(json(429, "{}"));
+    }
+    assertThrows(RateLimitException.class, () -> client.submit(TestServer.request()));
+    assertEquals(3, server.getRequestCount());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {408, 500, 502, 503, 504})
+  void submitIsNeverRetriedOnATimeoutOrServerError(int status) {
+    server.enqueue(json(status, "{\"error_code\":500001}"));
+    server.enqueue(json(TestServer.submissionJson()));
+
+    SubmissionUnknownException e =
+        assertThrows(SubmissionUnknownException.class, () -> client.submit(TestServer.request()));
+    ApiException cause = assertInstanceOf(ApiException.class, e.getCause());
+    assertEquals(status, cause.statusCode());
+    assertTrue(e.getMessage().contains("Check your RunComfy requests"), e.getMessage());
+    assertEquals(1, server.getRequestCount());
+    assertEquals(List.of(), time.sleeps());
+  }
+
+  @Test
+  void submitIsNotRetriedAfterAResetOnceTheBodyWasSent() throws Exception {
+    server.enqueue(reset());
+    server.enqueue(json(TestServer.submissionJson()));
+
+    SubmissionUnknownException e =
+        assertThrows(SubmissionUnknownException.class, () -> client.submit(TestServer.request()));
+    assertInstanceOf(NetworkException.class, e.getCause());
+    // The server did receive the whole body: that is what makes the outcome unknown.
+    assertTrue(take(server).getBody().utf8().contains("\"prompt\""));
+    assertEquals(1, server.getRequestCount());
+    assertEquals(List.of(), time.sleeps());
+  }
+
+  @Test
+  void submitReadTimeoutIsAnUnknownOutcome() {
+    try (DreaminaClient impatient =
+        TestServer.clientFor(server, time).requestTimeout(Duration.ofMillis(300)).build()) {
+      server.enqueue(
+          new MockResponse.Builder()
+              .headersDelay(5, TimeUnit.SECONDS)
+              .body(TestServer.submissionJson())
+              .build());
+      SubmissionUnknownException e =
+          assertThrows(
+              SubmissionUnknownException.class, () -> impatient.submit(TestServer.request()));
+      assertTrue(e.getCause().getMessage().contains("timed out"), e.getCause().getMessage());
+      assertEquals(1, server.getRequestCount());
+    }
+  }
+
+  @Test
+  void submitIsRetriedWhenTheConnectionWasNeverMade() throws Exception {
+    MockWebServer closed = new MockWebServer();
+    closed.start();
+    String url = closed.url("/").toString();
+    closed.close();
+    try (DreaminaClient refused =
+        DreaminaClient.builder()
+            .apiToken(TestServer.TOKEN)
+            .baseUrl(url)
+            .timeSource(time)
+            .jitter(() -> 0.0)
+            .build()) {
+      NetworkException e =
+          assertThrows(NetworkException.class, () -> refused.submit(TestServer.request()));
+      assertTrue(e.getMessage().startsWith("POST /v1/models/"), e.getMessage());
+      // Three attempts: the first and two retries, none of which reached a server.
+      assertEquals(TWO_BACKOFFS, time.sleeps());
+    }
+  }
+
+  @Test
+  void submitUnreadable2xxIsAnUnknownOutcome() {
+    server.enqueue(json("{\"status\":\"queued\"}"));
+    SubmissionUnknownException e =
+        assertThrows(SubmissionUnknownException.class, () -> client.submit(TestServer.request()));
+    assertInstanceOf(InvalidResponseException.class, e.getCause());
+
+    server.enqueue(new MockResponse(201, Headers.of(), "<html>ok</html>"));
+    assertThrows(SubmissionUnknownException.class, () -> client.submit(TestServer.request()));
+    assertEquals(2, server.getRequestCount());
+  }
+
+  @Test
+  void submitDefiniteRejectionsAreThrownAsThemselves() {
+    server.enqueue(json(200, "{\"error_code\":400002,\"error_message\":\"No balance\"}"));
+    assertThrows(InsufficientBalanceException.class, () -> client.submit(TestServer.request()));
+    server.enqueue(json(422, "{\"error_code\":422001,\"detail\":\"bad\"}"));
+    assertThrows(BadRequestException.class, () -> client.submit(TestServer.request()));
+    server.enqueue(json(401, "{\"error_code\":401001}"));
+    assertThrows(AuthenticationException.class, () -> client.submit(TestServer.request()));
+    assertEquals(3, server.getRequestCount());
+  }
+
+  @Test
+  void redirectsAreNotFollowed() throws Exception {
+    try (MockWebServer elsewhere = new MockWebServer()) {
+      elsewhere.start();
+      server.enqueue(
+          new MockResponse(
+              302, Headers.of("Location", elsewhere.url("/steal").toString()), ""));
+      ApiException e = assertThrows(ApiException.class, () -> client.status(ID));
+      assertEquals(302, e.statusCode());
+      assertEquals(0, elsewhere.getRequestCount());
+    }
+  }
+}
