@@ -4,8 +4,10 @@ module dev.dreamina {
   requires com.fasterxml.jackson.databind;
   requires jakarta.validation;
   requires org.hibernate.validator;
+  requires jdk.httpserver;
 
   exports dev.dreamina;
+  exports dev.dreamina.sandbox;
 
   // Hibernate Validator reads the request's fields and creates the custom validators reflectively.
   opens dev.dreamina to

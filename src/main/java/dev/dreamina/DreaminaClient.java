@@ -1,17 +1,17 @@
 package dev.dreamina;
 
 import dev.dreamina.internal.ApiCall;
+import dev.dreamina.internal.Downloader;
+import dev.dreamina.internal.LoopbackHosts;
 import dev.dreamina.internal.Poller;
 import dev.dreamina.internal.RequestIds;
 import dev.dreamina.internal.RetryPolicy;
 import dev.dreamina.internal.RunComfyApi;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.Transport;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -53,6 +53,9 @@ public final class DreaminaClient implements AutoCloseable {
   /** The environment variable read for the base URL. */
   public static final String ENV_BASE_URL = "RUNCOMFY_BASE_URL";
 
+  /** The default cap on a downloaded video's size: 512 MiB. */
+  public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
+
   private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
@@ -63,6 +66,7 @@ public final class DreaminaClient implements AutoCloseable {
   private final AwaitOptions awaitOptions;
   private final RunComfyApi api;
   private final Poller poller;
+  private final Downloader downloader;
 
   private DreaminaClient(Builder b, HttpUrl baseUrl, String token) {
     this.baseUrl = baseUrl;
@@ -75,6 +79,7 @@ public final class DreaminaClient implements AutoCloseable {
         new RetryPolicy(b.maxRetries, INITIAL_BACKOFF, MAX_BACKOFF, b.maxRetryAfter, b.jitter);
     this.api = new RunComfyApi(new Transport(http, baseUrl, token, retryPolicy, b.time));
     this.poller = new Poller(api, b.time);
+    this.downloader = new Downloader(http, retryPolicy, b.time, b.maxDownloadBytes);
   }
 
   /**
@@ -218,6 +223,72 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   /**
+   * Downloads a video to {@code target}; see {@link #download(URI, Path, DownloadProgress)}.
+   *
+   * @param url the video's URL, usually {@link RequestResult#videoUrl()}
+   * @param target where to put the file; its directory is created if needed
+   * @return {@code target}
+   */
+  public Path download(URI url, Path target) {
+    return download(url, target, null);
+  }
+
+  /**
+   * Downloads a video to {@code target}, reporting progress. The body is streamed to a temp file
+   * in the target's directory and moved into place at the end, so a failed or interrupted download
+   * leaves nothing at {@code target} (an existing file there is replaced only on success). The
+   * {@code Authorization} header is never sent: output URLs are on RunComfy's CDN, not the API.
+   * Redirects are followed. Transient failures are retried like reads.
+   *
+   * @param url the video's URL: {@code https}, or {@code http} to a loopback host
+   * @param target where to put the file; its directory is created if needed
+   * @param progress told the bytes so far after each chunk, or {@code null}
+   * @return {@code target}
+   * @throws DownloadException when the server refuses (HTTP status), the content type is not
+   *     {@code video/*} or {@code application/octet-stream}, or the body is over {@link
+   *     Builder#maxDownloadBytes(long)}
+   * @throws NetworkException on an I/O failure, after retries
+   * @throws CallInterruptedException when the thread is interrupted
+   * @throws IllegalArgumentException when the URL is not https (or http to loopback)
+   */
+  public Path download(URI url, Path target, DownloadProgress progress) {
+    Objects.requireNonNull(url, "url == null");
+    Objects.requireNonNull(target, "target == null");
+    return downloader.download(url, target, progress, null);
+  }
+
+  /**
+   * Submits a job, waits for it and downloads its video to {@code target}, with this client's
+   * default {@link AwaitOptions}: the common "give me the MP4" case.
+   *
+   * @param request a validated request
+   * @param target where to put the MP4
+   * @return the completed result; the video is at {@code target}
+   * @see #generateAndDownload(ImageToVideoRequest, Path, AwaitOptions)
+   */
+  public RequestResult generateAndDownload(ImageToVideoRequest request, Path target) {
+    return generateAndDownload(request, target, awaitOptions);
+  }
+
+  /**
+   * Submits a job, waits for it and downloads its video to {@code target}. Every failure after the
+   * submit carries the request id; if only the download fails, call {@link #download(URI, Path)}
+   * again with {@code result(requestId).videoUrl()} rather than generating (and paying) again.
+   *
+   * @param request a validated request
+   * @param target where to put the MP4
+   * @param options how to poll
+   * @return the completed result; the video is at {@code target}
+   */
+  public RequestResult generateAndDownload(
+      ImageToVideoRequest request, Path target, AwaitOptions options) {
+    Objects.requireNonNull(target, "target == null");
+    RequestResult result = generate(request, options);
+    downloader.download(result.videoUrl().orElseThrow(), target, null, result.requestId());
+    return result;
+  }
+
+  /**
    * The options {@link #awaitResult(String)} and {@link #generate(ImageToVideoRequest)} use.
    *
    * @return the default await options
@@ -253,6 +324,7 @@ public final class DreaminaClient implements AutoCloseable {
     private Duration maxRetryAfter = Duration.ofSeconds(60);
     private OkHttpClient httpClient;
     private AwaitOptions awaitOptions = AwaitOptions.defaults();
+    private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -399,6 +471,21 @@ public final class DreaminaClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the largest video {@link DreaminaClient#download} accepts. Default 512 MiB. A bigger
+     * announced size is refused before reading; a body that grows past it is cut off.
+     *
+     * @param maxDownloadBytes a positive number of bytes
+     * @return this builder
+     */
+    public Builder maxDownloadBytes(long maxDownloadBytes) {
+      if (maxDownloadBytes <= 0) {
+        throw new IllegalArgumentException("maxDownloadBytes must be positive: " + maxDownloadBytes);
+      }
+      this.maxDownloadBytes = maxDownloadBytes;
+      return this;
+    }
+
     /** Tests inject time, so that no backoff or poll sleeps for real. */
     Builder timeSource(TimeSource time) {
       this.time = Objects.requireNonNull(time, "time == null");
@@ -455,24 +542,11 @@ public final class DreaminaClient implements AutoCloseable {
       if (url.query() != null || url.fragment() != null) {
         throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + text);
       }
-      if (!url.isHttps() && !isLoopback(url.host())) {
+      if (!url.isHttps() && !LoopbackHosts.isLoopback(url.host())) {
         throw new IllegalArgumentException(
             "baseUrl must use https (plain http is allowed only for loopback hosts): " + text);
       }
       return url;
-    }
-
-    private static boolean isLoopback(String host) {
-      if (host.toLowerCase(Locale.ROOT).equals("localhost")) {
-        return true;
-      }
-      boolean ipLiteral = host.contains(":") || host.matches("[0-9.]+");
-      try {
-        // Only literals are looked at, so this never touches DNS.
-        return ipLiteral && InetAddress.getByName(host).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
-      }
     }
 
     private static String nonBlank(String s) {

@@ -1,0 +1,199 @@
+package dev.dreamina.internal;
+
+import dev.dreamina.CallInterruptedException;
+import dev.dreamina.DownloadException;
+import dev.dreamina.DownloadProgress;
+import dev.dreamina.DreaminaException;
+import dev.dreamina.NetworkException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Streams a video to a temp file beside the target, then moves it into place, so the target is
+ * either the whole file or untouched. Never sends the API token: output URLs are on a CDN.
+ * Memory use is one 64 KiB buffer, whatever the size.
+ */
+public final class Downloader {
+  private static final int CHUNK = 64 * 1024;
+  private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
+
+  private final OkHttpClient http;
+  private final RetryPolicy retryPolicy;
+  private final TimeSource time;
+  private final long maxBytes;
+
+  /**
+   * @param apiClient the API's prepared client; downloads derive from it (same pool) but follow
+   *     redirects and have no overall call timeout, since videos can be large
+   */
+  public Downloader(OkHttpClient apiClient, RetryPolicy retryPolicy, TimeSource time, long maxBytes) {
+    this.http =
+        apiClient.newBuilder().followRedirects(true).followSslRedirects(true).callTimeout(Duration.ZERO).build();
+    this.retryPolicy = retryPolicy;
+    this.time = time;
+    this.maxBytes = maxBytes;
+  }
+
+  public Path download(URI url, Path target, DownloadProgress progress, String requestId) {
+    HttpUrl httpUrl = HttpUrl.get(checkUrl(url).toString());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(url, httpUrl, target, progress, requestId);
+      } catch (DreaminaException failure) {
+        if (attempt > retryPolicy.maxRetries() || !transientFailure(failure)) {
+          throw failure;
+        }
+        Duration delay = retryPolicy.delayBefore(attempt, Optional.empty()).orElseThrow();
+        try {
+          time.sleep(delay);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CallInterruptedException("Interrupted while downloading " + url, requestId, e);
+        }
+      }
+    }
+  }
+
+  private static boolean transientFailure(DreaminaException failure) {
+    if (failure instanceof NetworkException) {
+      return true;
+    }
+    return failure instanceof DownloadException
+        && ((DownloadException) failure).statusCode().stream().anyMatch(RETRYABLE_STATUS::contains);
+  }
+
+  private static URI checkUrl(URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    boolean ok =
+        scheme.equals("https")
+            || (scheme.equals("http") && url.getHost() != null && LoopbackHosts.isLoopback(url.getHost()));
+    if (!ok || url.getHost() == null) {
+      throw new IllegalArgumentException(
+          "Download URL must be https (http only for loopback hosts): " + url);
+    }
+    return url;
+  }
+
+  private Path attempt(
+      URI url, HttpUrl httpUrl, Path target, DownloadProgress progress, String requestId) {
+    Path absolute = target.toAbsolutePath();
+    Path temp = null;
+    Request request =
+        new Request.Builder()
+            .url(httpUrl)
+            .header("User-Agent", SdkVersion.USER_AGENT)
+            .header("Accept", "video/*, application/octet-stream")
+            .build();
+    try {
+      Files.createDirectories(absolute.getParent());
+      temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".part");
+      try (Response response = http.newCall(request).execute()) {
+        check(response, url, requestId);
+        copy(response.body(), temp, url, progress, requestId);
+      }
+      move(temp, absolute);
+      temp = null;
+      return target;
+    } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CallInterruptedException("Interrupted while downloading " + url, requestId, e);
+      }
+      throw new NetworkException(
+          "Downloading " + url + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+          requestId,
+          e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException e) {
+          // Best effort: the target itself was never touched.
+        }
+      }
+    }
+  }
+
+  private void check(Response response, URI url, String requestId) {
+    if (!response.isSuccessful()) {
+      throw new DownloadException(
+          "Downloading " + url + " failed: HTTP " + response.code(), url, response.code(), requestId);
+    }
+    String type = response.header("Content-Type", "");
+    String mime = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!mime.startsWith("video/") && !mime.equals("application/octet-stream")) {
+      throw new DownloadException(
+          "Refused to download " + url + ": its content type is "
+              + (mime.isEmpty() ? "missing" : mime) + ", not video/* or application/octet-stream",
+          url,
+          null,
+          requestId);
+    }
+    long length = response.body().contentLength();
+    if (length > maxBytes) {
+      throw tooLarge(url, length, requestId);
+    }
+  }
+
+  private void copy(
+      ResponseBody body, Path temp, URI url, DownloadProgress progress, String requestId)
+      throws IOException {
+    long length = body.contentLength();
+    OptionalLong total = length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
+    byte[] buffer = new byte[CHUNK];
+    long written = 0;
+    try (InputStream in = body.byteStream();
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+        OutputStream out = Channels.newOutputStream(channel)) {
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        written += n;
+        if (written > maxBytes) {
+          throw tooLarge(url, written, requestId);
+        }
+        out.write(buffer, 0, n);
+        if (progress != null) {
+          progress.onProgress(written, total);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          throw new CallInterruptedException("Interrupted while downloading " + url, requestId, null);
+        }
+      }
+      channel.force(true);
+    }
+  }
+
+  private DownloadException tooLarge(URI url, long bytes, String requestId) {
+    return new DownloadException(
+        "Refused to download " + url + ": it is larger than the cap of " + maxBytes
+            + " bytes (maxDownloadBytes); at least " + bytes + " bytes were announced or read",
+        url,
+        null,
+        requestId);
+  }
+
+  private static void move(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

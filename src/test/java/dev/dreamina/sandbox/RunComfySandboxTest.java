@@ -1,0 +1,305 @@
+package dev.dreamina.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dreamina.AuthenticationException;
+import dev.dreamina.AwaitOptions;
+import dev.dreamina.CancelOutcome;
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.GenerationFailedException;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.NetworkException;
+import dev.dreamina.NotFoundException;
+import dev.dreamina.RateLimitException;
+import dev.dreamina.RequestResult;
+import dev.dreamina.RequestStatus;
+import dev.dreamina.ServerException;
+import dev.dreamina.Status;
+import dev.dreamina.SubmissionUnknownException;
+import dev.dreamina.Submission;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sandbox's answers, against the documented shapes, and the real client's full lifecycle. */
+class RunComfySandboxTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String SUBMIT_PATH = "/v1/models/bytedance/dreamina-3-0/pro/image-to-video";
+  private static final AwaitOptions FAST =
+      AwaitOptions.builder()
+          .pollInterval(Duration.ofMillis(20))
+          .maxPollInterval(Duration.ofMillis(50))
+          .timeout(Duration.ofSeconds(20))
+          .build();
+
+  private final OkHttpClient raw = new OkHttpClient();
+  private RunComfySandbox sandbox;
+  private DreaminaClient client;
+
+  @BeforeEach
+  void start() {
+    sandbox =
+        RunComfySandbox.builder()
+            .queueTime(Duration.ofMillis(300))
+            .runTime(Duration.ofMillis(200))
+            .start();
+    client = sandbox.clientBuilder().maxRetries(0).build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    sandbox.close();
+    raw.dispatcher().executorService().shutdown();
+    raw.connectionPool().evictAll();
+  }
+
+  private static ImageToVideoRequest request() {
+    return ImageToVideoRequest.builder()
+        .prompt("a lighthouse at dusk")
+        .imageUrl("https://example.com/lighthouse.png")
+        .frames(121)
+        .build();
+  }
+
+  private Response send(String method, String path, String token, String body) throws Exception {
+    Request.Builder b = new Request.Builder().url(sandbox.baseUrl() + path);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    b.method(method, body == null ? null : RequestBody.create(body, MediaType.get("application/json")));
+    return raw.newCall(b.build()).execute();
+  }
+
+  private static JsonNode json(Response response) throws Exception {
+    assertEquals("application/json", response.header("Content-Type"));
+    return MAPPER.readTree(response.body().string());
+  }
+
+  @Test
+  void submitAnswersTheDocumentedShape() throws Exception {
+    try (Response response =
+        send("POST", SUBMIT_PATH, sandbox.apiToken(), "{\"prompt\":\"p\",\"image_urls\":[\"https://x/a.png\"]}")) {
+      assertEquals(200, response.code());
+      JsonNode body = json(response);
+      String id = body.get("request_id").textValue();
+      assertEquals(sandbox.baseUrl() + "/v1/requests/" + id + "/status", body.get("status_url").textValue());
+      assertEquals(sandbox.baseUrl() + "/v1/requests/" + id + "/result", body.get("result_url").textValue());
+      assertEquals(sandbox.baseUrl() + "/v1/requests/" + id + "/cancel", body.get("cancel_url").textValue());
+    }
+    assertEquals(1, sandbox.submitCount());
+  }
+
+  @Test
+  void wrongOrMissingTokenGets401WithAnErrorBody() throws Exception {
+    for (String token : new String[] {"wrong", null}) {
+      try (Response response = send("GET", SUBMIT_PATH, token, null)) {
+        assertEquals(401, response.code());
+        assertEquals(401001, json(response).get("error_code").intValue());
+      }
+    }
+    try (DreaminaClient wrong = DreaminaClient.builder().apiToken("wrong").baseUrl(sandbox.baseUrl()).build()) {
+      assertThrows(AuthenticationException.class, () -> wrong.submit(request()));
+    }
+    assertEquals(0, sandbox.submitCount());
+  }
+
+  @Test
+  void badBodyGets422WithDetailByThePageSchema() throws Exception {
+    String body =
+        "{\"prompt\":\"" + "x".repeat(801) + "\",\"image_urls\":[\"https://x/a.png\",\"https://x/b.png\"],"
+            + "\"frames\":100,\"seed\":\"one\"}";
+    try (Response response = send("POST", SUBMIT_PATH, sandbox.apiToken(), body)) {
+      assertEquals(422, response.code());
+      JsonNode json = json(response);
+      assertEquals(422001, json.get("error_code").intValue());
+      List<String> locs = new ArrayList<>();
+      json.get("detail").forEach(d -> locs.add(d.get("loc").toString()));
+      assertEquals(
+          List.of("[\"body\",\"prompt\"]", "[\"body\",\"image_urls\"]", "[\"body\",\"seed\"]", "[\"body\",\"frames\"]"),
+          locs);
+    }
+    try (Response response = send("POST", SUBMIT_PATH, sandbox.apiToken(), "{\"image_urls\":[]}")) {
+      assertEquals(422, response.code());
+      assertEquals(2, json(response).get("detail").size());
+    }
+    try (Response response = send("POST", SUBMIT_PATH, sandbox.apiToken(), "not json")) {
+      assertEquals(422, response.code());
+    }
+    try (Response response =
+        send("POST", SUBMIT_PATH, sandbox.apiToken(), "{\"prompt\":\"" + "\uD83C\uDFAC".repeat(800) + "\",\"image_urls\":[\"https://x/a\"]}")) {
+      assertEquals(200, response.code(), "800 emoji are 800 characters");
+    }
+    assertEquals(1, sandbox.submitCount());
+  }
+
+  @Test
+  void unknownRequestIdGets404With404001() throws Exception {
+    try (Response response = send("GET", "/v1/requests/nope/status", sandbox.apiToken(), null)) {
+      assertEquals(404, response.code());
+      assertEquals(404001, json(response).get("error_code").intValue());
+    }
+    NotFoundException e = assertThrows(NotFoundException.class, () -> client.result("nope"));
+    assertEquals(404001, e.errorCode().getAsInt());
+  }
+
+  @Test
+  void priceEndpointAnswersTheDocumentedShape() throws Exception {
+    try (Response response = send("GET", SUBMIT_PATH, sandbox.apiToken(), null)) {
+      JsonNode body = json(response);
+      assertEquals("bytedance/dreamina-3-0/pro/image-to-video", body.get("model_id").textValue());
+      assertEquals(0, new java.math.BigDecimal("0.10").compareTo(body.get("base_price_usd").decimalValue()));
+      assertEquals("second", body.get("price_unit").textValue());
+    }
+  }
+
+  @Test
+  void jobMovesThroughQueueProgressAndCompletionThenServesARealMp4(@TempDir Path dir) throws Exception {
+    List<RequestStatus> updates = new ArrayList<>();
+    RequestResult done =
+        client.generate(request(), FAST.toBuilder().onUpdate(updates::add).build());
+
+    assertEquals(Status.COMPLETED, done.status());
+    assertEquals(Status.IN_QUEUE, updates.get(0).status());
+    assertTrue(updates.get(0).queuePosition().getAsInt() >= 1);
+    assertTrue(updates.stream().anyMatch(s -> s.status() == Status.IN_PROGRESS), updates.toString());
+    for (int i = 1; i < updates.size(); i++) {
+      if (updates.get(i).status() == Status.IN_QUEUE) {
+        assertTrue(updates.get(i).queuePosition().getAsInt() < updates.get(i - 1).queuePosition().getAsInt());
+      }
+    }
+    assertTrue(done.createdAt().isPresent());
+    assertTrue(done.finishedAt().isPresent());
+
+    Path video = client.download(done.videoUrl().orElseThrow(), dir.resolve("out.mp4"));
+    byte[] bytes = Files.readAllBytes(video);
+    assertTrue(bytes.length > 10_000, "a real video, not a stub: " + bytes.length);
+    assertArrayEquals("ftyp".getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOfRange(bytes, 4, 8));
+  }
+
+  @Test
+  void cancelWhileQueuedCancelsTheJob() {
+    Submission submission = client.submit(request());
+    assertEquals(CancelOutcome.CANCELLED, client.cancel(submission.requestId()).outcome());
+    assertEquals(Status.CANCELLED, client.status(submission.requestId()).status());
+    GenerationFailedException e =
+        assertThrows(GenerationFailedException.class, () -> client.awaitResult(submission.requestId(), FAST));
+    assertEquals(Status.CANCELLED, e.status());
+  }
+
+  @Test
+  void cancelOnceRunningIsNotCancellable() {
+    try (RunComfySandbox noQueue = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ofSeconds(30)).start();
+        DreaminaClient c = noQueue.clientBuilder().build()) {
+      Submission submission = c.submit(request());
+      assertEquals(CancelOutcome.NOT_CANCELLABLE, c.cancel(submission.requestId()).outcome());
+      assertEquals(Status.IN_PROGRESS, c.status(submission.requestId()).status());
+    }
+  }
+
+  @Test
+  void failNextJobEndsItFailedWithTheError() {
+    sandbox.failNextJob("Image must be at least 320 pixels");
+    GenerationFailedException e =
+        assertThrows(GenerationFailedException.class, () -> client.generate(request(), FAST));
+    assertEquals(Status.FAILED, e.status());
+    assertEquals(Optional.of("Image must be at least 320 pixels"), e.error());
+    // Only the next job fails.
+    assertEquals(Status.COMPLETED, client.generate(request(), FAST).status());
+  }
+
+  @Test
+  void scriptedStatusesReachTheClientAsTheRightExceptions() {
+    Submission submission = client.submit(request());
+    String id = submission.requestId();
+    sandbox.respondWithStatus(503, 1);
+    ServerException server = assertThrows(ServerException.class, () -> client.status(id));
+    assertEquals(503001, server.errorCode().getAsInt());
+
+    sandbox.respondWithStatus(429, 1, Duration.ofSeconds(30));
+    RateLimitException limited = assertThrows(RateLimitException.class, () -> client.result(id));
+    assertEquals(Optional.of(Duration.ofSeconds(30)), limited.retryAfter());
+
+    sandbox.respondWithStatus(500, 1);
+    SubmissionUnknownException unknown = assertThrows(SubmissionUnknownException.class, () -> client.submit(request()));
+    assertInstanceOf(ServerException.class, unknown.getCause());
+    assertEquals(1, sandbox.submitCount());
+  }
+
+  @Test
+  void scriptedFaultsAreRetriedByReadsWithTheirRetryAfter() {
+    try (DreaminaClient retrying = sandbox.clientBuilder().build()) {
+      String id = retrying.submit(request()).requestId();
+      sandbox.respondWithStatus(503, 2, Duration.ZERO);
+      assertEquals(id, retrying.status(id).requestId());
+      assertEquals(4, sandbox.requests().size()); // submit, two 503s, the answer
+    }
+  }
+
+  @Test
+  void droppedConnectionsAreResetsToTheClient() {
+    sandbox.dropConnections(1);
+    SubmissionUnknownException e = assertThrows(SubmissionUnknownException.class, () -> client.submit(request()));
+    assertInstanceOf(NetworkException.class, e.getCause());
+    assertEquals(0, sandbox.submitCount());
+    assertEquals(1, sandbox.requests().size(), "the request did arrive");
+
+    sandbox.dropConnections(1);
+    assertThrows(NetworkException.class, () -> client.status("abc"));
+  }
+
+  @Test
+  void slowDownMakesCallsTimeOut() {
+    try (DreaminaClient impatient = sandbox.clientBuilder().maxRetries(0).requestTimeout(Duration.ofMillis(100)).build()) {
+      sandbox.slowDown(Duration.ofMillis(400));
+      assertThrows(NetworkException.class, () -> impatient.status("abc"));
+      sandbox.slowDown(Duration.ZERO);
+      assertThrows(NotFoundException.class, () -> impatient.status("abc"));
+    }
+  }
+
+  @Test
+  void requestsAreRecordedForTestsToRead() {
+    client.submit(request());
+    RecordedCall call = sandbox.requests().get(0);
+    assertEquals("POST", call.method());
+    assertEquals(SUBMIT_PATH, call.path());
+    assertEquals(
+        "{\"prompt\":\"a lighthouse at dusk\",\"image_urls\":[\"https://example.com/lighthouse.png\"],\"frames\":121}",
+        call.body());
+    assertEquals(Optional.of("Bearer " + sandbox.apiToken()), call.header("authorization"));
+    assertEquals(Optional.of("application/json"), call.header("Accept"));
+    assertEquals("POST " + SUBMIT_PATH, call.toString());
+    assertFalse(call.toString().contains(sandbox.apiToken()));
+    sandbox.clearRequests();
+    assertEquals(List.of(), sandbox.requests());
+  }
+
+  @Test
+  void controlsRefuseNonsense() {
+    assertThrows(IllegalArgumentException.class, () -> sandbox.respondWithStatus(200, 1));
+    assertThrows(IllegalArgumentException.class, () -> sandbox.respondWithStatus(503, 0));
+    assertThrows(IllegalArgumentException.class, () -> sandbox.slowDown(Duration.ofMillis(-1)));
+    assertThrows(IllegalArgumentException.class, () -> RunComfySandbox.builder().queueTime(Duration.ofSeconds(-1)));
+  }
+}
