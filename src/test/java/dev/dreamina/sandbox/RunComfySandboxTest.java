@@ -198,6 +198,19 @@ class RunComfySandboxTest {
   }
 
   @Test
+  void generateAndDownloadGivesTheMp4InOneCall(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("one-call.mp4");
+    RequestResult done = client.generateAndDownload(request(), target, FAST);
+    assertEquals(Status.COMPLETED, done.status());
+    assertTrue(Files.size(target) > 10_000);
+    assertFalse(
+        sandbox.requests().stream()
+            .filter(c -> c.path().startsWith("/files/"))
+            .anyMatch(c -> c.header("Authorization").isPresent()),
+        "the download must not carry the token");
+  }
+
+  @Test
   void cancelWhileQueuedCancelsTheJob() {
     Submission submission = client.submit(request());
     assertEquals(CancelOutcome.CANCELLED, client.cancel(submission.requestId()).outcome());

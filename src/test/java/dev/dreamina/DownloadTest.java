@@ -1,0 +1,223 @@
+package dev.dreamina;
+
+import static dev.dreamina.TestServer.take;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.Headers;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** download(): real files on disk, atomic, no token sent, capped and type-checked. */
+class DownloadTest {
+  private static final byte[] VIDEO = new byte[200_000];
+
+  static {
+    for (int i = 0; i < VIDEO.length; i++) {
+      VIDEO[i] = (byte) (i * 31);
+    }
+  }
+
+  private final MockWebServer server = new MockWebServer();
+  private final FakeTime time = new FakeTime();
+  private DreaminaClient client;
+  @TempDir Path dir;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+    client = TestServer.clientFor(server, time).maxDownloadBytes(VIDEO.length).build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  private URI url() {
+    return server.url("/files/out.mp4").uri();
+  }
+
+  private static MockResponse video(String contentType, byte[] bytes) {
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", contentType)
+        .body(new Buffer().write(bytes))
+        .build();
+  }
+
+  private List<String> filesInDir() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
+  }
+
+  @Test
+  void streamsTheBodyToTheTargetWithoutTheAuthorizationHeader() throws Exception {
+    server.enqueue(video("video/mp4", VIDEO));
+    Path target = dir.resolve("nested/dir/out.mp4");
+
+    assertEquals(target, client.download(url(), target));
+
+    assertArrayEquals(VIDEO, Files.readAllBytes(target));
+    RecordedRequest recorded = take(server);
+    assertEquals("GET", recorded.getMethod());
+    assertNull(recorded.getHeaders().get("Authorization"), "the token must never go to a download host");
+    assertTrue(recorded.getHeaders().get("User-Agent").startsWith("dreamina-java/"));
+  }
+
+  @Test
+  void reportsProgressWithTheAnnouncedTotal() {
+    server.enqueue(video("application/octet-stream", VIDEO));
+    List<Long> seen = new ArrayList<>();
+    List<OptionalLong> totals = new ArrayList<>();
+    client.download(url(), dir.resolve("v.mp4"), (bytes, total) -> {
+      seen.add(bytes);
+      totals.add(total);
+    });
+    assertEquals(VIDEO.length, seen.get(seen.size() - 1));
+    assertTrue(seen.size() > 1, "progress comes in chunks");
+    assertEquals(OptionalLong.of(VIDEO.length), totals.get(0));
+    for (int i = 1; i < seen.size(); i++) {
+      assertTrue(seen.get(i) > seen.get(i - 1));
+    }
+  }
+
+  @Test
+  void wrongContentTypeIsRefusedAndLeavesNoFile() throws Exception {
+    server.enqueue(video("text/html; charset=utf-8", "<html>login</html>".getBytes()));
+    DownloadException e =
+        assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+    assertTrue(e.getMessage().contains("text/html"), e.getMessage());
+    assertFalse(e.statusCode().isPresent());
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void missingContentTypeIsRefused() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("bytes").removeHeader("Content-Type").build());
+    assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void announcedSizeOverTheCapIsRefusedBeforeReading() throws Exception {
+    byte[] big = new byte[VIDEO.length + 1];
+    server.enqueue(video("video/mp4", big));
+    DownloadException e =
+        assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+    assertTrue(e.getMessage().contains("cap of " + VIDEO.length), e.getMessage());
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void bodyGrowingPastTheCapWithoutALengthIsCutOff() throws Exception {
+    Buffer chunked = new Buffer().write(new byte[VIDEO.length + 10]);
+    server.enqueue(
+        new MockResponse.Builder().addHeader("Content-Type", "video/mp4").chunkedBody(chunked, 8192).build());
+    assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void exactlyTheCapIsAllowed() {
+    server.enqueue(video("video/mp4", VIDEO));
+    client.download(url(), dir.resolve("v.mp4"));
+  }
+
+  @Test
+  void transferCutMidwayLeavesNoPartialFileAndKeepsTheOldOne() throws Exception {
+    Path target = dir.resolve("v.mp4");
+    Files.writeString(target, "previous video");
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(
+          new MockResponse.Builder()
+              .addHeader("Content-Type", "video/mp4")
+              .body(new Buffer().write(VIDEO))
+              .onResponseBody(new SocketEffect.CloseSocket())
+              .build());
+    }
+    assertThrows(NetworkException.class, () -> client.download(url(), target));
+    assertEquals("previous video", Files.readString(target));
+    assertEquals(List.of("v.mp4"), filesInDir(), "no .part file may be left behind");
+    assertEquals(3, server.getRequestCount(), "a failed transfer is retried like a read");
+  }
+
+  @Test
+  void interruptedTransferLeavesNoFile() throws Exception {
+    server.enqueue(video("video/mp4", VIDEO));
+    Path target = dir.resolve("v.mp4");
+    try {
+      CallInterruptedException e =
+          assertThrows(
+              CallInterruptedException.class,
+              () -> client.download(url(), target, (bytes, total) -> Thread.currentThread().interrupt()));
+      assertTrue(Thread.currentThread().isInterrupted());
+      assertTrue(e.getMessage().contains("Interrupted while downloading"));
+    } finally {
+      Thread.interrupted();
+    }
+    assertFalse(Files.exists(target));
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void httpErrorsAreDownloadExceptionsWithTheStatus() throws Exception {
+    server.enqueue(new MockResponse(404, Headers.of("Content-Type", "application/xml"), "<Error/>"));
+    DownloadException e =
+        assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+    assertEquals(404, e.statusCode().getAsInt());
+    assertEquals(url(), e.url());
+    assertEquals(1, server.getRequestCount());
+    assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void serverErrorsAreRetriedWithBackoff() throws Exception {
+    server.enqueue(new MockResponse(503, Headers.of(), ""));
+    server.enqueue(video("video/mp4", VIDEO));
+    client.download(url(), dir.resolve("v.mp4"));
+    assertEquals(List.of(Duration.ofMillis(375)), time.sleeps());
+  }
+
+  @Test
+  void redirectsAreFollowedWithoutTheToken() throws Exception {
+    try (MockWebServer cdn = new MockWebServer()) {
+      cdn.start();
+      cdn.enqueue(video("video/mp4", VIDEO));
+      server.enqueue(new MockResponse(302, Headers.of("Location", cdn.url("/signed.mp4").toString()), ""));
+      client.download(url(), dir.resolve("v.mp4"));
+      assertNull(take(cdn).getHeaders().get("Authorization"));
+      assertNull(take(server).getHeaders().get("Authorization"));
+    }
+  }
+
+  @Test
+  void plainHttpToANonLoopbackHostIsRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> client.download(URI.create("http://cdn.example.com/v.mp4"), dir.resolve("v.mp4")));
+    assertEquals(0, server.getRequestCount());
+  }
+}
