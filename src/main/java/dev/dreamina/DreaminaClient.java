@@ -340,7 +340,15 @@ public final class DreaminaClient implements AutoCloseable {
       return fromEnv(System::getenv);
     }
 
-    Builder fromEnv(Function<String, String> env) {
+    /**
+     * Like {@link #fromEnv()}, reading the variables through {@code env} instead of the process
+     * environment: for tests, or configuration kept in a map ({@code fromEnv(map::get)}).
+     *
+     * @param env returns a variable's value, or {@code null} when unset
+     * @return this builder
+     */
+    public Builder fromEnv(Function<String, String> env) {
+      Objects.requireNonNull(env, "env == null");
       String token = nonBlank(env.apply(ENV_API_TOKEN));
       if (token == null) {
         token = nonBlank(env.apply(ENV_TOKEN_FALLBACK));

@@ -1,0 +1,66 @@
+package dev.dreamina.examples;
+
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.sandbox.RunComfySandbox;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The client an example runs with: RunComfy itself when a token is set, else the embedded sandbox
+ * (no token, no network, no credits).
+ */
+public final class ExampleBackend implements AutoCloseable {
+  private final RunComfySandbox sandbox;
+  private final Supplier<DreaminaClient.Builder> builders;
+  private final DreaminaClient client;
+
+  private ExampleBackend(RunComfySandbox sandbox, Supplier<DreaminaClient.Builder> builders) {
+    this.sandbox = sandbox;
+    this.builders = builders;
+    this.client = builders.get().build();
+  }
+
+  /**
+   * @param forceSandbox use the sandbox even when a token is set
+   * @param env the environment to read the token and base URL from
+   */
+  public static ExampleBackend open(boolean forceSandbox, Map<String, String> env) {
+    boolean hasToken =
+        !blank(env.get(DreaminaClient.ENV_API_TOKEN)) || !blank(env.get(DreaminaClient.ENV_TOKEN_FALLBACK));
+    if (hasToken && !forceSandbox) {
+      return new ExampleBackend(null, () -> DreaminaClient.builder().fromEnv(env::get));
+    }
+    RunComfySandbox sandbox = RunComfySandbox.start();
+    return new ExampleBackend(sandbox, sandbox::clientBuilder);
+  }
+
+  /** A fresh builder with the same token and base URL, for a client with other settings. */
+  public DreaminaClient.Builder newClientBuilder() {
+    return builders.get();
+  }
+
+  public DreaminaClient client() {
+    return client;
+  }
+
+  public boolean usingSandbox() {
+    return sandbox != null;
+  }
+
+  /** The sandbox, for examples that script it; only when {@link #usingSandbox()}. */
+  public RunComfySandbox sandbox() {
+    return sandbox;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

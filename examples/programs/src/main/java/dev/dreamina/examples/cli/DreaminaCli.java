@@ -1,0 +1,324 @@
+package dev.dreamina.examples.cli;
+
+import dev.dreamina.ApiException;
+import dev.dreamina.AuthenticationException;
+import dev.dreamina.AwaitOptions;
+import dev.dreamina.AwaitTimeoutException;
+import dev.dreamina.CallInterruptedException;
+import dev.dreamina.CancelResult;
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.DreaminaException;
+import dev.dreamina.GenerationFailedException;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.InsufficientBalanceException;
+import dev.dreamina.InvalidRequestException;
+import dev.dreamina.NetworkException;
+import dev.dreamina.PermissionDeniedException;
+import dev.dreamina.RequestResult;
+import dev.dreamina.RequestStatus;
+import dev.dreamina.SubmissionUnknownException;
+import dev.dreamina.Submission;
+import dev.dreamina.examples.ExampleBackend;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code dreamina}: the SDK from the command line. The token comes from {@code RUNCOMFY_API_TOKEN}
+ * (or {@code RUNCOMFY_TOKEN}), never from a flag, so it stays out of shell history.
+ */
+@Command(
+    name = "dreamina",
+    mixinStandardHelpOptions = true,
+    version = "dreamina (dreamina-java examples)",
+    description = "Dreamina 3.0 Pro image-to-video on RunComfy.",
+    subcommands = {
+      DreaminaCli.Generate.class,
+      DreaminaCli.StatusCommand.class,
+      DreaminaCli.ResultCommand.class,
+      DreaminaCli.CancelCommand.class,
+      DreaminaCli.AwaitCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:unexpected error",
+      "2:usage error",
+      "3:invalid request (validation, bad request id, HTTP 400/422)",
+      "4:authentication or permission error, or no token (401/403/402)",
+      "5:the job failed or was cancelled",
+      "6:timed out waiting; the job may still be running",
+      "7:network error",
+      "8:submit outcome unknown: check your requests before resubmitting",
+      "9:other API error (404, 429, 5xx)",
+      "130:interrupted (Ctrl-C)"
+    })
+public final class DreaminaCli {
+  static final int VALIDATION = 3;
+  static final int AUTH = 4;
+  static final int JOB_FAILED = 5;
+  static final int TIMEOUT = 6;
+  static final int NETWORK = 7;
+  static final int SUBMISSION_UNKNOWN = 8;
+  static final int API = 9;
+  static final int INTERRUPTED = 130;
+
+  @Option(names = "--sandbox", description = "Run against an embedded sandbox: no token, no credits.")
+  boolean sandbox;
+
+  private final Map<String, String> env;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean terminal;
+
+  DreaminaCli(Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+    this.terminal = terminal;
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(args, System.getenv(), out, err, System.console() != null));
+  }
+
+  static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
+    CommandLine cli = new CommandLine(new DreaminaCli(env, out, err, terminal));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.registerConverter(Duration.class, DreaminaCli::parseDuration);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          err.println("error: " + e.getMessage());
+          if (e instanceof DreaminaException) {
+            ((DreaminaException) e)
+                .requestId()
+                .ifPresent(id -> err.println("request_id: " + id + " (resume with: dreamina await " + id + ")"));
+          }
+          return exitCode(e);
+        });
+    return cli.execute(args);
+  }
+
+  /** The documented exit code for a failure. */
+  static int exitCode(Exception e) {
+    if (e instanceof InvalidRequestException || e instanceof IllegalArgumentException) {
+      return VALIDATION;
+    }
+    if (e instanceof IllegalStateException
+        || e instanceof AuthenticationException
+        || e instanceof PermissionDeniedException
+        || e instanceof InsufficientBalanceException) {
+      return AUTH;
+    }
+    if (e instanceof GenerationFailedException) {
+      return JOB_FAILED;
+    }
+    if (e instanceof AwaitTimeoutException) {
+      return TIMEOUT;
+    }
+    if (e instanceof SubmissionUnknownException) {
+      return SUBMISSION_UNKNOWN;
+    }
+    if (e instanceof NetworkException) {
+      return NETWORK;
+    }
+    if (e instanceof CallInterruptedException) {
+      return INTERRUPTED;
+    }
+    if (e instanceof ApiException) {
+      int status = ((ApiException) e).statusCode();
+      return status == 400 || status == 422 ? VALIDATION : API;
+    }
+    return 1;
+  }
+
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("p")) {
+      return Duration.parse(t.toUpperCase(Locale.ROOT));
+    }
+    long n = Long.parseLong(t.replaceAll("[smh]$", ""));
+    if (t.endsWith("m")) {
+      return Duration.ofMinutes(n);
+    }
+    if (t.endsWith("h")) {
+      return Duration.ofHours(n);
+    }
+    return Duration.ofSeconds(n);
+  }
+
+  ExampleBackend open() {
+    if (!sandbox && blank(env.get(DreaminaClient.ENV_API_TOKEN)) && blank(env.get(DreaminaClient.ENV_TOKEN_FALLBACK))) {
+      throw new IllegalStateException(
+          "No RunComfy API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN), or pass --sandbox to try it out.");
+    }
+    ExampleBackend backend = ExampleBackend.open(sandbox, env);
+    if (backend.usingSandbox()) {
+      err.println("(using the embedded sandbox at " + backend.sandbox().baseUrl() + "; no credits spent)");
+    }
+    return backend;
+  }
+
+  /** Waits for a job with a progress display, and a bounded cancel on Ctrl-C. */
+  RequestResult await(ExampleBackend backend, String requestId, Duration timeout) {
+    DreaminaClient client = backend.client();
+    Progress progress = new Progress(out, terminal);
+    CancelOnInterrupt onInterrupt = new CancelOnInterrupt(backend, requestId, err);
+    Thread hook = new Thread(onInterrupt::run, "dreamina-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      AwaitOptions options = client.awaitOptions().toBuilder().onUpdate(progress::update).build();
+      if (timeout != null) {
+        options = options.toBuilder().timeout(timeout).build();
+      }
+      return client.awaitResult(requestId, options);
+    } finally {
+      progress.stop();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C arrived: the hook is running and reports what it did.
+      }
+    }
+  }
+
+  private void download(DreaminaClient client, RequestResult done, Path output) throws Exception {
+    Path file = client.download(done.videoUrl().orElseThrow(), output);
+    out.println("saved " + file.toAbsolutePath() + " (" + Files.size(file) + " bytes)");
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  @Command(name = "generate", description = "Submit a job, wait for it and download the MP4.")
+  static final class Generate implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Option(names = "--prompt", required = true, description = "Text prompt, at most 800 characters.")
+    String prompt;
+
+    @Option(names = "--image-url", required = true, description = "https URL of a JPEG or PNG.")
+    String imageUrl;
+
+    @Option(names = "--frames", description = "121 (about 5 s) or 241 (about 10 s).")
+    Integer frames;
+
+    @Option(names = "--seed", description = "-1 for random, or 0 and up.")
+    Integer seed;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "dreamina.mp4", description = "Where to save the MP4 (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = "--timeout", description = "How long to wait, e.g. 90s, 15m, PT1H (default 15m).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      ImageToVideoRequest.Builder builder = ImageToVideoRequest.builder().prompt(prompt).imageUrl(imageUrl);
+      if (frames != null) {
+        builder.frames(frames);
+      }
+      if (seed != null) {
+        builder.seed(seed);
+      }
+      ImageToVideoRequest request = builder.build();
+      try (ExampleBackend backend = cli.open()) {
+        DreaminaClient client = backend.client();
+        Submission submission = client.submit(request);
+        cli.out.println("request_id: " + submission.requestId());
+        RequestResult done = cli.await(backend, submission.requestId(), timeout);
+        cli.download(client, done, output);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "status", description = "Print a job's status.")
+  static final class StatusCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Parameters(paramLabel = "REQUEST_ID")
+    String requestId;
+
+    @Override
+    public Integer call() {
+      try (ExampleBackend backend = cli.open()) {
+        RequestStatus status = backend.client().status(requestId);
+        cli.out.println(status.describe());
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "result", description = "Print a job's result: status, video URL, error.")
+  static final class ResultCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Parameters(paramLabel = "REQUEST_ID")
+    String requestId;
+
+    @Override
+    public Integer call() {
+      try (ExampleBackend backend = cli.open()) {
+        RequestResult result = backend.client().result(requestId);
+        cli.out.println("status: " + result.rawStatus());
+        result.videoUrl().ifPresent(url -> cli.out.println("video: " + url));
+        result.error().ifPresent(error -> cli.out.println("error: " + error));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "cancel", description = "Cancel a queued job. A running job cannot be cancelled.")
+  static final class CancelCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Parameters(paramLabel = "REQUEST_ID")
+    String requestId;
+
+    @Override
+    public Integer call() {
+      try (ExampleBackend backend = cli.open()) {
+        CancelResult result = backend.client().cancel(requestId);
+        cli.out.println("outcome: " + result.rawOutcome());
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "await", description = "Wait for a job submitted earlier and download its MP4.")
+  static final class AwaitCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Parameters(paramLabel = "REQUEST_ID")
+    String requestId;
+
+    @Option(names = {"-o", "--output"}, description = "Where to save the MP4 (default: REQUEST_ID.mp4).")
+    Path output;
+
+    @Option(names = "--timeout", description = "How long to wait, e.g. 90s, 15m, PT1H (default 15m).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      try (ExampleBackend backend = cli.open()) {
+        RequestResult done = cli.await(backend, requestId, timeout);
+        cli.download(backend.client(), done, output != null ? output : Path.of(requestId + ".mp4"));
+        return 0;
+      }
+    }
+  }
+}

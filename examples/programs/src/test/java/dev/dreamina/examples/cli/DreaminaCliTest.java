@@ -1,0 +1,197 @@
+package dev.dreamina.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dreamina.examples.ExampleBackend;
+import dev.dreamina.sandbox.RunComfySandbox;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's documented exit codes, each reached for real against the sandbox. */
+class DreaminaCliTest {
+  private RunComfySandbox sandbox;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  @TempDir Path dir;
+
+  @BeforeEach
+  void start() {
+    sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start();
+  }
+
+  @AfterEach
+  void stop() {
+    sandbox.close();
+  }
+
+  private Map<String, String> env() {
+    return Map.of(
+        "RUNCOMFY_API_TOKEN", sandbox.apiToken(), "RUNCOMFY_BASE_URL", sandbox.baseUrl().toString());
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    return DreaminaCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true), false);
+  }
+
+  private int run(String... args) {
+    return run(env(), args);
+  }
+
+  private String submitOne() {
+    return sandbox.clientBuilder().build().submit(
+            dev.dreamina.ImageToVideoRequest.builder()
+                .prompt("p")
+                .imageUrl("https://example.com/a.png")
+                .build())
+        .requestId();
+  }
+
+  @Test
+  void generateDownloadsTheVideoAndExitsZero() throws Exception {
+    Path output = dir.resolve("v.mp4");
+    int code =
+        run("generate", "--prompt", "a fox in snow", "--image-url", "https://example.com/fox.jpg",
+            "--frames", "241", "--seed", "7", "-o", output.toString());
+    assertEquals(0, code, err.toString());
+    assertTrue(Files.size(output) > 10_000);
+    assertTrue(out.toString().contains("request_id: "), out.toString());
+    assertTrue(out.toString().contains("status: completed after "), "plain lines off a terminal: " + out);
+    assertTrue(sandbox.requests().get(0).body().contains("\"frames\":241,\"seed\":7"));
+  }
+
+  @Test
+  void validationErrorExitsThreeAndSendsNothing() {
+    int code = run("generate", "--prompt", " ", "--image-url", "http://example.com/a.gif");
+    assertEquals(DreaminaCli.VALIDATION, code);
+    assertTrue(err.toString().contains("prompt: is required"), err.toString());
+    assertEquals(0, sandbox.requests().size());
+    assertEquals(DreaminaCli.VALIDATION, run("status", "../etc"));
+    assertEquals(0, sandbox.requests().size());
+  }
+
+  @Test
+  void usageErrorExitsTwo() {
+    assertEquals(2, run("generate", "--image-url", "https://example.com/a.png"));
+  }
+
+  @Test
+  void authErrorsExitFour() {
+    Map<String, String> wrongToken =
+        Map.of("RUNCOMFY_API_TOKEN", "wrong", "RUNCOMFY_BASE_URL", sandbox.baseUrl().toString());
+    assertEquals(DreaminaCli.AUTH, run(wrongToken, "status", "abc"));
+    assertEquals(DreaminaCli.AUTH, run(Map.of(), "status", "abc"));
+    assertTrue(err.toString().contains("RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN)"), err.toString());
+  }
+
+  @Test
+  void failedJobExitsFiveWithTheRequestId() {
+    sandbox.failNextJob("content policy");
+    int code = run("generate", "--prompt", "p", "--image-url", "https://example.com/a.png", "-o", dir.resolve("x.mp4").toString());
+    assertEquals(DreaminaCli.JOB_FAILED, code);
+    assertTrue(err.toString().contains("content policy"), err.toString());
+    assertTrue(err.toString().contains("request_id: "), err.toString());
+  }
+
+  @Test
+  void timeoutExitsSixAndSaysHowToResume() {
+    try (RunComfySandbox slow = RunComfySandbox.builder().runTime(Duration.ofMinutes(5)).start()) {
+      Map<String, String> env =
+          Map.of("RUNCOMFY_API_TOKEN", slow.apiToken(), "RUNCOMFY_BASE_URL", slow.baseUrl().toString());
+      int code = run(env, "generate", "--prompt", "p", "--image-url", "https://example.com/a.png", "--timeout", "1s");
+      assertEquals(DreaminaCli.TIMEOUT, code);
+      assertTrue(err.toString().contains("resume with: dreamina await "), err.toString());
+    }
+  }
+
+  @Test
+  void networkErrorExitsSeven() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Map<String, String> env =
+        Map.of("RUNCOMFY_API_TOKEN", "t", "RUNCOMFY_BASE_URL", "http://127.0.0.1:" + port);
+    assertEquals(DreaminaCli.NETWORK, run(env, "status", "abc"));
+  }
+
+  @Test
+  void unknownSubmitOutcomeExitsEight() {
+    sandbox.dropConnections(1);
+    int code = run("generate", "--prompt", "p", "--image-url", "https://example.com/a.png");
+    assertEquals(DreaminaCli.SUBMISSION_UNKNOWN, code);
+    assertTrue(err.toString().contains("Check your RunComfy requests"), err.toString());
+  }
+
+  @Test
+  void otherApiErrorsExitNine() {
+    assertEquals(DreaminaCli.API, run("result", "unknown-id"));
+  }
+
+  @Test
+  void statusResultCancelAndAwaitSubcommands() throws Exception {
+    String id = submitOne();
+    assertEquals(0, run("status", id));
+    assertTrue(out.toString().contains("completed"), out.toString());
+    assertEquals(0, run("result", id));
+    assertTrue(out.toString().contains("video: " + sandbox.baseUrl()), out.toString());
+    assertEquals(0, run("cancel", id));
+    assertTrue(out.toString().contains("outcome: not_cancellable"), out.toString());
+    Path output = dir.resolve("awaited.mp4");
+    assertEquals(0, run("await", id, "-o", output.toString()));
+    assertTrue(Files.size(output) > 10_000);
+  }
+
+  @Test
+  void ctrlCDuringAWaitMakesOneCancelAndReportsItsRealOutcome() {
+    try (RunComfySandbox queued = RunComfySandbox.builder().queueTime(Duration.ofMinutes(5)).start();
+        ExampleBackend backend =
+            ExampleBackend.open(
+                false,
+                Map.of("RUNCOMFY_API_TOKEN", queued.apiToken(), "RUNCOMFY_BASE_URL", queued.baseUrl().toString()))) {
+      String id = backend.client().submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build()).requestId();
+      queued.clearRequests();
+
+      new CancelOnInterrupt(backend, id, new PrintWriter(err, true)).run();
+
+      assertTrue(err.toString().contains("Cancelled: request " + id), err.toString());
+      assertEquals(1, queued.requests().size(), "one cancel attempt");
+      assertEquals("POST /v1/requests/" + id + "/cancel", queued.requests().get(0).toString());
+    }
+  }
+
+  @Test
+  void ctrlCOnARunningJobSaysItKeepsRunningAndHowToResume() {
+    try (ExampleBackend backend = ExampleBackend.open(false, env())) {
+      String id = submitOne();
+      sandbox.respondWithStatus(503, 1);
+      sandbox.clearRequests();
+      new CancelOnInterrupt(backend, id, new PrintWriter(err, true)).run();
+      assertEquals(1, sandbox.requests().size(), "no retry after Ctrl-C");
+      assertTrue(err.toString().contains("The cancel failed"), err.toString());
+      assertTrue(err.toString().contains("Resume with: dreamina await " + id), err.toString());
+
+      new CancelOnInterrupt(backend, id, new PrintWriter(err, true)).run();
+      assertTrue(err.toString().contains("Not cancelled (not_cancellable)"), err.toString());
+      assertFalse(err.toString().contains(sandbox.apiToken()));
+    }
+  }
+
+  @Test
+  void durationsParse() {
+    assertEquals(Duration.ofSeconds(90), DreaminaCli.parseDuration("90s"));
+    assertEquals(Duration.ofSeconds(90), DreaminaCli.parseDuration("90"));
+    assertEquals(Duration.ofMinutes(15), DreaminaCli.parseDuration("15m"));
+    assertEquals(Duration.ofHours(1), DreaminaCli.parseDuration("PT1H"));
+  }
+}
