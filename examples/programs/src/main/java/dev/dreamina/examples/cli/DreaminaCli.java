@@ -5,7 +5,6 @@ import dev.dreamina.AuthenticationException;
 import dev.dreamina.AwaitOptions;
 import dev.dreamina.AwaitTimeoutException;
 import dev.dreamina.CallInterruptedException;
-import dev.dreamina.CancelResult;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.DreaminaException;
 import dev.dreamina.GenerationFailedException;
@@ -15,7 +14,6 @@ import dev.dreamina.InvalidRequestException;
 import dev.dreamina.NetworkException;
 import dev.dreamina.PermissionDeniedException;
 import dev.dreamina.RequestResult;
-import dev.dreamina.RequestStatus;
 import dev.dreamina.SubmissionUnknownException;
 import dev.dreamina.Submission;
 import dev.dreamina.examples.ExampleBackend;
@@ -246,8 +244,8 @@ public final class DreaminaCli {
     }
   }
 
-  @Command(name = "status", description = "Print a job's status.")
-  static final class StatusCommand implements Callable<Integer> {
+  /** A subcommand that acts on one request id with the client, and prints what it got. */
+  abstract static class OnRequestId implements Callable<Integer> {
     @ParentCommand DreaminaCli cli;
 
     @Parameters(paramLabel = "REQUEST_ID")
@@ -256,46 +254,38 @@ public final class DreaminaCli {
     @Override
     public Integer call() {
       try (ExampleBackend backend = cli.open()) {
-        RequestStatus status = backend.client().status(requestId);
-        cli.out.println(status.describe());
+        run(backend.client(), cli.out);
         return 0;
       }
+    }
+
+    abstract void run(DreaminaClient client, PrintWriter out);
+  }
+
+  @Command(name = "status", description = "Print a job's status.")
+  static final class StatusCommand extends OnRequestId {
+    @Override
+    void run(DreaminaClient client, PrintWriter out) {
+      out.println(client.status(requestId).describe());
     }
   }
 
   @Command(name = "result", description = "Print a job's result: status, video URL, error.")
-  static final class ResultCommand implements Callable<Integer> {
-    @ParentCommand DreaminaCli cli;
-
-    @Parameters(paramLabel = "REQUEST_ID")
-    String requestId;
-
+  static final class ResultCommand extends OnRequestId {
     @Override
-    public Integer call() {
-      try (ExampleBackend backend = cli.open()) {
-        RequestResult result = backend.client().result(requestId);
-        cli.out.println("status: " + result.rawStatus());
-        result.videoUrl().ifPresent(url -> cli.out.println("video: " + url));
-        result.error().ifPresent(error -> cli.out.println("error: " + error));
-        return 0;
-      }
+    void run(DreaminaClient client, PrintWriter out) {
+      RequestResult result = client.result(requestId);
+      out.println("status: " + result.rawStatus());
+      result.videoUrl().ifPresent(url -> out.println("video: " + url));
+      result.error().ifPresent(error -> out.println("error: " + error));
     }
   }
 
   @Command(name = "cancel", description = "Cancel a queued job. A running job cannot be cancelled.")
-  static final class CancelCommand implements Callable<Integer> {
-    @ParentCommand DreaminaCli cli;
-
-    @Parameters(paramLabel = "REQUEST_ID")
-    String requestId;
-
+  static final class CancelCommand extends OnRequestId {
     @Override
-    public Integer call() {
-      try (ExampleBackend backend = cli.open()) {
-        CancelResult result = backend.client().cancel(requestId);
-        cli.out.println("outcome: " + result.rawOutcome());
-        return 0;
-      }
+    void run(DreaminaClient client, PrintWriter out) {
+      out.println("outcome: " + client.cancel(requestId).rawOutcome());
     }
   }
 
