@@ -4,7 +4,6 @@ import dev.dreamina.internal.ApiCall;
 import dev.dreamina.internal.Downloader;
 import dev.dreamina.internal.LoopbackHosts;
 import dev.dreamina.internal.Poller;
-import dev.dreamina.internal.RequestIds;
 import dev.dreamina.internal.RetryPolicy;
 import dev.dreamina.internal.RunComfyApi;
 import dev.dreamina.internal.TimeSource;
@@ -128,7 +127,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws NotFoundException when the id is unknown or expired
    */
   public RequestStatus status(String requestId) {
-    return api.status(RequestIds.check(requestId), ApiCall.NO_DEADLINE);
+    return api.status(requestId, ApiCall.NO_DEADLINE);
   }
 
   /**
@@ -140,7 +139,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws NotFoundException when the id is unknown or expired
    */
   public RequestResult result(String requestId) {
-    return api.result(RequestIds.check(requestId), ApiCall.NO_DEADLINE);
+    return api.result(requestId, ApiCall.NO_DEADLINE);
   }
 
   /**
@@ -152,7 +151,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws IllegalArgumentException when the id is malformed; nothing is sent
    */
   public CancelResult cancel(String requestId) {
-    return api.cancel(RequestIds.check(requestId), true);
+    return api.cancel(requestId, true);
   }
 
   /**
@@ -180,7 +179,7 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public RequestResult awaitResult(String requestId, AwaitOptions options) {
     Objects.requireNonNull(options, "options == null");
-    return poller.await(RequestIds.check(requestId), options);
+    return poller.await(requestId, options);
   }
 
   /**

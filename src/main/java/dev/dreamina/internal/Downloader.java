@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -34,7 +33,6 @@ import okhttp3.ResponseBody;
  */
 public final class Downloader {
   private static final int CHUNK = 64 * 1024;
-  private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
 
   private final OkHttpClient http;
   private final RetryPolicy retryPolicy;
@@ -78,7 +76,7 @@ public final class Downloader {
       return true;
     }
     return failure instanceof DownloadException
-        && ((DownloadException) failure).statusCode().stream().anyMatch(RETRYABLE_STATUS::contains);
+        && ((DownloadException) failure).statusCode().stream().anyMatch(RetryPolicy::isRetryableStatus);
   }
 
   private static URI checkUrl(URI url) {

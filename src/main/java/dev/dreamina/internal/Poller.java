@@ -31,7 +31,6 @@ public final class Poller {
   }
 
   public RequestResult await(String requestId, AwaitOptions options) {
-    RequestIds.check(requestId);
     long deadline = time.nanoTime() + options.timeout().toNanos();
     Duration interval = options.pollInterval();
     RequestStatus last = null;

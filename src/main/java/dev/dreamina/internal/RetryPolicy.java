@@ -53,6 +53,11 @@ public final class RetryPolicy {
     return maxRetries;
   }
 
+  /** Whether an HTTP status says "try again": 408, 429, 500, 502, 503, 504. */
+  public static boolean isRetryableStatus(int status) {
+    return RETRYABLE_STATUS.contains(status);
+  }
+
   /**
    * Whether a failed read (status, result, cancel) may be tried again: I/O failures, 408, 429,
    * 500, 502, 503, 504, and {@code error_code} 500001.
@@ -63,7 +68,7 @@ public final class RetryPolicy {
     }
     if (e instanceof ApiException) {
       ApiException api = (ApiException) e;
-      return RETRYABLE_STATUS.contains(api.statusCode())
+      return isRetryableStatus(api.statusCode())
           || api.errorCode().orElse(0) == INTERNAL_ERROR_CODE;
     }
     return false;

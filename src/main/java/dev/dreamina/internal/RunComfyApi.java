@@ -49,6 +49,7 @@ public final class RunComfyApi {
     return ResponseParser.cancel(transport.execute(retry ? call : call.once()), requestId);
   }
 
+  /** The one place a request id enters a URL, so the one place it is checked. */
   private static String requestPath(String requestId, String action) {
     return "v1/requests/" + RequestIds.check(requestId) + "/" + action;
   }

@@ -164,10 +164,10 @@ public final class Transport {
         parseFailure = e;
       }
     }
-    if (response.isSuccessful() && json != null && !ApiErrors.isErrorBody(json)) {
-      return json;
-    }
     if (response.isSuccessful() && !ApiErrors.isErrorBody(json)) {
+      if (json != null) {
+        return json;
+      }
       InvalidResponseException unreadable =
           new InvalidResponseException(
               body.truncated

@@ -25,13 +25,17 @@ public final class ExampleBackend implements AutoCloseable {
    * @param env the environment to read the token and base URL from
    */
   public static ExampleBackend open(boolean forceSandbox, Map<String, String> env) {
-    boolean hasToken =
-        !blank(env.get(DreaminaClient.ENV_API_TOKEN)) || !blank(env.get(DreaminaClient.ENV_TOKEN_FALLBACK));
-    if (hasToken && !forceSandbox) {
+    if (hasToken(env) && !forceSandbox) {
       return new ExampleBackend(null, () -> DreaminaClient.builder().fromEnv(env::get));
     }
     RunComfySandbox sandbox = RunComfySandbox.start();
     return new ExampleBackend(sandbox, sandbox::clientBuilder);
+  }
+
+  /** Whether {@code RUNCOMFY_API_TOKEN} or {@code RUNCOMFY_TOKEN} is set. */
+  public static boolean hasToken(Map<String, String> env) {
+    return !blank(env.get(DreaminaClient.ENV_API_TOKEN))
+        || !blank(env.get(DreaminaClient.ENV_TOKEN_FALLBACK));
   }
 
   /** A fresh builder with the same token and base URL, for a client with other settings. */

@@ -3,6 +3,7 @@ package dev.dreamina.examples.cli;
 import dev.dreamina.ApiException;
 import dev.dreamina.AuthenticationException;
 import dev.dreamina.AwaitOptions;
+import dev.dreamina.BadRequestException;
 import dev.dreamina.AwaitTimeoutException;
 import dev.dreamina.CallInterruptedException;
 import dev.dreamina.DreaminaClient;
@@ -111,7 +112,9 @@ public final class DreaminaCli {
 
   /** The documented exit code for a failure. */
   static int exitCode(Exception e) {
-    if (e instanceof InvalidRequestException || e instanceof IllegalArgumentException) {
+    if (e instanceof InvalidRequestException
+        || e instanceof IllegalArgumentException
+        || e instanceof BadRequestException) {
       return VALIDATION;
     }
     if (e instanceof IllegalStateException
@@ -136,8 +139,7 @@ public final class DreaminaCli {
       return INTERRUPTED;
     }
     if (e instanceof ApiException) {
-      int status = ((ApiException) e).statusCode();
-      return status == 400 || status == 422 ? VALIDATION : API;
+      return API;
     }
     return 1;
   }
@@ -158,7 +160,7 @@ public final class DreaminaCli {
   }
 
   ExampleBackend open() {
-    if (!sandbox && blank(env.get(DreaminaClient.ENV_API_TOKEN)) && blank(env.get(DreaminaClient.ENV_TOKEN_FALLBACK))) {
+    if (!sandbox && !ExampleBackend.hasToken(env)) {
       throw new IllegalStateException(
           "No RunComfy API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN), or pass --sandbox to try it out.");
     }
@@ -195,10 +197,6 @@ public final class DreaminaCli {
   private void download(DreaminaClient client, RequestResult done, Path output) throws Exception {
     Path file = client.download(done.videoUrl().orElseThrow(), output);
     out.println("saved " + file.toAbsolutePath() + " (" + Files.size(file) + " bytes)");
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
   }
 
   @Command(name = "generate", description = "Submit a job, wait for it and download the MP4.")
