@@ -5,6 +5,8 @@ module dev.dreamina {
   requires jakarta.validation;
   requires org.hibernate.validator;
   requires jdk.httpserver;
+  // ImageIO reads image headers for ImagePreflight.
+  requires java.desktop;
 
   exports dev.dreamina;
   exports dev.dreamina.sandbox;

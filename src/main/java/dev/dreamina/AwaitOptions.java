@@ -1,5 +1,6 @@
 package dev.dreamina;
 
+import dev.dreamina.internal.Arguments;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -152,7 +153,7 @@ public final class AwaitOptions {
      * @throws IllegalArgumentException if not positive
      */
     public Builder pollInterval(Duration pollInterval) {
-      this.pollInterval = positive(pollInterval, "pollInterval");
+      this.pollInterval = Arguments.positive(pollInterval, "pollInterval");
       return this;
     }
 
@@ -164,7 +165,7 @@ public final class AwaitOptions {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxPollInterval(Duration maxPollInterval) {
-      this.maxPollInterval = positive(maxPollInterval, "maxPollInterval");
+      this.maxPollInterval = Arguments.positive(maxPollInterval, "maxPollInterval");
       return this;
     }
 
@@ -176,7 +177,7 @@ public final class AwaitOptions {
      * @throws IllegalArgumentException if not positive
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive(timeout, "timeout");
+      this.timeout = Arguments.positive(timeout, "timeout");
       return this;
     }
 
@@ -216,14 +217,6 @@ public final class AwaitOptions {
             "maxPollInterval (" + maxPollInterval + ") < pollInterval (" + pollInterval + ")");
       }
       return new AwaitOptions(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name + " == null");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
     }
   }
 }

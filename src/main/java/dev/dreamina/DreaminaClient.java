@@ -1,5 +1,6 @@
 package dev.dreamina;
 
+import dev.dreamina.internal.Arguments;
 import dev.dreamina.internal.ApiCall;
 import dev.dreamina.internal.Downloader;
 import dev.dreamina.internal.LoopbackHosts;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -66,6 +68,8 @@ public final class DreaminaClient implements AutoCloseable {
   private final RunComfyApi api;
   private final Poller poller;
   private final Downloader downloader;
+  private final ImagePreflight imagePreflight;
+  private final boolean preflightImages;
 
   private DreaminaClient(Builder b, HttpUrl baseUrl, String token) {
     this.baseUrl = baseUrl;
@@ -79,6 +83,22 @@ public final class DreaminaClient implements AutoCloseable {
     this.api = new RunComfyApi(new Transport(http, baseUrl, token, retryPolicy, b.time));
     this.poller = new Poller(api, b.time);
     this.downloader = new Downloader(http, retryPolicy, b.time, b.maxDownloadBytes);
+    this.imagePreflight = new ImagePreflight(http);
+    this.preflightImages = b.preflightImages;
+  }
+
+  /** A view of {@code other} that differs only in whether it preflights images. */
+  private DreaminaClient(DreaminaClient other, boolean preflightImages) {
+    this.baseUrl = other.baseUrl;
+    this.http = other.http;
+    this.ownsHttpClient = false;
+    this.maxRetries = other.maxRetries;
+    this.awaitOptions = other.awaitOptions;
+    this.api = other.api;
+    this.poller = other.poller;
+    this.downloader = other.downloader;
+    this.imagePreflight = other.imagePreflight;
+    this.preflightImages = preflightImages;
   }
 
   /**
@@ -107,6 +127,8 @@ public final class DreaminaClient implements AutoCloseable {
    *
    * @param request a validated request
    * @return the job's request id and URLs
+   * @throws InvalidRequestException when image preflight is on ({@link #withPreflight}, {@link
+   *     Builder#preflightImages}) and the image fails it; nothing is submitted
    * @throws SubmissionUnknownException when the submit may have created a job but no readable
    *     answer came back; do not resubmit blindly
    * @throws ApiException when RunComfy rejected it (see the subclasses)
@@ -114,6 +136,15 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public Submission submit(ImageToVideoRequest request) {
     Objects.requireNonNull(request, "request == null");
+    if (preflightImages) {
+      PreflightReport report = imagePreflight.check(request.imageUrl());
+      if (!report.passes()) {
+        throw new InvalidRequestException(
+            report.failures().stream()
+                .map(f -> new InvalidRequestException.Violation("image_urls", f.message()))
+                .collect(Collectors.toList()));
+      }
+    }
     return api.submit(request);
   }
 
@@ -288,6 +319,38 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   /**
+   * An image preflight that shares this client's connections and timeouts. It never sends the API
+   * token.
+   *
+   * @return the preflight
+   */
+  public ImagePreflight imagePreflight() {
+    return imagePreflight;
+  }
+
+  /**
+   * Whether {@link #submit} (and so {@link #generate}) checks the image with {@link
+   * #imagePreflight()} first.
+   *
+   * @return the setting; default {@code false}
+   */
+  public boolean preflightsImages() {
+    return preflightImages;
+  }
+
+  /**
+   * This client with image preflight turned on or off, for a call or a few: {@code
+   * client.withPreflight(true).generate(request)}. The copy shares this client's connections and
+   * everything else; closing it does nothing, and closing this client closes both.
+   *
+   * @param preflightImages whether to check the image before each submit
+   * @return a client that differs only in that setting
+   */
+  public DreaminaClient withPreflight(boolean preflightImages) {
+    return preflightImages == this.preflightImages ? this : new DreaminaClient(this, preflightImages);
+  }
+
+  /**
    * The options {@link #awaitResult(String)} and {@link #generate(ImageToVideoRequest)} use.
    *
    * @return the default await options
@@ -310,7 +373,13 @@ public final class DreaminaClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "DreaminaClient{baseUrl=" + baseUrl + ", maxRetries=" + maxRetries + "}";
+    return "DreaminaClient{baseUrl="
+        + baseUrl
+        + ", maxRetries="
+        + maxRetries
+        + ", preflightImages="
+        + preflightImages
+        + "}";
   }
 
   /** Configures a {@link DreaminaClient}. Not thread-safe. */
@@ -324,6 +393,7 @@ public final class DreaminaClient implements AutoCloseable {
     private OkHttpClient httpClient;
     private AwaitOptions awaitOptions = AwaitOptions.defaults();
     private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
+    private boolean preflightImages;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -421,7 +491,7 @@ public final class DreaminaClient implements AutoCloseable {
      * @return this builder
      */
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      this.connectTimeout = Arguments.positive(connectTimeout, "connectTimeout");
       return this;
     }
 
@@ -433,7 +503,7 @@ public final class DreaminaClient implements AutoCloseable {
      * @return this builder
      */
     public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = positive(requestTimeout, "requestTimeout");
+      this.requestTimeout = Arguments.positive(requestTimeout, "requestTimeout");
       return this;
     }
 
@@ -490,6 +560,20 @@ public final class DreaminaClient implements AutoCloseable {
         throw new IllegalArgumentException("maxDownloadBytes must be positive: " + maxDownloadBytes);
       }
       this.maxDownloadBytes = maxDownloadBytes;
+      return this;
+    }
+
+    /**
+     * Checks the input image against the endpoint page's rules (type, size, dimensions, ratio)
+     * with {@link ImagePreflight} before every submit, so a bad image fails fast with an {@link
+     * InvalidRequestException} instead of after a round trip. Default {@code false}: it costs one
+     * fetch of the image. {@link DreaminaClient#withPreflight(boolean)} overrides it per call.
+     *
+     * @param preflightImages whether to check images before submitting
+     * @return this builder
+     */
+    public Builder preflightImages(boolean preflightImages) {
+      this.preflightImages = preflightImages;
       return this;
     }
 
@@ -558,14 +642,6 @@ public final class DreaminaClient implements AutoCloseable {
 
     private static String nonBlank(String s) {
       return s == null || s.isBlank() ? null : s.strip();
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name + " == null");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
     }
   }
 }

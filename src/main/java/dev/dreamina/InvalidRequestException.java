@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * A request failed client-side validation. Nothing was sent.
+ * A request failed client-side validation, or its image failed {@link ImagePreflight}. Nothing
+ * was sent to RunComfy.
  *
  * <p>{@link #violations()} lists <em>every</em> broken rule at once, each with the API's field name
  * ({@code prompt}, {@code image_urls}, {@code frames}, {@code seed}) and a message.

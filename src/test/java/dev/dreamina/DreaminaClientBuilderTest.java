@@ -80,7 +80,7 @@ class DreaminaClientBuilderTest {
   @Test
   void defaultBaseUrlIsRunComfys() {
     try (DreaminaClient client = DreaminaClient.builder().apiToken(TOKEN).build()) {
-      assertEquals("DreaminaClient{baseUrl=https://model-api.runcomfy.net/, maxRetries=2}", client.toString());
+      assertEquals("DreaminaClient{baseUrl=https://model-api.runcomfy.net/, maxRetries=2, preflightImages=false}", client.toString());
     }
   }
 

@@ -307,7 +307,7 @@ class DreaminaClientTest {
   @Test
   void clientToStringNamesTheBaseUrlOnly() {
     assertEquals(
-        "DreaminaClient{baseUrl=" + server.url("/") + ", maxRetries=2}", client.toString());
+        "DreaminaClient{baseUrl=" + server.url("/") + ", maxRetries=2, preflightImages=false}", client.toString());
     assertFalse(client.toString().contains(TestServer.TOKEN));
   }
 }
