@@ -13,12 +13,15 @@ import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.InsufficientBalanceException;
 import dev.dreamina.InvalidRequestException;
 import dev.dreamina.NetworkException;
+import dev.dreamina.ImagePreflight;
 import dev.dreamina.PermissionDeniedException;
+import dev.dreamina.PreflightReport;
 import dev.dreamina.RequestResult;
 import dev.dreamina.SubmissionUnknownException;
 import dev.dreamina.Submission;
 import dev.dreamina.examples.ExampleBackend;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +41,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "dreamina",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     version = "dreamina (dreamina-java examples)",
     description = "Dreamina 3.0 Pro image-to-video on RunComfy.",
     subcommands = {
@@ -45,14 +49,15 @@ import picocli.CommandLine.ParentCommand;
       DreaminaCli.StatusCommand.class,
       DreaminaCli.ResultCommand.class,
       DreaminaCli.CancelCommand.class,
-      DreaminaCli.AwaitCommand.class
+      DreaminaCli.AwaitCommand.class,
+      DreaminaCli.PreflightCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:unexpected error",
       "2:usage error",
-      "3:invalid request (validation, bad request id, HTTP 400/422)",
+      "3:invalid request (validation, failed image preflight, bad request id, HTTP 400/422)",
       "4:authentication or permission error, or no token (401/403/402)",
       "5:the job failed or was cancelled",
       "6:timed out waiting; the job may still be running",
@@ -221,6 +226,12 @@ public final class DreaminaCli {
     @Option(names = "--timeout", description = "How long to wait, e.g. 90s, 15m, PT1H (default 15m).")
     Duration timeout;
 
+    @Option(
+        names = "--preflight",
+        description = "Fetch the image first and check the page's rules (JPEG/PNG, size, sides, ratio);"
+            + " a failing image exits 3 and nothing is submitted.")
+    boolean preflight;
+
     @Override
     public Integer call() throws Exception {
       ImageToVideoRequest.Builder builder = ImageToVideoRequest.builder().prompt(prompt).imageUrl(imageUrl);
@@ -232,7 +243,7 @@ public final class DreaminaCli {
       }
       ImageToVideoRequest request = builder.build();
       try (ExampleBackend backend = cli.open()) {
-        DreaminaClient client = backend.client();
+        DreaminaClient client = backend.client().withPreflight(preflight);
         Submission submission = client.submit(request);
         cli.out.println("request_id: " + submission.requestId());
         RequestResult done = cli.await(backend, submission.requestId(), timeout);
@@ -307,6 +318,31 @@ public final class DreaminaCli {
         cli.download(backend.client(), done, output != null ? output : Path.of(requestId + ".mp4"));
         return 0;
       }
+    }
+  }
+
+  @Command(
+      name = "preflight",
+      description = "Check an image URL or file against the page's rules. Needs no token; costs nothing.")
+  static final class PreflightCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Parameters(paramLabel = "IMAGE", description = "An https URL, or a local file path.")
+    String image;
+
+    @Override
+    public Integer call() {
+      ImagePreflight preflight = ImagePreflight.create();
+      boolean url = image.regionMatches(true, 0, "https://", 0, 8) || image.regionMatches(true, 0, "http://", 0, 7);
+      PreflightReport report = url ? preflight.check(URI.create(image)) : preflight.check(Path.of(image));
+      report.format().ifPresent(f -> cli.out.println("type: " + f));
+      report.bytes().ifPresent(n -> cli.out.println("bytes: " + n));
+      if (report.width().isPresent()) {
+        cli.out.println("size: " + report.width().getAsInt() + "x" + report.height().getAsInt() + " px");
+      }
+      report.failures().forEach(f -> cli.out.println("fails: " + f.message()));
+      cli.out.println(report.passes() ? "passes" : "fails " + report.failures().size() + " rule(s)");
+      return report.passes() ? 0 : VALIDATION;
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dreamina.examples.ExampleBackend;
 import dev.dreamina.sandbox.RunComfySandbox;
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,5 +195,36 @@ class DreaminaCliTest {
     assertEquals(Duration.ofSeconds(90), DreaminaCli.parseDuration("90"));
     assertEquals(Duration.ofMinutes(15), DreaminaCli.parseDuration("15m"));
     assertEquals(Duration.ofHours(1), DreaminaCli.parseDuration("PT1H"));
+  }
+
+  @Test
+  void generateWithPreflightRefusesAnUnreachableImageAndSubmitsNothing() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    int code =
+        run("generate", "--preflight", "--prompt", "a fox", "--image-url",
+            "https://127.0.0.1:" + closedPort + "/fox.png", "-o", dir.resolve("v.mp4").toString());
+    assertEquals(DreaminaCli.VALIDATION, code, err.toString());
+    assertTrue(err.toString().contains("image_urls: The image URL must be publicly reachable"), err.toString());
+    assertEquals(0, sandbox.submitCount());
+  }
+
+  @Test
+  void preflightSubcommandReportsMeasuredValuesAndExitsByTheVerdict() throws Exception {
+    Path good = dir.resolve("good.png");
+    Path tiny = dir.resolve("tiny.jpg");
+    ImageIO.write(new BufferedImage(640, 480, BufferedImage.TYPE_BYTE_GRAY), "png", good.toFile());
+    ImageIO.write(new BufferedImage(200, 200, BufferedImage.TYPE_BYTE_GRAY), "png", tiny.toFile());
+
+    assertEquals(0, run(Map.of(), "preflight", good.toString()), err.toString());
+    assertTrue(out.toString().contains("type: PNG"), out.toString());
+    assertTrue(out.toString().contains("size: 640x480 px"), out.toString());
+    assertTrue(out.toString().endsWith("passes" + System.lineSeparator()), out.toString());
+
+    assertEquals(DreaminaCli.VALIDATION, run(Map.of(), "preflight", tiny.toString()));
+    assertTrue(out.toString().contains("fails: The shortest side must be at least 320 pixels."), out.toString());
+    assertEquals(0, sandbox.requests().size(), "the preflight needs no API");
   }
 }
