@@ -32,6 +32,7 @@ public final class AwaitOptions {
   private final Duration maxPollInterval;
   private final Duration timeout;
   private final boolean cancelOnTimeout;
+  private final boolean cancelOnAbort;
   private final Consumer<RequestStatus> onUpdate;
 
   private AwaitOptions(Builder b) {
@@ -39,6 +40,7 @@ public final class AwaitOptions {
     this.maxPollInterval = b.maxPollInterval;
     this.timeout = b.timeout;
     this.cancelOnTimeout = b.cancelOnTimeout;
+    this.cancelOnAbort = b.cancelOnAbort;
     this.onUpdate = b.onUpdate;
   }
 
@@ -71,6 +73,7 @@ public final class AwaitOptions {
     b.maxPollInterval = maxPollInterval;
     b.timeout = timeout;
     b.cancelOnTimeout = cancelOnTimeout;
+    b.cancelOnAbort = cancelOnAbort;
     b.onUpdate = onUpdate;
     return b;
   }
@@ -112,6 +115,18 @@ public final class AwaitOptions {
   }
 
   /**
+   * Whether cancelling the future of {@link DreaminaClient#awaitResultAsync(String, AwaitOptions)}
+   * or {@link DreaminaClient#generateAsync(ImageToVideoRequest, AwaitOptions)} also makes one
+   * bounded cancel of the job on RunComfy. Default {@code false}: cancelling the future only stops
+   * the polling, and the job runs on.
+   *
+   * @return {@code true} to cancel the job when the wait is abandoned
+   */
+  public boolean cancelOnAbort() {
+    return cancelOnAbort;
+  }
+
+  /**
    * The callback for status changes.
    *
    * @return the callback, or empty when none is set
@@ -130,6 +145,8 @@ public final class AwaitOptions {
         + timeout
         + ", cancelOnTimeout="
         + cancelOnTimeout
+        + ", cancelOnAbort="
+        + cancelOnAbort
         + ", onUpdate="
         + (onUpdate == null ? "none" : "set")
         + "}";
@@ -141,6 +158,7 @@ public final class AwaitOptions {
     private Duration maxPollInterval = Duration.ofSeconds(DEFAULT_MAX_POLL_INTERVAL_SECONDS);
     private Duration timeout = Duration.ofMinutes(DEFAULT_TIMEOUT_MINUTES);
     private boolean cancelOnTimeout;
+    private boolean cancelOnAbort;
     private Consumer<RequestStatus> onUpdate;
 
     private Builder() {}
@@ -194,8 +212,23 @@ public final class AwaitOptions {
     }
 
     /**
-     * Sets a callback run on the awaiting thread for the first status seen and for every change of
-     * status or queue position. An exception it throws ends the wait and reaches the caller.
+     * Whether cancelling an async wait's future also makes one bounded cancel of the job on
+     * RunComfy (one attempt, no retry, within the client's request timeout; its outcome is logged
+     * at DEBUG). Default {@code false}: cancelling the future only stops the polling.
+     *
+     * @param cancelOnAbort {@code true} to cancel the job when its async wait is cancelled
+     * @return this builder
+     */
+    public Builder cancelOnAbort(boolean cancelOnAbort) {
+      this.cancelOnAbort = cancelOnAbort;
+      return this;
+    }
+
+    /**
+     * Sets a callback for the first status seen and for every change of status or queue position.
+     * A blocking wait runs it on the awaiting thread; an async wait runs it, in order, on the SDK
+     * thread that read the status, so it must be quick and must not block. An exception it throws
+     * ends the wait and reaches the caller (or the future).
      *
      * @param onUpdate the callback, or {@code null} for none
      * @return this builder

@@ -3,6 +3,7 @@ package dev.dreamina;
 import dev.dreamina.internal.Arguments;
 import dev.dreamina.internal.ApiCall;
 import dev.dreamina.internal.Downloader;
+import dev.dreamina.internal.Futures;
 import dev.dreamina.internal.LoopbackHosts;
 import dev.dreamina.internal.Poller;
 import dev.dreamina.internal.RetryPolicy;
@@ -13,10 +14,15 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -57,6 +63,10 @@ public final class DreaminaClient implements AutoCloseable {
   /** The default cap on a downloaded video's size: 512 MiB. */
   public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
 
+  /** How many async HTTP exchanges a client of the SDK's own runs at once (and so its threads). */
+  static final int MAX_ASYNC_REQUESTS = 12;
+
+  private static final System.Logger LOG = System.getLogger("dev.dreamina");
   private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
@@ -70,11 +80,12 @@ public final class DreaminaClient implements AutoCloseable {
   private final Downloader downloader;
   private final ImagePreflight imagePreflight;
   private final boolean preflightImages;
+  private final Executor callbackExecutor;
 
   private DreaminaClient(Builder b, HttpUrl baseUrl, String token) {
     this.baseUrl = baseUrl;
     this.ownsHttpClient = b.httpClient == null;
-    OkHttpClient base = ownsHttpClient ? new OkHttpClient() : b.httpClient;
+    OkHttpClient base = ownsHttpClient ? ownHttpClient() : b.httpClient;
     this.http = Transport.prepare(base, b.connectTimeout, b.requestTimeout);
     this.maxRetries = b.maxRetries;
     this.awaitOptions = b.awaitOptions;
@@ -85,6 +96,19 @@ public final class DreaminaClient implements AutoCloseable {
     this.downloader = new Downloader(http, retryPolicy, b.time, b.maxDownloadBytes);
     this.imagePreflight = new ImagePreflight(http);
     this.preflightImages = b.preflightImages;
+    this.callbackExecutor = b.callbackExecutor;
+  }
+
+  /**
+   * OkHttp's default dispatcher runs up to 64 async calls at once, on as many threads, and 5 per
+   * host. The SDK talks to one host, so it runs {@value #MAX_ASYNC_REQUESTS} at once: enough for
+   * thousands of polling jobs on one HTTP/1.1 host, with a small, bounded thread count.
+   */
+  private static OkHttpClient ownHttpClient() {
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(MAX_ASYNC_REQUESTS);
+    dispatcher.setMaxRequestsPerHost(MAX_ASYNC_REQUESTS);
+    return new OkHttpClient.Builder().dispatcher(dispatcher).build();
   }
 
   /** A view of {@code other} that differs only in whether it preflights images. */
@@ -99,6 +123,7 @@ public final class DreaminaClient implements AutoCloseable {
     this.downloader = other.downloader;
     this.imagePreflight = other.imagePreflight;
     this.preflightImages = preflightImages;
+    this.callbackExecutor = other.callbackExecutor;
   }
 
   /**
@@ -137,15 +162,19 @@ public final class DreaminaClient implements AutoCloseable {
   public Submission submit(ImageToVideoRequest request) {
     Objects.requireNonNull(request, "request == null");
     if (preflightImages) {
-      PreflightReport report = imagePreflight.check(request.imageUrl());
-      if (!report.passes()) {
-        throw new InvalidRequestException(
-            report.failures().stream()
-                .map(f -> new InvalidRequestException.Violation("image_urls", f.message()))
-                .collect(Collectors.toList()));
-      }
+      checkImage(request);
     }
     return api.submit(request);
+  }
+
+  private void checkImage(ImageToVideoRequest request) {
+    PreflightReport report = imagePreflight.check(request.imageUrl());
+    if (!report.passes()) {
+      throw new InvalidRequestException(
+          report.failures().stream()
+              .map(f -> new InvalidRequestException.Violation("image_urls", f.message()))
+              .collect(Collectors.toList()));
+    }
   }
 
   /**
@@ -238,7 +267,10 @@ public final class DreaminaClient implements AutoCloseable {
   public RequestResult generate(ImageToVideoRequest request, AwaitOptions options) {
     Objects.requireNonNull(options, "options == null");
     Submission submission = submit(request);
-    RequestResult result = poller.await(submission.requestId(), options);
+    return withVideo(poller.await(submission.requestId(), options));
+  }
+
+  private static RequestResult withVideo(RequestResult result) {
     if (result.videoUrl().isEmpty()) {
       throw new InvalidResponseException(
           "Request "
@@ -250,6 +282,183 @@ public final class DreaminaClient implements AutoCloseable {
           null);
     }
     return result;
+  }
+
+  // ---- The async API ----
+
+  /**
+   * {@link #submit} without blocking. The same validation, retry rules and errors: a failure
+   * completes the future exceptionally with the exception {@link #submit} would throw (not
+   * wrapped). Cancelling the future does not abort an exchange that may already have reached the
+   * server, since that could lose a paid job: if it creates one anyway, its request id is logged
+   * at WARNING.
+   *
+   * <p>Every future of this client completes on the {@link Builder#callbackExecutor callback
+   * executor}, so dependent stages never run on the SDK's own threads. With image preflight on,
+   * the preflight fetch runs on that executor first.
+   *
+   * @param request a validated request
+   * @return the job's request id and URLs
+   */
+  public CompletableFuture<Submission> submitAsync(ImageToVideoRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    CompletableFuture<Submission> submitted = startSubmit(request);
+    CompletableFuture<Submission> result = Futures.relay(submitted, callbackExecutor);
+    submitted.thenAccept(
+        submission -> {
+          if (result.isCancelled()) {
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "submitAsync was cancelled, but the submit had been sent and created request "
+                    + submission.requestId()
+                    + "; it runs (and is paid) unless cancelled");
+          }
+        });
+    return result;
+  }
+
+  private CompletableFuture<Submission> startSubmit(ImageToVideoRequest request) {
+    if (!preflightImages) {
+      return api.submitAsync(request);
+    }
+    return CompletableFuture.runAsync(() -> checkImage(request), callbackExecutor)
+        .thenCompose(checked -> api.submitAsync(request));
+  }
+
+  /**
+   * {@link #status} without blocking; the same errors reach the future.
+   *
+   * @param requestId the job's id; a malformed one fails the future with {@link
+   *     IllegalArgumentException}, and nothing is sent
+   * @return the status
+   */
+  public CompletableFuture<RequestStatus> statusAsync(String requestId) {
+    return async(() -> api.statusAsync(requestId, ApiCall.NO_DEADLINE));
+  }
+
+  /**
+   * {@link #result} without blocking; the same errors reach the future.
+   *
+   * @param requestId the job's id
+   * @return the result
+   */
+  public CompletableFuture<RequestResult> resultAsync(String requestId) {
+    return async(() -> api.resultAsync(requestId, ApiCall.NO_DEADLINE));
+  }
+
+  /**
+   * {@link #cancel} without blocking; the same errors reach the future.
+   *
+   * @param requestId the job's id
+   * @return what the cancel did
+   */
+  public CompletableFuture<CancelResult> cancelAsync(String requestId) {
+    return async(() -> api.cancelAsync(requestId, true));
+  }
+
+  /**
+   * {@link #awaitResultAsync(String, AwaitOptions)} with this client's default options.
+   *
+   * @param requestId the job's id
+   * @return the completed job's result
+   */
+  public CompletableFuture<RequestResult> awaitResultAsync(String requestId) {
+    return awaitResultAsync(requestId, awaitOptions);
+  }
+
+  /**
+   * {@link #awaitResult(String, AwaitOptions)} without holding a thread: each poll is an async
+   * HTTP call and each delay a task on one small scheduler shared by all clients, so thousands of
+   * jobs can be awaited at once on a handful of threads. The same rules and errors as the blocking
+   * wait reach the future.
+   *
+   * <p>Cancelling the future stops the polling at once; the job runs on unless {@link
+   * AwaitOptions#cancelOnAbort()} is set, which makes one bounded cancel of it.
+   *
+   * @param requestId the job's id
+   * @param options how to poll
+   * @return the completed job's result
+   */
+  public CompletableFuture<RequestResult> awaitResultAsync(String requestId, AwaitOptions options) {
+    Objects.requireNonNull(options, "options == null");
+    return async(() -> poller.awaitAsync(requestId, options));
+  }
+
+  /**
+   * {@link #generateAsync(ImageToVideoRequest, AwaitOptions)} with this client's default options.
+   *
+   * @param request a validated request
+   * @return the completed result, with a video URL
+   */
+  public CompletableFuture<RequestResult> generateAsync(ImageToVideoRequest request) {
+    return generateAsync(request, awaitOptions);
+  }
+
+  /**
+   * {@link #generate(ImageToVideoRequest, AwaitOptions)} without holding a thread. Cancelling the
+   * future while the submit is in flight lets the submit finish (it may have created a paid job),
+   * then logs the request id at WARNING and, with {@link AwaitOptions#cancelOnAbort()}, cancels
+   * that job; cancelling it later stops the polling as {@link #awaitResultAsync} does.
+   *
+   * @param request a validated request
+   * @param options how to poll
+   * @return the completed result, with a video URL
+   */
+  public CompletableFuture<RequestResult> generateAsync(
+      ImageToVideoRequest request, AwaitOptions options) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(options, "options == null");
+    CompletableFuture<RequestResult> generated = new CompletableFuture<>();
+    startSubmit(request)
+        .whenComplete(
+            (submission, failure) -> {
+              if (failure != null) {
+                generated.completeExceptionally(Futures.unwrap(failure));
+                return;
+              }
+              if (generated.isCancelled()) {
+                abandoned(submission.requestId(), options);
+                return;
+              }
+              CompletableFuture<RequestResult> wait =
+                  poller.awaitAsync(submission.requestId(), options);
+              Futures.cancelTogether(generated, wait);
+              wait.whenComplete(
+                  (result, waitFailure) -> {
+                    try {
+                      if (waitFailure != null) {
+                        generated.completeExceptionally(Futures.unwrap(waitFailure));
+                      } else {
+                        generated.complete(withVideo(result));
+                      }
+                    } catch (InvalidResponseException noVideo) {
+                      generated.completeExceptionally(noVideo);
+                    }
+                  });
+            });
+    return Futures.relay(generated, callbackExecutor);
+  }
+
+  private void abandoned(String requestId, AwaitOptions options) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "generateAsync was cancelled while its submit was in flight; it created request "
+            + requestId
+            + (options.cancelOnAbort() ? ", which is being cancelled" : ", which runs (and is paid)"));
+    if (options.cancelOnAbort()) {
+      api.cancelAsync(requestId, false);
+    }
+  }
+
+  /** Starts an async call; a bad argument fails the future rather than throwing. */
+  private <T> CompletableFuture<T> async(Supplier<CompletableFuture<T>> start) {
+    CompletableFuture<T> started;
+    try {
+      started = start.get();
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
+    }
+    return Futures.relay(started, callbackExecutor);
   }
 
   /**
@@ -394,6 +603,7 @@ public final class DreaminaClient implements AutoCloseable {
     private AwaitOptions awaitOptions = AwaitOptions.defaults();
     private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
     private boolean preflightImages;
+    private Executor callbackExecutor = ForkJoinPool.commonPool();
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -574,6 +784,20 @@ public final class DreaminaClient implements AutoCloseable {
      */
     public Builder preflightImages(boolean preflightImages) {
       this.preflightImages = preflightImages;
+      return this;
+    }
+
+    /**
+     * Sets the executor on which the async calls' futures complete, and so where stages the
+     * caller chains without an executor of their own run. Default {@link
+     * ForkJoinPool#commonPool()}. The SDK's own threads (OkHttp's and its scheduler) never run
+     * caller code, except {@link AwaitOptions.Builder#onUpdate} callbacks of async waits.
+     *
+     * @param callbackExecutor the executor
+     * @return this builder
+     */
+    public Builder callbackExecutor(Executor callbackExecutor) {
+      this.callbackExecutor = Objects.requireNonNull(callbackExecutor, "callbackExecutor == null");
       return this;
     }
 

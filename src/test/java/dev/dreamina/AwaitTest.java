@@ -22,6 +22,8 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** awaitResult and generate, with fake time: every poll delay is recorded, none is slept. */
 class AwaitTest {
@@ -62,15 +64,16 @@ class AwaitTest {
     return list;
   }
 
-  @Test
-  void pollsStatusUntilCompletedThenFetchesTheResult() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void pollsStatusUntilCompletedThenFetchesTheResult(Mode mode) throws Exception {
     server.enqueue(json(queuedJson(2)));
     server.enqueue(json(queuedJson(1)));
     server.enqueue(json(statusJson("in_progress")));
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(TestServer.completedResultJson()));
 
-    RequestResult result = client.awaitResult(ID, options);
+    RequestResult result = mode.of(client).awaitResult(ID, options);
 
     assertEquals(Optional.of(URI.create("https://cdn.runcomfy.net/out/v.mp4")), result.videoUrl());
     String status = "GET /v1/requests/" + ID + "/status";
@@ -82,56 +85,61 @@ class AwaitTest {
         updates.stream().map(RequestStatus::describe).collect(Collectors.toList()));
   }
 
-  @Test
-  void onUpdateFiresOnlyOnChanges() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void onUpdateFiresOnlyOnChanges(Mode mode) {
     server.enqueue(json(statusJson("in_progress")));
     server.enqueue(json(statusJson("in_progress")));
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(TestServer.completedResultJson()));
-    client.awaitResult(ID, options);
+    mode.of(client).awaitResult(ID, options);
     assertEquals(2, updates.size());
   }
 
-  @Test
-  void pollDelayGrowsByHalfUpToTheCap() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void pollDelayGrowsByHalfUpToTheCap(Mode mode) {
     for (int i = 0; i < 7; i++) {
       server.enqueue(json(statusJson("in_progress")));
     }
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(TestServer.completedResultJson()));
-    client.awaitResult(ID, options);
+    mode.of(client).awaitResult(ID, options);
     assertEquals(seconds(2, 3, 4.5, 6.75, 10, 10, 10), time.sleeps());
   }
 
-  @Test
-  void unknownStatusKeepsPolling() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void unknownStatusKeepsPolling(Mode mode) {
     server.enqueue(json(statusJson("warming_up")));
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(TestServer.completedResultJson()));
-    assertEquals(Status.COMPLETED, client.awaitResult(ID, options).status());
+    assertEquals(Status.COMPLETED, mode.of(client).awaitResult(ID, options).status());
     assertEquals(Status.UNKNOWN, updates.get(0).status());
     assertEquals("warming_up", updates.get(0).rawStatus());
   }
 
-  @Test
-  void completedStatusButUnfinishedResultKeepsPolling() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void completedStatusButUnfinishedResultKeepsPolling(Mode mode) {
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(statusJson("in_progress"))); // the result call, lagging behind
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(TestServer.completedResultJson()));
-    assertEquals(Status.COMPLETED, client.awaitResult(ID, options).status());
+    assertEquals(Status.COMPLETED, mode.of(client).awaitResult(ID, options).status());
     assertEquals(4, server.getRequestCount());
   }
 
-  @Test
-  void failedJobThrowsGenerationFailedWithTheServersError() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void failedJobThrowsGenerationFailedWithTheServersError(Mode mode) {
     server.enqueue(json(statusJson("in_progress")));
     server.enqueue(json(statusJson("failed")));
     server.enqueue(
         json("{\"request_id\":\"" + ID + "\",\"status\":\"failed\",\"error\":\"image too small\"}"));
 
     GenerationFailedException e =
-        assertThrows(GenerationFailedException.class, () -> client.awaitResult(ID, options));
+        assertThrows(GenerationFailedException.class, () -> mode.of(client).awaitResult(ID, options));
     assertEquals(Optional.of(ID), e.requestId());
     assertEquals(Status.FAILED, e.status());
     assertEquals(Optional.of("image too small"), e.error());
@@ -139,35 +147,38 @@ class AwaitTest {
     assertEquals("Request " + ID + " ended failed: image too small", e.getMessage());
   }
 
-  @Test
-  void cancelledJobThrowsGenerationFailed() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void cancelledJobThrowsGenerationFailed(Mode mode) {
     server.enqueue(json(statusJson("canceled")));
     server.enqueue(json(statusJson("cancelled")));
     GenerationFailedException e =
-        assertThrows(GenerationFailedException.class, () -> client.awaitResult(ID, options));
+        assertThrows(GenerationFailedException.class, () -> mode.of(client).awaitResult(ID, options));
     assertEquals(Status.CANCELLED, e.status());
     assertEquals(Optional.empty(), e.error());
   }
 
-  @Test
-  void failedJobWhoseResultCannotBeReadStillReportsTheFailure() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void failedJobWhoseResultCannotBeReadStillReportsTheFailure(Mode mode) {
     server.enqueue(json(statusJson("failed")));
     server.enqueue(json(404, "{\"error_code\":404001}"));
     GenerationFailedException e =
-        assertThrows(GenerationFailedException.class, () -> client.awaitResult(ID, options));
+        assertThrows(GenerationFailedException.class, () -> mode.of(client).awaitResult(ID, options));
     assertEquals(Status.FAILED, e.status());
     assertInstanceOf(NotFoundException.class, e.getSuppressed()[0]);
   }
 
-  @Test
-  void deadlineThrowsAwaitTimeoutWithTheRequestIdAndLastStatus() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void deadlineThrowsAwaitTimeoutWithTheRequestIdAndLastStatus(Mode mode) {
     for (int i = 0; i < 10; i++) {
       server.enqueue(json(queuedJson(4)));
     }
     AwaitOptions shortWait = options.toBuilder().timeout(Duration.ofSeconds(10)).build();
 
     AwaitTimeoutException e =
-        assertThrows(AwaitTimeoutException.class, () -> client.awaitResult(ID, shortWait));
+        assertThrows(AwaitTimeoutException.class, () -> mode.of(client).awaitResult(ID, shortWait));
 
     assertEquals(Optional.of(ID), e.requestId());
     assertEquals(Status.IN_QUEUE, e.lastStatus().orElseThrow().status());
@@ -186,8 +197,9 @@ class AwaitTest {
         e.getMessage());
   }
 
-  @Test
-  void cancelOnTimeoutMakesOneCancelAndReportsItsOutcome() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void cancelOnTimeoutMakesOneCancelAndReportsItsOutcome(Mode mode) throws Exception {
     server.enqueue(json(queuedJson(9)));
     server.enqueue(json(queuedJson(9)));
     server.enqueue(
@@ -196,7 +208,7 @@ class AwaitTest {
         options.toBuilder().timeout(Duration.ofSeconds(2)).cancelOnTimeout(true).build();
 
     AwaitTimeoutException e =
-        assertThrows(AwaitTimeoutException.class, () -> client.awaitResult(ID, cancelling));
+        assertThrows(AwaitTimeoutException.class, () -> mode.of(client).awaitResult(ID, cancelling));
 
     assertTrue(e.cancelAttempted());
     assertEquals(Optional.of(CancelOutcome.CANCELLED), e.cancelOutcome());
@@ -205,8 +217,9 @@ class AwaitTest {
     assertEquals("POST /v1/requests/" + ID + "/cancel", paths.get(2));
   }
 
-  @Test
-  void cancelOnTimeoutThatFailsIsTriedOnceAndReported() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void cancelOnTimeoutThatFailsIsTriedOnceAndReported(Mode mode) {
     server.enqueue(json(statusJson("in_progress")));
     server.enqueue(json(statusJson("in_progress")));
     server.enqueue(json(503, "{}"));
@@ -215,7 +228,7 @@ class AwaitTest {
         options.toBuilder().timeout(Duration.ofSeconds(2)).cancelOnTimeout(true).build();
 
     AwaitTimeoutException e =
-        assertThrows(AwaitTimeoutException.class, () -> client.awaitResult(ID, cancelling));
+        assertThrows(AwaitTimeoutException.class, () -> mode.of(client).awaitResult(ID, cancelling));
 
     assertTrue(e.cancelAttempted());
     assertEquals(Optional.empty(), e.cancelOutcome());
@@ -224,8 +237,9 @@ class AwaitTest {
     assertEquals(3, server.getRequestCount());
   }
 
-  @Test
-  void transientFailuresNeverEndTheWaitEarly() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void transientFailuresNeverEndTheWaitEarly(Mode mode) {
     for (int i = 0; i < 3; i++) {
       server.enqueue(json(503, "{}")); // one poll's attempt and both its retries
     }
@@ -233,27 +247,29 @@ class AwaitTest {
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(TestServer.completedResultJson()));
 
-    assertEquals(Status.COMPLETED, client.awaitResult(ID, options).status());
+    assertEquals(Status.COMPLETED, mode.of(client).awaitResult(ID, options).status());
     assertEquals(6, server.getRequestCount());
   }
 
-  @Test
-  void transientFailuresUntilTheDeadlineBecomeItsCause() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void transientFailuresUntilTheDeadlineBecomeItsCause(Mode mode) {
     for (int i = 0; i < 40; i++) {
       server.enqueue(json(502, "{}"));
     }
     AwaitOptions shortWait = options.toBuilder().timeout(Duration.ofSeconds(6)).build();
     AwaitTimeoutException e =
-        assertThrows(AwaitTimeoutException.class, () -> client.awaitResult(ID, shortWait));
+        assertThrows(AwaitTimeoutException.class, () -> mode.of(client).awaitResult(ID, shortWait));
     assertInstanceOf(ServerException.class, e.getCause());
     assertEquals(Optional.empty(), e.lastStatus());
   }
 
-  @Test
-  void definiteErrorsEndTheWaitAtOnce() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void definiteErrorsEndTheWaitAtOnce(Mode mode) {
     server.enqueue(json(404, "{\"error_code\":404001}"));
     NotFoundException e =
-        assertThrows(NotFoundException.class, () -> client.awaitResult(ID, options));
+        assertThrows(NotFoundException.class, () -> mode.of(client).awaitResult(ID, options));
     assertEquals(Optional.of(ID), e.requestId());
     assertEquals(List.of(), time.sleeps());
   }
@@ -276,13 +292,14 @@ class AwaitTest {
     }
   }
 
-  @Test
-  void generateSubmitsThenAwaitsAndReturnsTheVideo() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void generateSubmitsThenAwaitsAndReturnsTheVideo(Mode mode) throws Exception {
     server.enqueue(json(TestServer.submissionJson()));
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(TestServer.completedResultJson()));
 
-    RequestResult result = client.generate(TestServer.request(), options);
+    RequestResult result = mode.of(client).generate(TestServer.request(), options);
 
     assertEquals(URI.create("https://cdn.runcomfy.net/out/v.mp4"), result.videoUrl().orElseThrow());
     assertEquals(
@@ -293,8 +310,9 @@ class AwaitTest {
         paths());
   }
 
-  @Test
-  void generateUsesTheClientsDefaultAwaitOptions() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void generateUsesTheClientsDefaultAwaitOptions(Mode mode) {
     try (DreaminaClient patient =
         TestServer.clientFor(server, time)
             .awaitOptions(AwaitOptions.builder().pollInterval(Duration.ofSeconds(7)).maxPollInterval(Duration.ofSeconds(7)).build())
@@ -303,31 +321,33 @@ class AwaitTest {
       server.enqueue(json(statusJson("in_progress")));
       server.enqueue(json(statusJson("completed")));
       server.enqueue(json(TestServer.completedResultJson()));
-      patient.generate(TestServer.request());
+      mode.of(patient).generate(TestServer.request());
       assertEquals(seconds(7), time.sleeps());
     }
   }
 
-  @Test
-  void generateOfACompletedJobWithoutVideoIsAnInvalidResponse() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void generateOfACompletedJobWithoutVideoIsAnInvalidResponse(Mode mode) {
     server.enqueue(json(TestServer.submissionJson()));
     server.enqueue(json(statusJson("completed")));
     server.enqueue(
         json("{\"request_id\":\"" + ID + "\",\"status\":\"completed\",\"output\":{\"images\":[]}}"));
     InvalidResponseException e =
-        assertThrows(InvalidResponseException.class, () -> client.generate(TestServer.request(), options));
+        assertThrows(InvalidResponseException.class, () -> mode.of(client).generate(TestServer.request(), options));
     assertEquals(Optional.of(ID), e.requestId());
   }
 
-  @Test
-  void generateFailureCarriesTheRequestIdToResumeWith() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void generateFailureCarriesTheRequestIdToResumeWith(Mode mode) {
     server.enqueue(json(TestServer.submissionJson()));
     for (int i = 0; i < 10; i++) {
       server.enqueue(json(statusJson("in_progress")));
     }
     AwaitOptions shortWait = options.toBuilder().timeout(Duration.ofSeconds(3)).build();
     AwaitTimeoutException e =
-        assertThrows(AwaitTimeoutException.class, () -> client.generate(TestServer.request(), shortWait));
+        assertThrows(AwaitTimeoutException.class, () -> mode.of(client).generate(TestServer.request(), shortWait));
     assertEquals(Optional.of(ID), e.requestId());
   }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The exact request of each call, and the parsing of each documented answer. */
@@ -42,11 +43,12 @@ class DreaminaClientTest {
     server.close();
   }
 
-  @Test
-  void submitPostsTheInputSchemaToTheModelPath() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitPostsTheInputSchemaToTheModelPath(Mode mode) throws Exception {
     server.enqueue(json(TestServer.submissionJson()));
 
-    Submission submission = client.submit(TestServer.request());
+    Submission submission = mode.of(client).submit(TestServer.request());
 
     RecordedRequest recorded = take(server);
     assertEquals("POST", recorded.getMethod());
@@ -77,10 +79,11 @@ class DreaminaClientTest {
         submission.cancelUrl());
   }
 
-  @Test
-  void submitLeavesUnsetOptionalFieldsOut() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitLeavesUnsetOptionalFieldsOut(Mode mode) throws Exception {
     server.enqueue(json(TestServer.submissionJson()));
-    client.submit(
+    mode.of(client).submit(
         ImageToVideoRequest.builder()
             .prompt("p \"quoted\" ✨")
             .imageUrl("https://example.com/a.png")
@@ -90,10 +93,11 @@ class DreaminaClientTest {
         take(server).getBody().utf8());
   }
 
-  @Test
-  void submissionKeepsUnknownFields() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submissionKeepsUnknownFields(Mode mode) {
     server.enqueue(json("{\"request_id\":\"" + ID + "\",\"eta\":12,\"extra\":{\"a\":[1,null]}}"));
-    Submission submission = client.submit(TestServer.request());
+    Submission submission = mode.of(client).submit(TestServer.request());
     assertEquals(Optional.empty(), submission.statusUrl());
     assertEquals(12, submission.additionalProperties().get("eta"));
     assertEquals(
@@ -101,8 +105,9 @@ class DreaminaClientTest {
         submission.additionalProperties().get("extra"));
   }
 
-  @Test
-  void statusGetsTheStatusPathAndReadsQueuePosition() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void statusGetsTheStatusPathAndReadsQueuePosition(Mode mode) throws Exception {
     server.enqueue(
         json(
             "{\"request_id\":\""
@@ -110,7 +115,7 @@ class DreaminaClientTest {
                 + "\",\"status\":\"in_queue\",\"queue_position\":3,"
                 + "\"status_url\":\"https://x.runcomfy.net/s\",\"new_field\":true}"));
 
-    RequestStatus status = client.status(ID);
+    RequestStatus status = mode.of(client).status(ID);
 
     RecordedRequest recorded = take(server);
     assertEquals("GET", recorded.getMethod());
@@ -147,8 +152,9 @@ class DreaminaClientTest {
     assertEquals(OptionalInt.empty(), status.queuePosition());
   }
 
-  @Test
-  void resultReadsEveryDocumentedField() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void resultReadsEveryDocumentedField(Mode mode) throws Exception {
     server.enqueue(
         json(
             "{\"request_id\":\""
@@ -161,7 +167,7 @@ class DreaminaClientTest {
                 + "\"created_at\":\"2026-11-24T10:00:00Z\",\"finished_at\":\"2026-11-24T10:01:30.5+00:00\","
                 + "\"model_id\":\"bytedance/dreamina-3-0/pro/image-to-video\",\"cost\":0.5}"));
 
-    RequestResult result = client.result(ID);
+    RequestResult result = mode.of(client).result(ID);
 
     RecordedRequest recorded = take(server);
     assertEquals("GET", recorded.getMethod());
@@ -182,59 +188,64 @@ class DreaminaClientTest {
     assertEquals(new java.math.BigDecimal("0.5"), result.additionalProperties().get("cost"));
   }
 
-  @Test
-  void resultVideoFallsBackToTheSingleItemOfVideos() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void resultVideoFallsBackToTheSingleItemOfVideos(Mode mode) {
     server.enqueue(
         json(
             "{\"request_id\":\"" + ID + "\",\"status\":\"succeeded\","
                 + "\"output\":{\"videos\":[\"https://cdn.runcomfy.com/only.mp4\"]},"
                 + "\"created_at\":1764000000}"));
-    RequestResult result = client.result(ID);
+    RequestResult result = mode.of(client).result(ID);
     assertEquals(Status.COMPLETED, result.status());
     assertEquals(Optional.of(URI.create("https://cdn.runcomfy.com/only.mp4")), result.videoUrl());
     assertEquals(Optional.of(Instant.ofEpochSecond(1764000000)), result.createdAt());
   }
 
-  @Test
-  void unfinishedResultCarriesOnlyTheStatus() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void unfinishedResultCarriesOnlyTheStatus(Mode mode) {
     server.enqueue(json(TestServer.statusJson("in_progress")));
-    RequestResult result = client.result(ID);
+    RequestResult result = mode.of(client).result(ID);
     assertEquals(Status.IN_PROGRESS, result.status());
     assertEquals(Optional.empty(), result.output());
     assertEquals(Optional.empty(), result.videoUrl());
   }
 
-  @Test
-  void failedResultKeepsAStringOrObjectError() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void failedResultKeepsAStringOrObjectError(Mode mode) {
     server.enqueue(
         json("{\"request_id\":\"" + ID + "\",\"status\":\"failed\",\"error\":\"NSFW input\"}"));
-    assertEquals(Optional.of("NSFW input"), client.result(ID).error());
+    assertEquals(Optional.of("NSFW input"), mode.of(client).result(ID).error());
 
     server.enqueue(
         json(
             "{\"request_id\":\"" + ID + "\",\"status\":\"failed\","
                 + "\"error\":{\"code\":\"E1\",\"message\":\"bad image\"}}"));
     assertEquals(
-        Optional.of("{\"code\":\"E1\",\"message\":\"bad image\"}"), client.result(ID).error());
+        Optional.of("{\"code\":\"E1\",\"message\":\"bad image\"}"), mode.of(client).result(ID).error());
   }
 
-  @Test
-  void unreadableTimestampsAreLeftOutNotFatal() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void unreadableTimestampsAreLeftOutNotFatal(Mode mode) {
     server.enqueue(
         json(
             "{\"request_id\":\"" + ID + "\",\"status\":\"completed\","
                 + "\"created_at\":\"yesterday\",\"finished_at\":\"2026-11-24T10:00:00\"}"));
-    RequestResult result = client.result(ID);
+    RequestResult result = mode.of(client).result(ID);
     assertEquals(Optional.empty(), result.createdAt());
     assertEquals(Optional.of(Instant.parse("2026-11-24T10:00:00Z")), result.finishedAt());
   }
 
-  @Test
-  void cancelPostsToTheCancelPathAndReadsTheOutcome() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void cancelPostsToTheCancelPathAndReadsTheOutcome(Mode mode) throws Exception {
     server.enqueue(
         json("{\"request_id\":\"" + ID + "\",\"status\":\"cancelled\",\"outcome\":\"cancelled\"}"));
 
-    CancelResult result = client.cancel(ID);
+    CancelResult result = mode.of(client).cancel(ID);
 
     RecordedRequest recorded = take(server);
     assertEquals("POST", recorded.getMethod());
@@ -245,21 +256,23 @@ class DreaminaClientTest {
     assertEquals(Status.CANCELLED, result.status());
   }
 
-  @Test
-  void notCancellableIsANormalAnswer() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void notCancellableIsANormalAnswer(Mode mode) {
     server.enqueue(
         json(
             "{\"request_id\":\"" + ID + "\",\"status\":\"in_progress\","
                 + "\"outcome\":\"not_cancellable\"}"));
-    CancelResult result = client.cancel(ID);
+    CancelResult result = mode.of(client).cancel(ID);
     assertEquals(CancelOutcome.NOT_CANCELLABLE, result.outcome());
     assertEquals(Status.IN_PROGRESS, result.status());
   }
 
-  @Test
-  void unknownCancelOutcomeKeepsTheRawValue() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void unknownCancelOutcomeKeepsTheRawValue(Mode mode) {
     server.enqueue(json("{\"request_id\":\"" + ID + "\",\"outcome\":\"pending_cancel\"}"));
-    CancelResult result = client.cancel(ID);
+    CancelResult result = mode.of(client).cancel(ID);
     assertEquals(CancelOutcome.UNKNOWN, result.outcome());
     assertEquals("pending_cancel", result.rawOutcome());
     assertEquals(Status.UNKNOWN, result.status());
@@ -286,20 +299,22 @@ class DreaminaClientTest {
     assertEquals(0, server.getRequestCount());
   }
 
-  @Test
-  void requestIdLengthLimitIs128() {
-    assertThrows(IllegalArgumentException.class, () -> client.status("a".repeat(129)));
-    assertThrows(IllegalArgumentException.class, () -> client.status(null));
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void requestIdLengthLimitIs128(Mode mode) {
+    assertThrows(IllegalArgumentException.class, () -> mode.of(client).status("a".repeat(129)));
+    assertThrows(IllegalArgumentException.class, () -> mode.of(client).status(null));
     assertEquals(0, server.getRequestCount());
     String longest = "a".repeat(128);
     server.enqueue(json("{\"request_id\":\"" + longest + "\",\"status\":\"in_queue\"}"));
-    assertEquals(longest, client.status(longest).requestId());
+    assertEquals(longest, mode.of(client).status(longest).requestId());
   }
 
-  @Test
-  void answerAboutAnotherRequestIsInvalid() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void answerAboutAnotherRequestIsInvalid(Mode mode) {
     server.enqueue(json("{\"request_id\":\"someone_else\",\"status\":\"completed\"}"));
-    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> client.status(ID));
+    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> mode.of(client).status(ID));
     assertEquals(Optional.of(ID), e.requestId());
     assertTrue(e.getMessage().contains("someone_else"), e.getMessage());
   }

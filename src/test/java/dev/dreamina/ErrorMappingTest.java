@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -73,10 +74,11 @@ class ErrorMappingTest {
     assertEquals(1, server.getRequestCount());
   }
 
-  @Test
-  void errorFieldsAreExposed() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void errorFieldsAreExposed(Mode mode) {
     server.enqueue(json(404, "{\"error_code\":404001,\"error_message\":\"Request expired\"}"));
-    NotFoundException e = assertThrows(NotFoundException.class, () -> client.result(ID));
+    NotFoundException e = assertThrows(NotFoundException.class, () -> mode.of(client).result(ID));
     assertEquals(OptionalInt.of(404001), e.errorCode());
     assertEquals(Optional.of("Request expired"), e.errorMessage());
     assertEquals(
@@ -84,67 +86,74 @@ class ErrorMappingTest {
         e.getMessage());
   }
 
-  @Test
-  void validationDetailIsSummarised() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void validationDetailIsSummarised(Mode mode) {
     server.enqueue(
         json(
             422,
             "{\"error_code\":422001,\"detail\":[{\"loc\":[\"body\",\"prompt\"],"
                 + "\"msg\":\"String should have at most 800 characters\",\"type\":\"string_too_long\"},"
                 + "{\"loc\":[\"body\",\"frames\"],\"msg\":\"Input should be 121 or 241\"}]}"));
-    BadRequestException e = assertThrows(BadRequestException.class, () -> client.status(ID));
+    BadRequestException e = assertThrows(BadRequestException.class, () -> mode.of(client).status(ID));
     assertEquals(
         Optional.of(
             "body.prompt: String should have at most 800 characters; body.frames: Input should be 121 or 241"),
         e.errorMessage());
   }
 
-  @Test
-  void http200WithTopLevelErrorCodeIsAnError() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void http200WithTopLevelErrorCodeIsAnError(Mode mode) {
     server.enqueue(json(200, "{\"error_code\":401001,\"error_message\":\"Invalid token\"}"));
-    AuthenticationException e = assertThrows(AuthenticationException.class, () -> client.status(ID));
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> mode.of(client).status(ID));
     assertEquals(200, e.statusCode());
     assertEquals(OptionalInt.of(401001), e.errorCode());
     assertEquals(Optional.of("Invalid token"), e.errorMessage());
   }
 
-  @Test
-  void http200WithUnknownErrorCodeIsAPlainApiException() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void http200WithUnknownErrorCodeIsAPlainApiException(Mode mode) {
     server.enqueue(json(200, "{\"error_code\":\"999999\",\"message\":\"odd\"}"));
-    ApiException e = assertThrows(ApiException.class, () -> client.status(ID));
+    ApiException e = assertThrows(ApiException.class, () -> mode.of(client).status(ID));
     assertEquals(ApiException.class, e.getClass());
     assertEquals(OptionalInt.of(999999), e.errorCode());
   }
 
-  @Test
-  void rateLimitCarriesRetryAfter() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void rateLimitCarriesRetryAfter(Mode mode) {
     server.enqueue(
         new MockResponse(429, Headers.of("Retry-After", "7"), "{\"error_code\":429001}"));
-    RateLimitException e = assertThrows(RateLimitException.class, () -> client.status(ID));
+    RateLimitException e = assertThrows(RateLimitException.class, () -> mode.of(client).status(ID));
     assertEquals(Optional.of(Duration.ofSeconds(7)), e.retryAfter());
   }
 
-  @Test
-  void longErrorBodiesAreCut() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void longErrorBodiesAreCut(Mode mode) {
     String big = "x".repeat(ApiException.MAX_BODY_CHARS + 500);
     server.enqueue(json(500, big));
-    ServerException e = assertThrows(ServerException.class, () -> client.status(ID));
+    ServerException e = assertThrows(ServerException.class, () -> mode.of(client).status(ID));
     assertEquals(ApiException.MAX_BODY_CHARS + 1, e.body().length());
     assertTrue(e.body().endsWith("…"));
   }
 
-  @Test
-  void htmlOn200IsAnInvalidResponse() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void htmlOn200IsAnInvalidResponse(Mode mode) {
     server.enqueue(
         new MockResponse(200, Headers.of("Content-Type", "text/html"), "<html>login</html>"));
     InvalidResponseException e =
-        assertThrows(InvalidResponseException.class, () -> client.status(ID));
+        assertThrows(InvalidResponseException.class, () -> mode.of(client).status(ID));
     assertEquals(Optional.of(ID), e.requestId());
     assertTrue(e.getMessage().contains("<html>login</html>"), e.getMessage());
   }
 
-  @Test
-  void emptyTruncatedAndWrongTypedBodiesAreInvalidResponses() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void emptyTruncatedAndWrongTypedBodiesAreInvalidResponses(Mode mode) {
     for (String body :
         new String[] {
           "", "{\"request_id\":", "[1,2]", "\"completed\"", "{\"status\":\"completed\"}",
@@ -153,33 +162,36 @@ class ErrorMappingTest {
           "{\"request_id\":\"" + ID + "\",\"status\":\"completed\"} trailing"
         }) {
       server.enqueue(json(body));
-      assertThrows(InvalidResponseException.class, () -> client.status(ID), body);
+      assertThrows(InvalidResponseException.class, () -> mode.of(client).status(ID), body);
     }
   }
 
-  @Test
-  void wrongTypedOutputIsAnInvalidResponse() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void wrongTypedOutputIsAnInvalidResponse(Mode mode) {
     for (String output :
         new String[] {"\"https://x/v.mp4\"", "{\"video\":5}", "{\"videos\":\"https://x/v.mp4\"}",
           "{\"video\":\"not a uri\"}"}) {
       server.enqueue(
           json("{\"request_id\":\"" + ID + "\",\"status\":\"completed\",\"output\":" + output + "}"));
-      assertThrows(InvalidResponseException.class, () -> client.result(ID), output);
+      assertThrows(InvalidResponseException.class, () -> mode.of(client).result(ID), output);
     }
   }
 
-  @Test
-  void bodyOverOneMebibyteIsRefusedNotBuffered() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void bodyOverOneMebibyteIsRefusedNotBuffered(Mode mode) {
     server.enqueue(json("{\"pad\":\"" + "a".repeat(1024 * 1024) + "\"}"));
     InvalidResponseException e =
-        assertThrows(InvalidResponseException.class, () -> client.status(ID));
+        assertThrows(InvalidResponseException.class, () -> mode.of(client).status(ID));
     assertTrue(e.getMessage().contains("over 1048576 bytes"), e.getMessage());
   }
 
-  @Test
-  void apiExceptionsAreDreaminaExceptions() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void apiExceptionsAreDreaminaExceptions(Mode mode) {
     server.enqueue(json(401, "{}"));
-    DreaminaException e = assertThrows(DreaminaException.class, () -> client.cancel(ID));
+    DreaminaException e = assertThrows(DreaminaException.class, () -> mode.of(client).cancel(ID));
     assertInstanceOf(AuthenticationException.class, e);
     assertFalse(e.getMessage().contains(TestServer.TOKEN));
   }

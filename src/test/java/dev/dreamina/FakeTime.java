@@ -5,8 +5,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
-/** Time that only moves when the code under test sleeps; records every sleep. */
+/**
+ * Time that only moves when the code under test sleeps or schedules; records every wait. A
+ * scheduled task runs at once, after the clock has moved by its delay, unless {@link #holdTasks()}
+ * was called: then tasks wait in {@link #held()} until the test runs them.
+ */
 final class FakeTime implements TimeSource {
   static final Instant START = Instant.parse("2026-11-24T12:00:00Z");
 
@@ -14,6 +23,8 @@ final class FakeTime implements TimeSource {
   private final long startNanos = nanos;
   private final List<Duration> sleeps = new ArrayList<>();
   private int interruptOnSleep = -1;
+  private boolean holdTasks;
+  private final BlockingQueue<FutureTask<Void>> held = new LinkedBlockingQueue<>();
 
   @Override
   public synchronized long nanoTime() {
@@ -32,6 +43,31 @@ final class FakeTime implements TimeSource {
     }
     sleeps.add(duration);
     nanos += duration.toNanos();
+  }
+
+  @Override
+  public Future<?> schedule(Duration delay, Runnable task) {
+    FutureTask<Void> future = new FutureTask<>(task, null);
+    synchronized (this) {
+      sleeps.add(delay);
+      nanos += delay.toNanos();
+      if (holdTasks) {
+        held.add(future);
+        return future;
+      }
+    }
+    future.run();
+    return future;
+  }
+
+  /** From now on, scheduled tasks wait to be run by the test. */
+  synchronized void holdTasks() {
+    holdTasks = true;
+  }
+
+  /** Waits up to 5 s for the next held task. */
+  FutureTask<Void> nextHeld() throws InterruptedException {
+    return held.poll(5, TimeUnit.SECONDS);
   }
 
   /** Makes sleep number {@code index} (0-based) throw as if the thread were interrupted. */

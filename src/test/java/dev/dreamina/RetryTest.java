@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -74,104 +75,114 @@ class RetryTest {
     assertEquals(List.of(), time.sleeps());
   }
 
-  @Test
-  void readsRetryAConnectionResetAndCancelDoesToo() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void readsRetryAConnectionResetAndCancelDoesToo(Mode mode) {
     server.enqueue(reset());
     server.enqueue(json(TestServer.statusJson("in_queue")));
-    assertEquals(Status.IN_QUEUE, client.status(ID).status());
+    assertEquals(Status.IN_QUEUE, mode.of(client).status(ID).status());
 
     server.enqueue(reset());
     server.enqueue(
         json("{\"request_id\":\"" + ID + "\",\"status\":\"cancelled\",\"outcome\":\"cancelled\"}"));
-    assertEquals(CancelOutcome.CANCELLED, client.cancel(ID).outcome());
+    assertEquals(CancelOutcome.CANCELLED, mode.of(client).cancel(ID).outcome());
     assertEquals(4, server.getRequestCount());
   }
 
-  @Test
-  void http200WithInternalErrorCodeIsRetriedOnReads() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void http200WithInternalErrorCodeIsRetriedOnReads(Mode mode) {
     server.enqueue(json("{\"error_code\":500001,\"error_message\":\"Internal\"}"));
     server.enqueue(json(TestServer.statusJson("in_queue")));
-    assertEquals(Status.IN_QUEUE, client.status(ID).status());
+    assertEquals(Status.IN_QUEUE, mode.of(client).status(ID).status());
     assertEquals(2, server.getRequestCount());
   }
 
-  @Test
-  void retriesRunOutAfterMaxRetries() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void retriesRunOutAfterMaxRetries(Mode mode) {
     for (int i = 0; i < 3; i++) {
       server.enqueue(json(503, "{\"error_code\":500001}"));
     }
-    ServerException e = assertThrows(ServerException.class, () -> client.status(ID));
+    ServerException e = assertThrows(ServerException.class, () -> mode.of(client).status(ID));
     assertEquals(503, e.statusCode());
     assertEquals(3, server.getRequestCount());
     assertEquals(TWO_BACKOFFS, time.sleeps());
   }
 
-  @Test
-  void maxRetriesZeroMeansOneAttempt() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void maxRetriesZeroMeansOneAttempt(Mode mode) {
     try (DreaminaClient once = TestServer.clientFor(server, time).maxRetries(0).build()) {
       server.enqueue(json(503, "{}"));
-      assertThrows(ServerException.class, () -> once.status(ID));
+      assertThrows(ServerException.class, () -> mode.of(once).status(ID));
       assertEquals(1, server.getRequestCount());
     }
   }
 
-  @Test
-  void retryAfterSecondsIsHonoured() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void retryAfterSecondsIsHonoured(Mode mode) {
     server.enqueue(new MockResponse(429, Headers.of("Retry-After", "3"), "{}"));
     server.enqueue(json(TestServer.statusJson("in_queue")));
-    client.status(ID);
+    mode.of(client).status(ID);
     assertEquals(List.of(Duration.ofSeconds(3)), time.sleeps());
   }
 
-  @Test
-  void retryAfterHttpDateIsHonoured() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void retryAfterHttpDateIsHonoured(Mode mode) {
     String date =
         DateTimeFormatter.RFC_1123_DATE_TIME.format(
             FakeTime.START.plusSeconds(12).atOffset(ZoneOffset.UTC));
     server.enqueue(new MockResponse(503, Headers.of("Retry-After", date), "{}"));
     server.enqueue(json(TestServer.statusJson("in_queue")));
-    client.status(ID);
+    mode.of(client).status(ID);
     assertEquals(List.of(Duration.ofSeconds(12)), time.sleeps());
   }
 
-  @Test
-  void retryAfterOverTheCapFailsAtOnceWithRateLimitException() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void retryAfterOverTheCapFailsAtOnceWithRateLimitException(Mode mode) {
     server.enqueue(new MockResponse(429, Headers.of("Retry-After", "61"), "{}"));
-    RateLimitException e = assertThrows(RateLimitException.class, () -> client.status(ID));
+    RateLimitException e = assertThrows(RateLimitException.class, () -> mode.of(client).status(ID));
     assertEquals(Optional.of(Duration.ofSeconds(61)), e.retryAfter());
     assertEquals(1, server.getRequestCount());
     assertEquals(List.of(), time.sleeps());
   }
 
-  @Test
-  void retryAfterCapIsConfigurable() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void retryAfterCapIsConfigurable(Mode mode) {
     try (DreaminaClient patient =
         TestServer.clientFor(server, time).maxRetryAfter(Duration.ofMinutes(5)).build()) {
       server.enqueue(new MockResponse(429, Headers.of("Retry-After", "61"), "{}"));
       server.enqueue(json(TestServer.statusJson("in_queue")));
-      patient.status(ID);
+      mode.of(patient).status(ID);
       assertEquals(List.of(Duration.ofSeconds(61)), time.sleeps());
     }
   }
 
-  @Test
-  void submitIsRetriedAfter429WithTheSameBody() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitIsRetriedAfter429WithTheSameBody(Mode mode) throws Exception {
     server.enqueue(new MockResponse(429, Headers.of("Retry-After", "2"), "{}"));
     server.enqueue(json(TestServer.submissionJson()));
 
-    assertEquals(ID, client.submit(TestServer.request()).requestId());
+    assertEquals(ID, mode.of(client).submit(TestServer.request()).requestId());
     String first = take(server).getBody().utf8();
     String second = take(server).getBody().utf8();
     assertEquals(first, second);
     assertEquals(List.of(Duration.ofSeconds(2)), time.sleeps());
   }
 
-  @Test
-  void submitRateLimitedPastRetriesIsARateLimitException() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitRateLimitedPastRetriesIsARateLimitException(Mode mode) {
     for (int i = 0; i < 3; i++) {
       server.enqueue(json(429, "{}"));
     }
-    assertThrows(RateLimitException.class, () -> client.submit(TestServer.request()));
+    assertThrows(RateLimitException.class, () -> mode.of(client).submit(TestServer.request()));
     assertEquals(3, server.getRequestCount());
   }
 
@@ -190,13 +201,14 @@ class RetryTest {
     assertEquals(List.of(), time.sleeps());
   }
 
-  @Test
-  void submitIsNotRetriedAfterAResetOnceTheBodyWasSent() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitIsNotRetriedAfterAResetOnceTheBodyWasSent(Mode mode) throws Exception {
     server.enqueue(reset());
     server.enqueue(json(TestServer.submissionJson()));
 
     SubmissionUnknownException e =
-        assertThrows(SubmissionUnknownException.class, () -> client.submit(TestServer.request()));
+        assertThrows(SubmissionUnknownException.class, () -> mode.of(client).submit(TestServer.request()));
     assertInstanceOf(NetworkException.class, e.getCause());
     // The server did receive the whole body: that is what makes the outcome unknown.
     assertTrue(take(server).getBody().utf8().contains("\"prompt\""));
@@ -204,8 +216,9 @@ class RetryTest {
     assertEquals(List.of(), time.sleeps());
   }
 
-  @Test
-  void submitReadTimeoutIsAnUnknownOutcome() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitReadTimeoutIsAnUnknownOutcome(Mode mode) {
     try (DreaminaClient impatient =
         TestServer.clientFor(server, time).requestTimeout(Duration.ofMillis(300)).build()) {
       server.enqueue(
@@ -215,14 +228,15 @@ class RetryTest {
               .build());
       SubmissionUnknownException e =
           assertThrows(
-              SubmissionUnknownException.class, () -> impatient.submit(TestServer.request()));
+              SubmissionUnknownException.class, () -> mode.of(impatient).submit(TestServer.request()));
       assertTrue(e.getCause().getMessage().contains("timed out"), e.getCause().getMessage());
       assertEquals(1, server.getRequestCount());
     }
   }
 
-  @Test
-  void submitIsRetriedWhenTheConnectionWasNeverMade() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitIsRetriedWhenTheConnectionWasNeverMade(Mode mode) throws Exception {
     MockWebServer closed = new MockWebServer();
     closed.start();
     String url = closed.url("/").toString();
@@ -235,44 +249,47 @@ class RetryTest {
             .jitter(() -> 0.0)
             .build()) {
       NetworkException e =
-          assertThrows(NetworkException.class, () -> refused.submit(TestServer.request()));
+          assertThrows(NetworkException.class, () -> mode.of(refused).submit(TestServer.request()));
       assertTrue(e.getMessage().startsWith("POST /v1/models/"), e.getMessage());
       // Three attempts: the first and two retries, none of which reached a server.
       assertEquals(TWO_BACKOFFS, time.sleeps());
     }
   }
 
-  @Test
-  void submitUnreadable2xxIsAnUnknownOutcome() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitUnreadable2xxIsAnUnknownOutcome(Mode mode) {
     server.enqueue(json("{\"status\":\"queued\"}"));
     SubmissionUnknownException e =
-        assertThrows(SubmissionUnknownException.class, () -> client.submit(TestServer.request()));
+        assertThrows(SubmissionUnknownException.class, () -> mode.of(client).submit(TestServer.request()));
     assertInstanceOf(InvalidResponseException.class, e.getCause());
 
     server.enqueue(new MockResponse(201, Headers.of(), "<html>ok</html>"));
-    assertThrows(SubmissionUnknownException.class, () -> client.submit(TestServer.request()));
+    assertThrows(SubmissionUnknownException.class, () -> mode.of(client).submit(TestServer.request()));
     assertEquals(2, server.getRequestCount());
   }
 
-  @Test
-  void submitDefiniteRejectionsAreThrownAsThemselves() {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void submitDefiniteRejectionsAreThrownAsThemselves(Mode mode) {
     server.enqueue(json(200, "{\"error_code\":400002,\"error_message\":\"No balance\"}"));
-    assertThrows(InsufficientBalanceException.class, () -> client.submit(TestServer.request()));
+    assertThrows(InsufficientBalanceException.class, () -> mode.of(client).submit(TestServer.request()));
     server.enqueue(json(422, "{\"error_code\":422001,\"detail\":\"bad\"}"));
-    assertThrows(BadRequestException.class, () -> client.submit(TestServer.request()));
+    assertThrows(BadRequestException.class, () -> mode.of(client).submit(TestServer.request()));
     server.enqueue(json(401, "{\"error_code\":401001}"));
-    assertThrows(AuthenticationException.class, () -> client.submit(TestServer.request()));
+    assertThrows(AuthenticationException.class, () -> mode.of(client).submit(TestServer.request()));
     assertEquals(3, server.getRequestCount());
   }
 
-  @Test
-  void redirectsAreNotFollowed() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void redirectsAreNotFollowed(Mode mode) throws Exception {
     try (MockWebServer elsewhere = new MockWebServer()) {
       elsewhere.start();
       server.enqueue(
           new MockResponse(
               302, Headers.of("Location", elsewhere.url("/steal").toString()), ""));
-      ApiException e = assertThrows(ApiException.class, () -> client.status(ID));
+      ApiException e = assertThrows(ApiException.class, () -> mode.of(client).status(ID));
       assertEquals(302, e.statusCode());
       assertEquals(0, elsewhere.getRequestCount());
     }

@@ -12,11 +12,15 @@ import dev.dreamina.Status;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 /**
- * Polls a job until it finishes, fails or the deadline passes. Transient failures (see {@link
- * RetryPolicy#isTransient}) never end the wait early: after the transport's own retries they are
- * remembered and polling goes on; the deadline reports the last one as its cause.
+ * Polls a job until it finishes, fails or the deadline passes, either on the calling thread
+ * ({@link #await}) or with no thread held between polls ({@link #awaitAsync}). Both follow the
+ * same {@link Wait} rules. Transient failures (see {@link RetryPolicy#isTransient}) never end the
+ * wait early: after the transport's own retries they are remembered and polling goes on; the
+ * deadline reports the last one as its cause.
  */
 public final class Poller {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
@@ -31,120 +35,305 @@ public final class Poller {
   }
 
   public RequestResult await(String requestId, AwaitOptions options) {
-    long deadline = time.nanoTime() + options.timeout().toNanos();
-    Duration interval = options.pollInterval();
-    RequestStatus last = null;
-    DreaminaException lastFailure = null;
+    Wait wait = new Wait(requestId, options);
     while (true) {
       try {
-        RequestStatus status = api.status(requestId, deadline);
-        lastFailure = null;
-        if (changed(last, status)) {
-          options.onUpdate().ifPresent(callback -> callback.accept(status));
-        }
-        last = status;
-        if (status.status().isTerminal()) {
-          RequestResult result = finalResult(requestId, status.status(), deadline);
+        RequestStatus status = api.status(requestId, wait.deadline);
+        if (wait.seen(status)) {
+          RequestResult result = finalResult(wait, status.status());
           if (result != null) {
             return result;
           }
         }
       } catch (CallInterruptedException e) {
-        throw interrupted(requestId, last, e);
+        throw wait.interrupted(e);
       } catch (DreaminaException e) {
-        if (!RetryPolicy.isTransient(e)) {
-          throw e;
-        }
-        lastFailure = e;
-        LOG.log(Level.DEBUG, () -> "polling " + requestId + " goes on after: " + e.getMessage());
+        wait.failed(e);
       }
-      long remaining = deadline - time.nanoTime();
-      if (remaining <= 0) {
-        throw timedOut(requestId, options, last, lastFailure);
+      Duration delay = wait.nextDelay();
+      if (delay == null) {
+        throw timedOut(wait);
       }
       try {
-        time.sleep(min(interval, Duration.ofNanos(remaining)));
+        time.sleep(delay);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw interrupted(requestId, last, e);
+        throw wait.interrupted(e);
       }
-      interval = min(Duration.ofNanos((long) (interval.toNanos() * GROWTH)), options.maxPollInterval());
+    }
+  }
+
+  private RequestResult finalResult(Wait wait, Status terminal) {
+    RequestResult result;
+    try {
+      result = api.result(wait.requestId, wait.deadline);
+    } catch (DreaminaException e) {
+      throw wait.resultFailure(terminal, e);
+    }
+    return wait.settle(terminal, result);
+  }
+
+  private AwaitTimeoutException timedOut(Wait wait) {
+    if (!wait.options.cancelOnTimeout()) {
+      return wait.timeout(false, null, null);
+    }
+    try {
+      return wait.timeout(true, api.cancel(wait.requestId, false).outcome(), null);
+    } catch (DreaminaException e) {
+      return wait.timeout(true, null, e);
     }
   }
 
   /**
-   * The result of a job whose status is terminal: returned when completed, thrown as {@link
-   * GenerationFailedException} when failed or cancelled, or {@code null} when the result call
-   * still reports it unfinished (then polling goes on).
+   * Polls like {@link #await}, but holds no thread between polls: each poll is an OkHttp async
+   * call, and each delay a task on the shared scheduler. Cancelling the future stops the polling
+   * at once (the pending poll and any exchange in flight), and with {@link
+   * AwaitOptions#cancelOnAbort()} makes one bounded cancel of the job.
    */
-  private RequestResult finalResult(String requestId, Status terminal, long deadline) {
-    RequestResult result;
-    try {
-      result = api.result(requestId, deadline);
-    } catch (DreaminaException e) {
+  public CompletableFuture<RequestResult> awaitAsync(String requestId, AwaitOptions options) {
+    AsyncWait wait = new AsyncWait(new Wait(requestId, options));
+    wait.poll();
+    return wait.future;
+  }
+
+  private final class AsyncWait {
+    final Wait wait;
+    final CompletableFuture<RequestResult> future = new CompletableFuture<>();
+    volatile Future<?> pending;
+    volatile CompletableFuture<?> inFlight;
+
+    AsyncWait(Wait wait) {
+      this.wait = wait;
+      future.whenComplete(
+          (result, failure) -> {
+            if (future.isCancelled()) {
+              abort();
+            }
+          });
+    }
+
+    private void abort() {
+      Future<?> next = pending;
+      CompletableFuture<?> current = inFlight;
+      if (next != null) {
+        next.cancel(false);
+      }
+      if (current != null) {
+        current.cancel(true);
+      }
+      if (wait.options.cancelOnAbort()) {
+        api.cancelAsync(wait.requestId, false)
+            .whenComplete(
+                (cancel, failure) ->
+                    LOG.log(
+                        Level.DEBUG,
+                        () ->
+                            "wait for " + wait.requestId + " abandoned; cancel: "
+                                + (failure == null ? cancel.rawOutcome() : Futures.unwrap(failure).getMessage())));
+      }
+    }
+
+    /** Polls once. Steps run one after another, so the wait's state needs no locking. */
+    void poll() {
+      if (future.isDone()) {
+        return;
+      }
+      CompletableFuture<RequestStatus> call = api.statusAsync(wait.requestId, wait.deadline);
+      inFlight = call;
+      call.whenComplete(
+          (status, failure) -> {
+            if (failure != null) {
+              failed(Futures.unwrap(failure));
+              return;
+            }
+            boolean terminal;
+            try {
+              terminal = wait.seen(status);
+            } catch (RuntimeException callbackFailure) {
+              future.completeExceptionally(callbackFailure);
+              return;
+            }
+            if (terminal) {
+              fetchResult(status.status());
+            } else {
+              scheduleNext();
+            }
+          });
+    }
+
+    private void fetchResult(Status terminal) {
+      CompletableFuture<RequestResult> call = api.resultAsync(wait.requestId, wait.deadline);
+      inFlight = call;
+      call.whenComplete(
+          (result, failure) -> {
+            RequestResult settled;
+            try {
+              if (failure != null) {
+                Throwable cause = Futures.unwrap(failure);
+                if (!(cause instanceof DreaminaException)) {
+                  future.completeExceptionally(cause);
+                  return;
+                }
+                throw wait.resultFailure(terminal, (DreaminaException) cause);
+              }
+              settled = wait.settle(terminal, result);
+            } catch (DreaminaException e) {
+              failed(e);
+              return;
+            }
+            if (settled != null) {
+              future.complete(settled);
+            } else {
+              scheduleNext();
+            }
+          });
+    }
+
+    private void failed(Throwable failure) {
+      if (future.isDone()) {
+        return;
+      }
+      if (!(failure instanceof DreaminaException)) {
+        future.completeExceptionally(failure);
+        return;
+      }
+      try {
+        wait.failed((DreaminaException) failure);
+      } catch (DreaminaException fatal) {
+        future.completeExceptionally(fatal);
+        return;
+      }
+      scheduleNext();
+    }
+
+    private void scheduleNext() {
+      if (future.isDone()) {
+        return;
+      }
+      Duration delay = wait.nextDelay();
+      if (delay != null) {
+        pending = time.schedule(delay, this::poll);
+        return;
+      }
+      if (!wait.options.cancelOnTimeout()) {
+        future.completeExceptionally(wait.timeout(false, null, null));
+        return;
+      }
+      api.cancelAsync(wait.requestId, false)
+          .whenComplete(
+              (cancel, failure) -> {
+                Throwable cause = failure == null ? null : Futures.unwrap(failure);
+                future.completeExceptionally(
+                    cause instanceof DreaminaException
+                        ? wait.timeout(true, null, (DreaminaException) cause)
+                        : wait.timeout(true, cancel == null ? null : cancel.outcome(), null));
+              });
+    }
+  }
+
+  /** One wait's state and rules, shared by the blocking and the async loop. */
+  private final class Wait {
+    final String requestId;
+    final AwaitOptions options;
+    final long deadline;
+    Duration interval;
+    RequestStatus last;
+    DreaminaException lastFailure;
+
+    Wait(String requestId, AwaitOptions options) {
+      this.requestId = requestId;
+      this.options = options;
+      this.deadline = time.nanoTime() + options.timeout().toNanos();
+      this.interval = options.pollInterval();
+    }
+
+    /** Records a status read; tells whether it is terminal. */
+    boolean seen(RequestStatus status) {
+      lastFailure = null;
+      if (changed(last, status)) {
+        options.onUpdate().ifPresent(callback -> callback.accept(status));
+      }
+      last = status;
+      return status.status().isTerminal();
+    }
+
+    /** Remembers a transient failure so polling goes on; rethrows any other. */
+    void failed(DreaminaException e) {
+      if (!RetryPolicy.isTransient(e)) {
+        throw e;
+      }
+      lastFailure = e;
+      LOG.log(Level.DEBUG, () -> "polling " + requestId + " goes on after: " + e.getMessage());
+    }
+
+    /**
+     * The result of a job whose status is terminal: returned when completed, thrown as {@link
+     * GenerationFailedException} when failed or cancelled, or {@code null} when the result call
+     * still reports it unfinished (then polling goes on).
+     */
+    RequestResult settle(Status terminal, RequestResult result) {
+      if (terminal != Status.COMPLETED) {
+        throw new GenerationFailedException(requestId, terminal, result.error().orElse(null), result);
+      }
+      switch (result.status()) {
+        case COMPLETED:
+          return result;
+        case FAILED:
+        case CANCELLED:
+          throw new GenerationFailedException(
+              result.requestId(), result.status(), result.error().orElse(null), result);
+        default:
+          return null;
+      }
+    }
+
+    /** What a failed result call means once the status was terminal. */
+    DreaminaException resultFailure(Status terminal, DreaminaException e) {
       if (terminal == Status.COMPLETED
           || RetryPolicy.isTransient(e)
           || e instanceof CallInterruptedException) {
-        throw e;
+        return e;
       }
       // The job failed either way; a missing error text should not hide that.
-      GenerationFailedException failure =
-          new GenerationFailedException(requestId, terminal, null, null);
+      GenerationFailedException failure = new GenerationFailedException(requestId, terminal, null, null);
       failure.addSuppressed(e);
-      throw failure;
+      return failure;
     }
-    if (terminal != Status.COMPLETED) {
-      throw new GenerationFailedException(requestId, terminal, result.error().orElse(null), result);
-    }
-    switch (result.status()) {
-      case COMPLETED:
-        return result;
-      case FAILED:
-      case CANCELLED:
-        throw failed(result);
-      default:
+
+    /** The delay before the next poll, or {@code null} when the deadline has passed. */
+    Duration nextDelay() {
+      long remaining = deadline - time.nanoTime();
+      if (remaining <= 0) {
         return null;
+      }
+      Duration delay = min(interval, Duration.ofNanos(remaining));
+      interval = min(Duration.ofNanos((long) (interval.toNanos() * GROWTH)), options.maxPollInterval());
+      return delay;
     }
-  }
 
-  private static GenerationFailedException failed(RequestResult result) {
-    return new GenerationFailedException(
-        result.requestId(), result.status(), result.error().orElse(null), result);
-  }
+    AwaitTimeoutException timeout(
+        boolean cancelAttempted, CancelOutcome outcome, DreaminaException cancelFailure) {
+      AwaitTimeoutException timeout =
+          new AwaitTimeoutException(
+              requestId, options.timeout(), last, cancelAttempted, outcome, lastFailure);
+      if (cancelFailure != null) {
+        timeout.addSuppressed(cancelFailure);
+      }
+      return timeout;
+    }
 
-  private AwaitTimeoutException timedOut(
-      String requestId, AwaitOptions options, RequestStatus last, DreaminaException lastFailure) {
-    if (!options.cancelOnTimeout()) {
-      return new AwaitTimeoutException(
-          requestId, options.timeout(), last, false, null, lastFailure);
+    CallInterruptedException interrupted(Exception cause) {
+      return new CallInterruptedException(
+          "Interrupted while waiting for request "
+              + requestId
+              + " (last status: "
+              + (last == null ? "none seen" : last.describe())
+              + "). The job is unaffected; resume with awaitResult(\""
+              + requestId
+              + "\").",
+          requestId,
+          cause);
     }
-    CancelOutcome outcome = null;
-    DreaminaException cancelFailure = null;
-    try {
-      outcome = api.cancel(requestId, false).outcome();
-    } catch (DreaminaException e) {
-      cancelFailure = e;
-    }
-    AwaitTimeoutException timeout =
-        new AwaitTimeoutException(requestId, options.timeout(), last, true, outcome, lastFailure);
-    if (cancelFailure != null) {
-      timeout.addSuppressed(cancelFailure);
-    }
-    return timeout;
-  }
-
-  private static CallInterruptedException interrupted(
-      String requestId, RequestStatus last, Exception cause) {
-    return new CallInterruptedException(
-        "Interrupted while waiting for request "
-            + requestId
-            + " (last status: "
-            + (last == null ? "none seen" : last.describe())
-            + "). The job is unaffected; resume with awaitResult(\""
-            + requestId
-            + "\").",
-        requestId,
-        cause);
   }
 
   private static boolean changed(RequestStatus last, RequestStatus now) {

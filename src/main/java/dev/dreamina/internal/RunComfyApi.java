@@ -1,5 +1,6 @@
 package dev.dreamina.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.CancelResult;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.InvalidResponseException;
@@ -7,6 +8,7 @@ import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
 import dev.dreamina.Submission;
 import dev.dreamina.SubmissionUnknownException;
+import java.util.concurrent.CompletableFuture;
 
 /** The endpoints of the RunComfy Model API that this model uses: paths, bodies and parsing. */
 public final class RunComfyApi {
@@ -22,9 +24,12 @@ public final class RunComfyApi {
   }
 
   public Submission submit(ImageToVideoRequest request) {
+    return submission(transport.execute(ApiCall.submit(SUBMIT_PATH, Json.requestBody(request))));
+  }
+
+  private static Submission submission(JsonNode json) {
     try {
-      return ResponseParser.submission(
-          transport.execute(ApiCall.submit(SUBMIT_PATH, Json.requestBody(request))));
+      return ResponseParser.submission(json);
     } catch (InvalidResponseException unreadable) {
       // A 2xx came back, so a job probably exists, but without a readable request_id.
       throw new SubmissionUnknownException(unreadable);
@@ -47,6 +52,33 @@ public final class RunComfyApi {
   public CancelResult cancel(String requestId, boolean retry) {
     ApiCall call = ApiCall.post(requestPath(requestId, "cancel"), requestId);
     return ResponseParser.cancel(transport.execute(retry ? call : call.once()), requestId);
+  }
+
+  public CompletableFuture<Submission> submitAsync(ImageToVideoRequest request) {
+    return Futures.map(
+        transport.executeAsync(ApiCall.submit(SUBMIT_PATH, Json.requestBody(request))),
+        RunComfyApi::submission);
+  }
+
+  public CompletableFuture<RequestStatus> statusAsync(String requestId, long deadlineNanos) {
+    ApiCall call = ApiCall.get(requestPath(requestId, "status"), null, requestId);
+    return Futures.map(
+        transport.executeAsync(call.withDeadline(deadlineNanos)),
+        json -> ResponseParser.status(json, requestId));
+  }
+
+  public CompletableFuture<RequestResult> resultAsync(String requestId, long deadlineNanos) {
+    ApiCall call = ApiCall.get(requestPath(requestId, "result"), null, requestId);
+    return Futures.map(
+        transport.executeAsync(call.withDeadline(deadlineNanos)),
+        json -> ResponseParser.result(json, requestId));
+  }
+
+  public CompletableFuture<CancelResult> cancelAsync(String requestId, boolean retry) {
+    ApiCall call = ApiCall.post(requestPath(requestId, "cancel"), requestId);
+    return Futures.map(
+        transport.executeAsync(retry ? call : call.once()),
+        json -> ResponseParser.cancel(json, requestId));
   }
 
   /** The one place a request id enters a URL, so the one place it is checked. */

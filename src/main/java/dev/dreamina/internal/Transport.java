@@ -14,7 +14,11 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -92,12 +96,7 @@ public final class Transport {
         if (delay == null) {
           throw failure;
         }
-        LOG.log(
-            Level.DEBUG,
-            () ->
-                String.format(
-                    "retrying %s /%s in %d ms after: %s",
-                    call.method(), call.path(), delay.toMillis(), failure.getMessage()));
+        logRetry(call, delay, failure);
         try {
           time.sleep(delay);
         } catch (InterruptedException e) {
@@ -136,20 +135,116 @@ public final class Transport {
     SendMarker marker = request.tag(SendMarker.class);
     long start = time.nanoTime();
     try (Response response = http.newCall(request).execute()) {
-      CappedBody body = readCapped(response.body());
-      log(call, attempt, start, String.valueOf(response.code()));
-      return interpret(call, response, body);
+      return answer(call, attempt, start, response);
     } catch (IOException e) {
       log(call, attempt, start, e.getClass().getSimpleName());
-      boolean sent = marker.sent;
       if (Thread.currentThread().isInterrupted()) {
         DreaminaException interrupted = interrupted(call, e);
-        throw call.submit() && sent ? new SubmissionUnknownException(interrupted) : interrupted;
+        throw call.submit() && marker.sent ? new SubmissionUnknownException(interrupted) : interrupted;
       }
-      NetworkException failure =
-          new NetworkException(
-              call.method() + " /" + call.path() + " failed: " + describe(e), call.requestId(), e);
-      throw call.submit() && sent ? new SubmissionUnknownException(failure) : failure;
+      throw ioFailure(call, marker.sent, e);
+    }
+  }
+
+  private JsonNode answer(ApiCall call, int attempt, long start, Response response)
+      throws IOException {
+    CappedBody body = readCapped(response.body());
+    log(call, attempt, start, String.valueOf(response.code()));
+    return interpret(call, response, body);
+  }
+
+  private static DreaminaException ioFailure(ApiCall call, boolean sent, IOException e) {
+    NetworkException failure =
+        new NetworkException(
+            call.method() + " /" + call.path() + " failed: " + describe(e), call.requestId(), e);
+    return call.submit() && sent ? new SubmissionUnknownException(failure) : failure;
+  }
+
+  /**
+   * Makes the call with OkHttp's asynchronous API, retrying as {@link #execute} does; no thread
+   * waits, since retry delays are scheduled on {@link TimeSource#schedule}. The future completes
+   * on an OkHttp or scheduler thread.
+   *
+   * <p>Cancelling the future cancels a pending retry and the exchange in flight, except for a
+   * submit: once a submit may have been sent, aborting it could lose a paid job, so its exchange
+   * runs to the end and the caller decides what to do with the answer.
+   */
+  public CompletableFuture<JsonNode> executeAsync(ApiCall call) {
+    AsyncExchange exchange = new AsyncExchange(call);
+    exchange.next();
+    return exchange.future;
+  }
+
+  private final class AsyncExchange implements Callback {
+    final ApiCall call;
+    final CompletableFuture<JsonNode> future = new CompletableFuture<>();
+    int attempt;
+    long start;
+    SendMarker marker;
+    volatile Call inFlight;
+    volatile Future<?> pending;
+
+    AsyncExchange(ApiCall call) {
+      this.call = call;
+      future.whenComplete(
+          (json, failure) -> {
+            if (future.isCancelled()) {
+              Future<?> retry = pending;
+              Call current = inFlight;
+              if (retry != null) {
+                retry.cancel(false);
+              }
+              if (current != null && !call.submit()) {
+                current.cancel();
+              }
+            }
+          });
+    }
+
+    /** Starts the next attempt. Attempts are sequential, so the fields need no locking. */
+    void next() {
+      if (future.isDone()) {
+        return;
+      }
+      attempt++;
+      Request request = request(call);
+      marker = request.tag(SendMarker.class);
+      start = time.nanoTime();
+      Call okCall = http.newCall(request);
+      inFlight = okCall;
+      if (future.isDone()) {
+        return; // cancelled meanwhile; the cancel handler may not have seen this call
+      }
+      okCall.enqueue(this);
+    }
+
+    @Override
+    public void onResponse(Call okCall, Response response) {
+      try (response) {
+        future.complete(answer(call, attempt, start, response));
+      } catch (IOException e) {
+        onFailure(okCall, e);
+      } catch (DreaminaException failure) {
+        retryOrFail(failure);
+      } catch (RuntimeException unexpected) {
+        future.completeExceptionally(unexpected);
+      }
+    }
+
+    @Override
+    public void onFailure(Call okCall, IOException e) {
+      log(call, attempt, start, e.getClass().getSimpleName());
+      retryOrFail(ioFailure(call, marker.sent, e));
+    }
+
+    private void retryOrFail(DreaminaException failure) {
+      Duration delay = future.isDone() ? null : retryDelay(call, attempt, failure);
+      if (delay == null) {
+        future.completeExceptionally(failure);
+        return;
+      }
+      logRetry(call, delay, failure);
+      pending = time.schedule(delay, this::next);
     }
   }
 
@@ -220,6 +315,15 @@ public final class Transport {
     }
     boolean truncated = buffer.size() > MAX_RESPONSE_BYTES;
     return new CappedBody(buffer.readByteArray(Math.min(buffer.size(), MAX_RESPONSE_BYTES)), truncated);
+  }
+
+  private static void logRetry(ApiCall call, Duration delay, DreaminaException failure) {
+    LOG.log(
+        Level.DEBUG,
+        () ->
+            String.format(
+                "retrying %s /%s in %d ms after: %s",
+                call.method(), call.path(), delay.toMillis(), failure.getMessage()));
   }
 
   private void log(ApiCall call, int attempt, long startNanos, String outcome) {
