@@ -17,7 +17,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,7 +68,7 @@ public final class DreaminaClient implements AutoCloseable {
   public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
 
   /** How many async HTTP exchanges a client of the SDK's own runs at once (and so its threads). */
-  static final int MAX_ASYNC_REQUESTS = 12;
+  static final int MAX_ASYNC_REQUESTS = 10;
 
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
   private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
@@ -100,12 +104,27 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   /**
-   * OkHttp's default dispatcher runs up to 64 async calls at once, on as many threads, and 5 per
-   * host. The SDK talks to one host, so it runs {@value #MAX_ASYNC_REQUESTS} at once: enough for
-   * thousands of polling jobs on one HTTP/1.1 host, with a small, bounded thread count.
+   * OkHttp's default dispatcher runs up to 64 async calls at once, 5 per host, on a pool that can
+   * briefly hold more threads than that. The SDK talks to one host: it runs {@value
+   * #MAX_ASYNC_REQUESTS} calls at once on exactly that many threads at most (idle ones end after a
+   * minute), enough for thousands of polling jobs.
    */
   private static OkHttpClient ownHttpClient() {
-    Dispatcher dispatcher = new Dispatcher();
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor threads =
+        new ThreadPoolExecutor(
+            MAX_ASYNC_REQUESTS,
+            MAX_ASYNC_REQUESTS,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "dreamina-http-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    threads.allowCoreThreadTimeOut(true);
+    Dispatcher dispatcher = new Dispatcher(threads);
     dispatcher.setMaxRequests(MAX_ASYNC_REQUESTS);
     dispatcher.setMaxRequestsPerHost(MAX_ASYNC_REQUESTS);
     return new OkHttpClient.Builder().dispatcher(dispatcher).build();

@@ -1,0 +1,220 @@
+package dev.dreamina;
+
+import static dev.dreamina.TestServer.ID;
+import static dev.dreamina.TestServer.completedResultJson;
+import static dev.dreamina.TestServer.json;
+import static dev.dreamina.TestServer.queuedJson;
+import static dev.dreamina.TestServer.statusJson;
+import static dev.dreamina.TestServer.submissionJson;
+import static dev.dreamina.TestServer.take;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dreamina.sandbox.RunComfySandbox;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What only the async API has: cancellation, the callback executor, and waiting for many jobs on
+ * few threads. (Requests, errors, retries and waits are pinned for both APIs by the {@link Mode}
+ * tests.)
+ */
+class AsyncTest {
+  private final MockWebServer server = new MockWebServer();
+  private final FakeTime time = new FakeTime();
+  private DreaminaClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+    client = TestServer.clientFor(server, time).build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void cancellingAnAwaitStopsItsPollingAtOnce() throws Exception {
+    time.holdTasks();
+    server.enqueue(json(queuedJson(3)));
+    CompletableFuture<RequestResult> wait = client.awaitResultAsync(ID);
+    take(server);
+    FutureTask<Void> nextPoll = time.nextHeld();
+    assertNotNull(nextPoll, "the next poll is scheduled, not slept for");
+
+    assertTrue(wait.cancel(true));
+    nextPoll.run(); // the scheduler would have run it now, had it not been cancelled
+
+    assertTrue(nextPoll.isCancelled(), "the scheduled poll was cancelled");
+    assertNull(server.takeRequest(200, TimeUnit.MILLISECONDS), "no request after cancel");
+    assertEquals(1, server.getRequestCount());
+    assertThrows(CancellationException.class, wait::join);
+  }
+
+  @Test
+  void cancellingAnAwaitWithCancelOnAbortMakesOneRemoteCancel() throws Exception {
+    time.holdTasks();
+    server.enqueue(json(queuedJson(3)));
+    server.enqueue(json(500, "{\"error_code\":500001}")); // one attempt only: not retried
+    AwaitOptions options = AwaitOptions.builder().cancelOnAbort(true).build();
+    CompletableFuture<RequestResult> wait = client.awaitResultAsync(ID, options);
+    take(server);
+    time.nextHeld();
+
+    wait.cancel(true);
+
+    RecordedRequest cancel = take(server);
+    assertEquals("POST", cancel.getMethod());
+    assertEquals("/v1/requests/" + ID + "/cancel", cancel.getUrl().encodedPath());
+    assertNull(server.takeRequest(200, TimeUnit.MILLISECONDS), "one cancel, no retry, no poll");
+  }
+
+  @Test
+  void cancellingAnAwaitWithoutOptInLeavesTheJobAlone() throws Exception {
+    time.holdTasks();
+    server.enqueue(json(queuedJson(3)));
+    CompletableFuture<RequestResult> wait = client.awaitResultAsync(ID);
+    take(server);
+    time.nextHeld();
+
+    wait.cancel(true);
+
+    assertNull(server.takeRequest(200, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
+  void futuresCompleteOnTheCallbackExecutor() throws Exception {
+    BlockingQueue<Runnable> callbacks = new LinkedBlockingQueue<>();
+    Executor held = callbacks::add;
+    DreaminaClient withExecutor = TestServer.clientFor(server, time).callbackExecutor(held).build();
+    server.enqueue(json(statusJson("in_progress")));
+    AtomicReference<String> thread = new AtomicReference<>();
+
+    CompletableFuture<RequestStatus> status = withExecutor.statusAsync(ID);
+    CompletableFuture<Void> chained = status.thenAccept(s -> thread.set(Thread.currentThread().getName()));
+    Runnable completion = callbacks.poll(5, TimeUnit.SECONDS);
+
+    assertNotNull(completion, "the answer is handed to the callback executor");
+    assertFalse(status.isDone(), "and not completed on an OkHttp thread");
+    Thread callbackThread = new Thread(completion, "caller-callbacks");
+    callbackThread.start();
+    callbackThread.join();
+    chained.get(5, TimeUnit.SECONDS);
+    assertEquals("caller-callbacks", thread.get());
+    assertEquals(Status.IN_PROGRESS, status.join().status());
+  }
+
+  @Test
+  void aMalformedIdFailsTheFutureAndSendsNothing() {
+    CompletableFuture<RequestStatus> status = client.statusAsync("../etc/passwd");
+
+    ExecutionException e = assertThrows(ExecutionException.class, () -> status.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void aSubmitWhoseFutureIsCancelledStillRunsToItsAnswer() throws Exception {
+    server.enqueue(
+        new mockwebserver3.MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "application/json")
+            .body(submissionJson())
+            .headersDelay(300, TimeUnit.MILLISECONDS)
+            .build());
+
+    CompletableFuture<Submission> submit = client.submitAsync(TestServer.request());
+    take(server);
+    submit.cancel(true);
+
+    // The exchange was not aborted (aborting could lose a paid job): the server answered it, and
+    // nothing was sent again.
+    assertTrue(submit.isCancelled());
+    assertNull(server.takeRequest(500, TimeUnit.MILLISECONDS));
+    assertEquals(1, server.getRequestCount());
+  }
+
+  @Test
+  void generateAsyncSubmitsThenPollsThenCompletes() throws Exception {
+    server.enqueue(json(submissionJson()));
+    server.enqueue(json(statusJson("completed")));
+    server.enqueue(json(completedResultJson()));
+
+    RequestResult done = client.generateAsync(TestServer.request()).get(5, TimeUnit.SECONDS);
+
+    assertEquals("https://cdn.runcomfy.net/out/v.mp4", done.videoUrl().orElseThrow().toString());
+    assertEquals("POST", take(server).getMethod());
+    assertEquals("/v1/requests/" + ID + "/status", take(server).getUrl().encodedPath());
+    assertEquals("/v1/requests/" + ID + "/result", take(server).getUrl().encodedPath());
+  }
+
+  @Test
+  void aThousandAwaitsShareABoundedNumberOfThreads() throws Exception {
+    // Earlier tests' clients may leave idle OkHttp threads behind; count only the new ones.
+    int before = sdkThreads();
+    try (RunComfySandbox sandbox =
+            RunComfySandbox.builder()
+                .queueTime(Duration.ofMillis(300))
+                .runTime(Duration.ofMillis(300))
+                .start();
+        DreaminaClient real = sandbox.clientBuilder().build()) {
+      ImageToVideoRequest request = TestServer.request();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        ids.add(real.submitAsync(request).join().requestId());
+      }
+      AwaitOptions fast =
+          AwaitOptions.builder().pollInterval(Duration.ofMillis(100)).maxPollInterval(Duration.ofMillis(200)).build();
+      AtomicInteger peak = new AtomicInteger();
+      List<CompletableFuture<RequestResult>> waits = new ArrayList<>();
+      for (String id : ids) {
+        waits.add(real.awaitResultAsync(id, fast));
+      }
+      CompletableFuture<Void> all = CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]));
+      while (!all.isDone()) {
+        peak.accumulateAndGet(sdkThreads() - before, Math::max);
+        Thread.sleep(20); // sampling the thread count, not waiting for a backoff
+      }
+      all.get(60, TimeUnit.SECONDS);
+
+      assertEquals(1000, waits.stream().filter(w -> w.join().status() == Status.COMPLETED).count());
+      assertTrue(
+          peak.get() <= 16,
+          "new SDK threads (OkHttp, dreamina-scheduler) peaked at " + peak.get() + " for 1,000 waits");
+      assertEquals(1000, sandbox.submitCount());
+    }
+  }
+
+  /** Threads the SDK creates: OkHttp's dispatcher and task runner, and the shared scheduler. */
+  static int sdkThreads() {
+    return (int)
+        Thread.getAllStackTraces().keySet().stream()
+            .map(Thread::getName)
+            .filter(name -> name.startsWith("OkHttp") || name.startsWith("dreamina-"))
+            .count();
+  }
+}
