@@ -107,7 +107,8 @@ public final class DreaminaClient implements AutoCloseable {
    * OkHttp's default dispatcher runs up to 64 async calls at once, 5 per host, on a pool that can
    * briefly hold more threads than that. The SDK talks to one host: it runs {@value
    * #MAX_ASYNC_REQUESTS} calls at once on exactly that many threads at most (idle ones end after a
-   * minute), enough for thousands of polling jobs.
+   * minute), enough for thousands of polling jobs. Pass your own client to {@link
+   * Builder#httpClient} for other limits.
    */
   private static OkHttpClient ownHttpClient() {
     AtomicInteger count = new AtomicInteger();
@@ -127,7 +128,9 @@ public final class DreaminaClient implements AutoCloseable {
     Dispatcher dispatcher = new Dispatcher(threads);
     dispatcher.setMaxRequests(MAX_ASYNC_REQUESTS);
     dispatcher.setMaxRequestsPerHost(MAX_ASYNC_REQUESTS);
-    return new OkHttpClient.Builder().dispatcher(dispatcher).build();
+    // Fast fallback (happy eyeballs) connects on OkHttp's shared task threads, one per parallel
+    // connect; without it a connect runs on the dispatcher thread that needs it, as in OkHttp 4.
+    return new OkHttpClient.Builder().dispatcher(dispatcher).fastFallback(false).build();
   }
 
   /** A view of {@code other} that differs only in whether it preflights images. */

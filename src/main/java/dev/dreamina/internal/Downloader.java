@@ -6,8 +6,6 @@ import dev.dreamina.DownloadProgress;
 import dev.dreamina.DreaminaException;
 import dev.dreamina.NetworkException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -25,11 +23,14 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.BufferedSink;
+import okio.BufferedSource;
+import okio.Okio;
 
 /**
  * Streams a video to a temp file beside the target, then moves it into place, so the target is
  * either the whole file or untouched. Never sends the API token: output URLs are on a CDN.
- * Memory use is one 64 KiB buffer, whatever the size.
+ * Memory use is a few Okio segments (8 KiB each), whatever the size.
  */
 public final class Downloader {
   private static final int CHUNK = 64 * 1024;
@@ -156,17 +157,17 @@ public final class Downloader {
       throws IOException {
     long length = body.contentLength();
     OptionalLong total = length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
-    byte[] buffer = new byte[CHUNK];
     long written = 0;
-    try (InputStream in = body.byteStream();
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-        OutputStream out = Channels.newOutputStream(channel)) {
-      for (int n; (n = in.read(buffer)) != -1; ) {
+    BufferedSource source = body.source();
+    // Okio moves the socket's segments into the file sink without copying them in between.
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+        BufferedSink sink = Okio.buffer(Okio.sink(Channels.newOutputStream(channel)))) {
+      for (long n; (n = source.read(sink.getBuffer(), CHUNK)) != -1; ) {
         written += n;
         if (written > maxBytes) {
           throw tooLarge(url, written, requestId);
         }
-        out.write(buffer, 0, n);
+        sink.emitCompleteSegments();
         if (progress != null) {
           progress.onProgress(written, total);
         }
@@ -174,6 +175,7 @@ public final class Downloader {
           throw new CallInterruptedException("Interrupted while downloading " + url, requestId, null);
         }
       }
+      sink.flush();
       channel.force(true);
     }
   }

@@ -27,10 +27,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -81,6 +83,7 @@ public final class RunComfySandbox implements AutoCloseable {
   private final String apiToken;
   private final Duration queueTime;
   private final Duration runTime;
+  private final Duration runTimeSpread;
   private final int initialQueuePosition;
   private final BigDecimal basePrice;
   private final String priceUnit;
@@ -97,6 +100,7 @@ public final class RunComfySandbox implements AutoCloseable {
     this.apiToken = b.apiToken;
     this.queueTime = b.queueTime;
     this.runTime = b.runTime;
+    this.runTimeSpread = b.runTimeSpread;
     this.initialQueuePosition = b.initialQueuePosition;
     this.basePrice = b.basePrice;
     this.priceUnit = b.priceUnit;
@@ -160,6 +164,17 @@ public final class RunComfySandbox implements AutoCloseable {
    */
   public DreaminaClient.Builder clientBuilder() {
     return DreaminaClient.builder().apiToken(apiToken).baseUrl(baseUrl);
+  }
+
+  /**
+   * How long a job takes from its submit to its end: the queue time plus its run time.
+   *
+   * @param requestId a job's id
+   * @return the duration, or empty for an unknown id
+   */
+  public Optional<Duration> jobDuration(String requestId) {
+    Job job = jobs.get(requestId);
+    return job == null ? Optional.empty() : Optional.of(job.duration());
   }
 
   /**
@@ -387,7 +402,9 @@ public final class RunComfySandbox implements AutoCloseable {
       failure = jobFailures.poll();
     }
     String id = UUID.randomUUID().toString();
-    jobs.put(id, new Job(id, System.nanoTime(), Instant.now(), failure));
+    long spread = runTimeSpread.toNanos();
+    long run = runTime.toNanos() + (spread == 0 ? 0 : ThreadLocalRandom.current().nextLong(spread + 1));
+    jobs.put(id, new Job(id, System.nanoTime(), Instant.now(), failure, run));
     submits.incrementAndGet();
     ObjectNode answer = mapper.createObjectNode();
     answer.put("request_id", id);
@@ -505,7 +522,7 @@ public final class RunComfySandbox implements AutoCloseable {
       body.put("error", job.failure);
     }
     if (state.status.equals("completed") || state.status.equals("failed")) {
-      body.put("finished_at", job.createdAt.plus(queueTime).plus(runTime).toString());
+      body.put("finished_at", job.createdAt.plus(job.duration()).toString());
     }
     return body;
   }
@@ -624,13 +641,19 @@ public final class RunComfySandbox implements AutoCloseable {
     final long createdNanos;
     final Instant createdAt;
     final String failure;
+    final long runNanos;
     volatile boolean cancelled;
 
-    Job(String id, long createdNanos, Instant createdAt, String failure) {
+    Job(String id, long createdNanos, Instant createdAt, String failure, long runNanos) {
       this.id = id;
       this.createdNanos = createdNanos;
       this.createdAt = createdAt;
       this.failure = failure;
+      this.runNanos = runNanos;
+    }
+
+    Duration duration() {
+      return queueTime.plusNanos(runNanos);
     }
 
     State state(long nowNanos) {
@@ -643,7 +666,7 @@ public final class RunComfySandbox implements AutoCloseable {
         int position = (int) Math.min(initialQueuePosition, 1 + (queue - elapsed) * initialQueuePosition / queue);
         return new State("in_queue", position);
       }
-      if (elapsed < queue + runTime.toNanos()) {
+      if (elapsed < queue + runNanos) {
         return new State("in_progress", 0);
       }
       return new State(failure == null ? "completed" : "failed", 0);
@@ -655,6 +678,7 @@ public final class RunComfySandbox implements AutoCloseable {
     private String apiToken = DEFAULT_API_TOKEN;
     private Duration queueTime = Duration.ofSeconds(1);
     private Duration runTime = Duration.ofSeconds(2);
+    private Duration runTimeSpread = Duration.ZERO;
     private int initialQueuePosition = 3;
     private BigDecimal basePrice = new BigDecimal("0.10");
     private String priceUnit = "second";
@@ -691,6 +715,18 @@ public final class RunComfySandbox implements AutoCloseable {
      */
     public Builder runTime(Duration runTime) {
       this.runTime = nonNegative(runTime, "runTime");
+      return this;
+    }
+
+    /**
+     * Makes each job run for a random extra time, uniformly between zero and {@code spread}, on
+     * top of {@link #runTime}, so that many jobs finish at different moments. Default zero.
+     *
+     * @param spread zero or more
+     * @return this builder
+     */
+    public Builder runTimeSpread(Duration spread) {
+      this.runTimeSpread = nonNegative(spread, "runTimeSpread");
       return this;
     }
 

@@ -1,0 +1,363 @@
+package dev.dreamina.bench;
+
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.sandbox.RecordedCall;
+import dev.dreamina.sandbox.RunComfySandbox;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+
+/**
+ * B1 to B5 of issue 5, each against a baseline measured in the same run, on loopback. Figures are
+ * medians of rounds, and ratios of medians; nothing here asserts a time.
+ *
+ * <pre>
+ * mvn -B -Pbench -DskipTests verify                        # full sizes; writes target/benchmarks.md
+ * mvn -B -Pbench -DskipTests verify -Dbench.only=b1,b3      # some of them
+ * </pre>
+ *
+ * <p>{@code --scale tiny} runs everything at toy sizes in seconds: CI does that (see
+ * BenchmarksSmokeTest) so the harness keeps compiling and working.
+ */
+public final class Benchmarks {
+  /** Sizes of one run. */
+  record Scale(
+      String name,
+      int warmupCalls,
+      int rounds,
+      int callsPerRound,
+      int jobs,
+      Duration poll,
+      Duration queueTime,
+      Duration runTime,
+      Duration runSpread,
+      long downloadBytes,
+      int downloadRounds,
+      int coldStarts) {
+    static final Scale FULL =
+        new Scale("full", 3000, 15, 1000, 10_000, Duration.ofSeconds(1), Duration.ofMillis(500),
+            Duration.ofMillis(500), Duration.ofSeconds(4), 512L << 20, 7, 10);
+    static final Scale TINY =
+        new Scale("tiny", 20, 3, 20, 50, Duration.ofMillis(100), Duration.ofMillis(100),
+            Duration.ofMillis(100), Duration.ofMillis(300), 4L << 20, 1, 1);
+  }
+
+  private final Scale scale;
+  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5");
+  private final List<String> report = new ArrayList<>();
+  private final Map<String, String> figures = new HashMap<>();
+
+  Benchmarks(Scale scale) {
+    this.scale = scale;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Scale scale = Arrays.asList(args).contains("tiny") ? Scale.TINY : Scale.FULL;
+    Benchmarks run = new Benchmarks(scale);
+    int only = Arrays.asList(args).indexOf("--only");
+    if (only >= 0) {
+      run.only = Arrays.asList(args[only + 1].split(","));
+    }
+    run.all();
+    String text = String.join("\n", run.report) + "\n";
+    System.out.print(text);
+    int out = Arrays.asList(args).indexOf("--out");
+    if (out >= 0) {
+      Path file = Path.of(args[out + 1]);
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, text);
+    }
+    System.exit(0);
+  }
+
+  /** The figures by name, for the smoke test. */
+  Map<String, String> figures() {
+    return figures;
+  }
+
+  void all() throws Exception {
+    line("# dreamina-java benchmarks (" + scale.name() + " scale)");
+    line("");
+    line("- date: " + LocalDate.now());
+    line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", JDK "
+        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+    line("- command: `mvn -B -Pbench -DskipTests verify`");
+    line("");
+    if (only.contains("b1")) {
+      perCall();
+    }
+    if (only.contains("b2")) {
+      awaits();
+    }
+    if (only.contains("b3")) {
+      download();
+    }
+    if (only.contains("b4")) {
+      coldStart();
+    }
+    if (only.contains("b5")) {
+      footprint();
+    }
+  }
+
+  // ---- B1 ----
+
+  private void perCall() throws Exception {
+    try (LoopbackServer server = new LoopbackServer(0);
+        DreaminaClient client =
+            DreaminaClient.builder().apiToken("bench-token").baseUrl(server.baseUrl()).build()) {
+      Bare bare = new Bare(new OkHttpClient(), server.baseUrl());
+      ImageToVideoRequest.Builder request =
+          ImageToVideoRequest.builder().imageUrl("https://example.com/street.jpg").frames(241).seed(42);
+      Call sdkSubmit = i -> client.submit(request.prompt("A slow tracking shot " + i).build());
+      Call bareSubmit = i -> bare.submit("A slow tracking shot " + i);
+      Call sdkStatus = i -> client.status(LoopbackServer.REQUEST_ID);
+      Call bareStatus = i -> bare.status(LoopbackServer.REQUEST_ID);
+      line("## B1: per-call cost (loopback, fixed answers)");
+      line("");
+      line("Median of " + scale.rounds() + " rounds of " + scale.callsPerRound()
+          + " calls, after " + scale.warmupCalls() + " warm-up calls; SDK and bare rounds alternate.");
+      line("");
+      line("| call | SDK µs/call | bare OkHttp + Jackson µs/call | SDK / bare | goal |");
+      line("|---|---|---|---|---|");
+      compare("submit (validation included)", "b1.submit", sdkSubmit, bareSubmit);
+      compare("status", "b1.status", sdkStatus, bareStatus);
+      line("");
+    }
+  }
+
+  interface Call {
+    void run(int i) throws Exception;
+  }
+
+  private void compare(String name, String key, Call sdk, Call bare) throws Exception {
+    for (int i = 0; i < scale.warmupCalls(); i++) {
+      sdk.run(i);
+      bare.run(i);
+    }
+    List<Double> sdkRounds = new ArrayList<>();
+    List<Double> bareRounds = new ArrayList<>();
+    for (int round = 0; round < scale.rounds(); round++) {
+      boolean sdkFirst = round % 2 == 0;
+      (sdkFirst ? sdkRounds : bareRounds).add(round(sdkFirst ? sdk : bare));
+      (sdkFirst ? bareRounds : sdkRounds).add(round(sdkFirst ? bare : sdk));
+    }
+    double s = median(sdkRounds);
+    double b = median(bareRounds);
+    figures.put(key + ".ratio", String.format(Locale.ROOT, "%.3f", s / b));
+    line(String.format(Locale.ROOT, "| %s | %.1f | %.1f | **%.2f** | ≤ 1.10 |", name, s, b, s / b));
+  }
+
+  private double round(Call call) throws Exception {
+    long start = System.nanoTime();
+    for (int i = 0; i < scale.callsPerRound(); i++) {
+      call.run(i);
+    }
+    return (System.nanoTime() - start) / 1000.0 / scale.callsPerRound();
+  }
+
+  // ---- B2 ----
+
+  private void awaits() throws Exception {
+    try (RunComfySandbox sandbox =
+        RunComfySandbox.builder()
+            .queueTime(scale.queueTime())
+            .runTime(scale.runTime())
+            .runTimeSpread(scale.runSpread())
+            .start()) {
+      Map<String, String> result =
+          child(List.of("-Xmx256m"), "awaits", sandbox.baseUrl().toString(), sandbox.apiToken(),
+              String.valueOf(scale.jobs()), String.valueOf(scale.poll().toMillis()));
+      Map<String, Integer> polls = new HashMap<>();
+      for (RecordedCall call : sandbox.requests()) {
+        if (call.method().equals("GET") && call.path().endsWith("/status")) {
+          polls.merge(call.path().split("/")[3], 1, Integer::sum);
+        }
+      }
+      int over = 0;
+      double worst = 0;
+      for (Map.Entry<String, Integer> job : polls.entrySet()) {
+        Duration duration = sandbox.jobDuration(job.getKey()).orElseThrow();
+        double bound = (double) duration.toMillis() / scale.poll().toMillis() + 2;
+        worst = Math.max(worst, job.getValue() / bound);
+        if (job.getValue() > bound) {
+          over++;
+        }
+      }
+      figures.put("b2.completed", result.get("completed"));
+      figures.put("b2.submits", String.valueOf(sandbox.submitCount()));
+      figures.put("b2.overBound", String.valueOf(over));
+      line("## B2: " + scale.jobs() + " concurrent `awaitResultAsync` against the sandbox");
+      line("");
+      line("Jobs take " + scale.queueTime().toMillis() + " ms queued + " + scale.runTime().toMillis()
+          + " ms running + a random 0–" + scale.runSpread().toMillis() + " ms; poll every "
+          + scale.poll().toMillis() + " ms; client in a fresh JVM with `-Xmx256m`, sandbox in this one.");
+      line("");
+      line("| figure | value | goal |");
+      line("|---|---|---|");
+      line("| completed / failed | " + result.get("completed") + " / " + result.get("failed") + " | all complete |");
+      line("| sandbox submits | " + sandbox.submitCount() + " | one per job |");
+      line("| SDK threads at peak (OkHttp + dreamina-) | " + result.get("peakThreads") + " | ≤ 16 |");
+      line("| the threads at peak | " + result.get("peakNames").replace(";", ", ").replace("_", " ") + " | — |");
+      line("| heap used at peak | " + result.get("peakHeapMiB") + " MiB (cap " + result.get("maxHeapMiB") + " MiB) | ≤ 256 MB |");
+      line(String.format(Locale.ROOT,
+          "| status polls per job vs (duration / interval + 2) | worst %.2f of the bound; %d jobs over | none over |",
+          worst, over));
+      line("| wall time, submit to last completion | " + result.get("elapsedMs") + " ms | — |");
+      line("");
+    }
+  }
+
+  // ---- B3 ----
+
+  private void download() throws Exception {
+    Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm/dreamina-bench") : Path.of(System.getProperty("java.io.tmpdir"), "dreamina-bench");
+    try (LoopbackServer server = new LoopbackServer(scale.downloadBytes())) {
+      Map<String, String> result =
+          child(List.of("-Xmx128m"), "download", server.baseUrl(), dir.toString(),
+              String.valueOf(scale.downloadRounds()));
+      double sdk = median(nanos(result.get("sdkNanos")));
+      double bare = median(nanos(result.get("bareNanos")));
+      double mib = scale.downloadBytes() / 1048576.0;
+      double sdkRate = mib / (sdk / 1e9);
+      double bareRate = mib / (bare / 1e9);
+      figures.put("b3.ratio", String.format(Locale.ROOT, "%.3f", sdkRate / bareRate));
+      line("## B3: download of " + (scale.downloadBytes() >> 20) + " MiB from loopback");
+      line("");
+      line("Median of " + scale.downloadRounds() + " rounds each, alternating, after one warm-up of each; "
+          + "files on " + dir.getParent() + " so the disk does not dominate; client in a fresh JVM with `-Xmx128m`.");
+      line("");
+      line("| figure | SDK `download` | bare OkHttp `source()` → file | SDK / bare | goal |");
+      line("|---|---|---|---|---|");
+      line(String.format(Locale.ROOT, "| throughput | %.0f MiB/s | %.0f MiB/s | **%.2f** | ≥ 0.9 |", sdkRate, bareRate, sdkRate / bareRate));
+      line("| heap growth during a download, at most | " + result.get("sdkHeapGrowthMiB") + " MiB | "
+          + result.get("bareHeapGrowthMiB") + " MiB | — | ≤ 32 MB |");
+      line("");
+    }
+  }
+
+  private static List<Double> nanos(String csv) {
+    List<Double> values = new ArrayList<>();
+    for (String v : csv.split(",")) {
+      if (!v.isEmpty()) {
+        values.add(Double.parseDouble(v));
+      }
+    }
+    return values;
+  }
+
+  // ---- B4 ----
+
+  private void coldStart() throws Exception {
+    try (LoopbackServer server = new LoopbackServer(0)) {
+      List<Double> sdk = new ArrayList<>();
+      List<Double> bare = new ArrayList<>();
+      for (int i = 0; i < scale.coldStarts(); i++) {
+        for (String role : i % 2 == 0 ? List.of("cold-sdk", "cold-bare") : List.of("cold-bare", "cold-sdk")) {
+          long start = System.nanoTime();
+          child(List.of(), role, server.baseUrl());
+          (role.equals("cold-sdk") ? sdk : bare).add((System.nanoTime() - start) / 1e6);
+        }
+      }
+      double s = median(sdk);
+      double b = median(bare);
+      figures.put("b4.ratio", String.format(Locale.ROOT, "%.3f", s / b));
+      line("## B4: a fresh JVM that builds a client and a validated request, then submits once");
+      line("");
+      line("Median wall time of " + scale.coldStarts() + " process runs each, alternating, from start to exit.");
+      line("");
+      line("| figure | SDK | bare OkHttp + Jackson | SDK / bare | goal |");
+      line("|---|---|---|---|---|");
+      line(String.format(Locale.ROOT, "| process wall time | %.0f ms | %.0f ms | **%.2f** | ≤ 1.5 |", s, b, s / b));
+      line("");
+    }
+  }
+
+  // ---- B5 ----
+
+  private void footprint() throws IOException {
+    line("## B5: footprint");
+    line("");
+    String jar = System.getProperty("bench.jar");
+    String lib = System.getProperty("bench.runtimeLib");
+    if (jar == null || lib == null || !Files.exists(Path.of(jar)) || !Files.isDirectory(Path.of(lib))) {
+      line("Not measured in this run (needs the packaged jar: run with `-Pbench`).");
+      return;
+    }
+    line("| artifact | size |");
+    line("|---|---|");
+    line(String.format(Locale.ROOT, "| main jar `%s` | %,d bytes |", Path.of(jar).getFileName(), Files.size(Path.of(jar))));
+    long total = 0;
+    List<String> rows = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of(lib))) {
+      for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+        total += Files.size(p);
+        rows.add(String.format(Locale.ROOT, "| ↳ %s | %,d bytes |", p.getFileName(), Files.size(p)));
+      }
+    }
+    line(String.format(Locale.ROOT, "| runtime dependencies, total (%d jars) | %,d bytes |", rows.size(), total));
+    rows.forEach(this::line);
+    line("");
+  }
+
+  // ---- helpers ----
+
+  private Map<String, String> child(List<String> jvmArgs, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Child.class.getName());
+    command.addAll(Arrays.asList(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String resultLine = null;
+    StringBuilder output = new StringBuilder();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String l; (l = out.readLine()) != null; ) {
+        output.append(l).append('\n');
+        if (l.startsWith("RESULT ")) {
+          resultLine = l;
+        }
+      }
+    }
+    int code = process.waitFor();
+    if (code != 0 || resultLine == null) {
+      throw new IllegalStateException("benchmark child " + args[0] + " failed (exit " + code + "):\n" + output);
+    }
+    Map<String, String> result = new HashMap<>();
+    for (String pair : resultLine.substring(7).split(" ")) {
+      String[] kv = pair.split("=", 2);
+      result.put(kv[0], kv.length > 1 ? kv[1] : "");
+    }
+    return result;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private void line(String text) {
+    report.add(text);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.dreamina.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the whole benchmark harness once at toy sizes, so it keeps compiling and working. It checks
+ * what the harness counts, never how fast anything was.
+ */
+class BenchmarksSmokeTest {
+  @Test
+  void theHarnessRunsEveryBenchmarkAtTinyScale() throws Exception {
+    Benchmarks run = new Benchmarks(Benchmarks.Scale.TINY);
+    run.all();
+    Map<String, String> figures = run.figures();
+
+    assertEquals(String.valueOf(Benchmarks.Scale.TINY.jobs()), figures.get("b2.completed"));
+    assertEquals(String.valueOf(Benchmarks.Scale.TINY.jobs()), figures.get("b2.submits"));
+    for (String ratio : new String[] {"b1.submit.ratio", "b1.status.ratio", "b3.ratio", "b4.ratio"}) {
+      assertTrue(Double.parseDouble(figures.get(ratio)) > 0, ratio + " was measured");
+    }
+  }
+}
