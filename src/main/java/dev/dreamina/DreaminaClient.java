@@ -6,6 +6,7 @@ import dev.dreamina.internal.Downloader;
 import dev.dreamina.internal.Futures;
 import dev.dreamina.internal.LoopbackHosts;
 import dev.dreamina.internal.Poller;
+import dev.dreamina.internal.RequestValidation;
 import dev.dreamina.internal.RetryPolicy;
 import dev.dreamina.internal.RunComfyApi;
 import dev.dreamina.internal.TimeSource;
@@ -87,6 +88,7 @@ public final class DreaminaClient implements AutoCloseable {
   private final Executor callbackExecutor;
 
   private DreaminaClient(Builder b, HttpUrl baseUrl, String token) {
+    RequestValidation.warmUpInBackground(); // the requests to come are validated
     this.baseUrl = baseUrl;
     this.ownsHttpClient = b.httpClient == null;
     OkHttpClient base = ownsHttpClient ? ownHttpClient() : b.httpClient;

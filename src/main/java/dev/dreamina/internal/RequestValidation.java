@@ -1,16 +1,23 @@
 package dev.dreamina.internal;
 
+import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.InvalidRequestException;
 import dev.dreamina.InvalidRequestException.Violation;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.hibernate.validator.HibernateValidator;
+import org.hibernate.validator.PredefinedScopeHibernateValidator;
+import org.hibernate.validator.constraints.CodePointLength;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
@@ -29,20 +36,43 @@ public final class RequestValidation {
   private RequestValidation() {}
 
   private static final class Holder {
+    // The predefined scope initialises only the built-in constraints and the bean named here,
+    // instead of every built-in constraint: about half the bootstrap of a cold JVM.
     static final Validator VALIDATOR =
-        Validation.byProvider(HibernateValidator.class)
+        Validation.byProvider(PredefinedScopeHibernateValidator.class)
             .configure()
+            .builtinConstraints(
+                Set.of(
+                    NotNull.class.getName(),
+                    NotBlank.class.getName(),
+                    Min.class.getName(),
+                    CodePointLength.class.getName()))
+            .initializeBeanMetaData(Set.of(ImageToVideoRequest.class))
+            .ignoreXmlConfiguration()
             .messageInterpolator(new ParameterMessageInterpolator())
             .failFast(false)
             .buildValidatorFactory()
             .getValidator();
   }
 
+  private static final AtomicBoolean WARMING = new AtomicBoolean();
+
+  /**
+   * Starts building the validator on the common pool, once per JVM, so that its bootstrap (about
+   * 0.2 s on a cold JVM) overlaps with whatever the caller does next, typically setting up OkHttp.
+   * A request built meanwhile waits for the same single bootstrap; nothing is built twice.
+   */
+  public static void warmUpInBackground() {
+    if (!WARMING.getAndSet(true)) {
+      ForkJoinPool.commonPool().execute(() -> Holder.VALIDATOR.getClass());
+    }
+  }
+
   /**
    * @throws InvalidRequestException listing every violation, when there is any
    */
-  public static <T> T check(T request) {
-    Set<ConstraintViolation<T>> violations = Holder.VALIDATOR.validate(request);
+  public static ImageToVideoRequest check(ImageToVideoRequest request) {
+    Set<ConstraintViolation<ImageToVideoRequest>> violations = Holder.VALIDATOR.validate(request);
     if (!violations.isEmpty()) {
       throw new InvalidRequestException(
           violations.stream()
