@@ -213,6 +213,9 @@ public final class Poller {
       Duration delay = wait.nextDelay();
       if (delay != null) {
         pending = time.schedule(delay, this::poll);
+        if (future.isDone()) {
+          pending.cancel(false); // cancelled while scheduling; poll() would return at once anyway
+        }
         return;
       }
       if (!wait.options.cancelOnTimeout()) {
