@@ -175,6 +175,13 @@ public final class Downloader {
           throw new CallInterruptedException("Interrupted while downloading " + url, requestId, null);
         }
       }
+      if (written == 0) {
+        throw new DownloadException(
+            "Refused to keep the download of " + url + ": the body is empty, not a video",
+            url,
+            null,
+            requestId);
+      }
       sink.flush();
       channel.force(true);
     }

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -91,6 +92,8 @@ public final class RunComfySandbox implements AutoCloseable {
 
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final AtomicInteger submits = new AtomicInteger();
+  private final AtomicInteger submitRequests = new AtomicInteger();
+  private volatile RandomFaults randomFaults = RandomFaults.NONE;
   private final List<RecordedCall> calls = new ArrayList<>();
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final Deque<String> jobFailures = new ArrayDeque<>();
@@ -258,6 +261,34 @@ public final class RunComfySandbox implements AutoCloseable {
   }
 
   /**
+   * From now on, answers a random share of all requests with {@code status} (and an error body),
+   * and drops the connection, unanswered, on a random share of GET requests: a flaky network and
+   * an overloaded server for load tests. Scripted faults ({@link #respondWithStatus}, {@link
+   * #dropConnections}) come first. Pass zero rates to stop.
+   *
+   * @param statusRate the share of requests answered with {@code status}, from 0 to 1
+   * @param status the HTTP status for them, for example 503
+   * @param readDropRate the share of GET requests whose connection is closed without an answer
+   * @param seed the random seed, so a run can be repeated
+   */
+  public void randomFaults(double statusRate, int status, double readDropRate, long seed) {
+    if (!(statusRate >= 0 && statusRate <= 1 && readDropRate >= 0 && readDropRate <= 1)) {
+      throw new IllegalArgumentException("rates must be between 0 and 1");
+    }
+    randomFaults = new RandomFaults(statusRate, status, readDropRate, new Random(seed));
+  }
+
+  /**
+   * How many submit requests reached the sandbox, answered or not: with {@link #submitCount()} it
+   * tells whether any submit was sent twice.
+   *
+   * @return the count
+   */
+  public int submitRequestCount() {
+    return submitRequests.get();
+  }
+
+  /**
    * How many jobs were created: submits that were accepted, not ones answered with an error.
    *
    * @return the count
@@ -276,6 +307,40 @@ public final class RunComfySandbox implements AutoCloseable {
   @Override
   public String toString() {
     return "RunComfySandbox{baseUrl=" + baseUrl + ", jobs=" + jobs.size() + "}";
+  }
+
+  /** Seeded random faults; the random source is shared by the handler threads, hence the lock. */
+  private static final class RandomFaults {
+    static final RandomFaults NONE = new RandomFaults(0, 0, 0, new Random(0));
+
+    final double statusRate;
+    final int status;
+    final double readDropRate;
+    final Random random;
+
+    RandomFaults(double statusRate, int status, double readDropRate, Random random) {
+      this.statusRate = statusRate;
+      this.status = status;
+      this.readDropRate = readDropRate;
+      this.random = random;
+    }
+
+    Fault next(String method) {
+      if (statusRate == 0 && readDropRate == 0) {
+        return null;
+      }
+      double roll;
+      synchronized (random) {
+        roll = random.nextDouble();
+      }
+      if (roll < statusRate) {
+        return new Fault(status, null);
+      }
+      if (method.equals("GET") && roll < statusRate + readDropRate) {
+        return new Fault(0, null);
+      }
+      return null;
+    }
   }
 
   private void addFaults(Fault fault, int times) {
@@ -299,9 +364,15 @@ public final class RunComfySandbox implements AutoCloseable {
       if (!pause.isZero()) {
         Thread.sleep(pause.toMillis());
       }
+      if (exchange.getRequestMethod().equals("POST") && exchange.getRequestURI().getPath().startsWith("/v1/models/")) {
+        submitRequests.incrementAndGet();
+      }
       Fault fault;
       synchronized (faults) {
         fault = faults.poll();
+      }
+      if (fault == null) {
+        fault = randomFaults.next(exchange.getRequestMethod());
       }
       if (fault != null && fault.status == 0) {
         exchange.close(); // no response headers were sent: the connection is simply closed
