@@ -21,9 +21,14 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-/** The token appears in no log line at any level, no exception message or trace, no toString. */
+/**
+ * The token appears in no log line at any level, no exception message or trace, no toString.
+ * Ordered last, so it can also read every log line the whole test run produced.
+ */
+@Order(Integer.MAX_VALUE)
 class SecretsTest {
   private final MockWebServer server = new MockWebServer();
   private final List<String> logLines = new ArrayList<>();
@@ -112,6 +117,20 @@ class SecretsTest {
         assertFalse(line.contains(TOKEN), "token in log line: " + line);
       }
     }
+  }
+
+  @Test
+  void noLogLineOfTheWholeRunHoldsTheToken() {
+    List<String> lines = SuiteLogCapture.lines();
+
+    // The capture worked: DEBUG lines of retries and errors from the other test classes.
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("FINE dev.dreamina retrying")), "no DEBUG lines captured");
+    assertTrue(lines.stream().anyMatch(l -> l.contains("-> 503")), "no error exchanges captured");
+    for (String line : lines) {
+      assertFalse(line.contains(TOKEN), "token in log line: " + line);
+      assertFalse(line.contains("Bearer "), "an Authorization header in log line: " + line);
+    }
+    System.out.println("SecretsTest: " + lines.size() + " log lines of the whole run checked");
   }
 
   private static Throwable catching(Runnable call) {
