@@ -202,6 +202,28 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   /**
+   * Reads what RunComfy charges for this model ({@code GET /v1/models/}{@value #MODEL_ID}). Use
+   * {@link Price#estimate} for what a request should cost; {@link RequestResult#cost()} says what a
+   * job did cost.
+   *
+   * @return the price
+   * @throws InvalidResponseException when the answer is for another model, or its price is
+   *     missing, negative or not a number
+   */
+  public Price price() {
+    return api.price();
+  }
+
+  /**
+   * {@link #price()} without blocking; the same errors reach the future.
+   *
+   * @return the price
+   */
+  public CompletableFuture<Price> priceAsync() {
+    return async(api::priceAsync);
+  }
+
+  /**
    * Reads a job's status, with its queue position while queued.
    *
    * @param requestId the job's id
@@ -215,7 +237,8 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   /**
-   * Reads a job's result. An unfinished job answers with its current status and no output.
+   * Reads a job's result, with its cost ({@code include_cost=true}). An unfinished job answers
+   * with its current status and no output.
    *
    * @param requestId the job's id
    * @return the result

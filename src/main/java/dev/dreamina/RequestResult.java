@@ -1,5 +1,6 @@
 package dev.dreamina;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param createdAt when the job was created, when sent as ISO-8601 or epoch seconds
  * @param finishedAt when the job finished, when sent as ISO-8601 or epoch seconds
  * @param modelId the model that ran, when sent
+ * @param cost what the job cost in US dollars, when sent: the client asks for it with {@code
+ *     include_cost=true}; a value that is not a number of zero or more is left out
  * @param additionalProperties fields of the answer this SDK does not model
  */
 public record RequestResult(
@@ -28,6 +31,7 @@ public record RequestResult(
     Optional<Instant> createdAt,
     Optional<Instant> finishedAt,
     Optional<String> modelId,
+    Optional<BigDecimal> cost,
     Map<String, Object> additionalProperties) {
 
   /**
@@ -41,6 +45,7 @@ public record RequestResult(
    * @param createdAt the creation time
    * @param finishedAt the finish time
    * @param modelId the model id
+   * @param cost the cost
    * @param additionalProperties unmodelled fields
    */
   public RequestResult {
@@ -52,6 +57,7 @@ public record RequestResult(
     Objects.requireNonNull(createdAt, "createdAt == null");
     Objects.requireNonNull(finishedAt, "finishedAt == null");
     Objects.requireNonNull(modelId, "modelId == null");
+    Objects.requireNonNull(cost, "cost == null");
     additionalProperties = Models.copy(additionalProperties);
   }
 

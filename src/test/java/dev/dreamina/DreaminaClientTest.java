@@ -185,7 +185,8 @@ class DreaminaClientTest {
     assertEquals(Optional.of(Instant.parse("2026-11-24T10:01:30.5Z")), result.finishedAt());
     assertEquals(Optional.of("bytedance/dreamina-3-0/pro/image-to-video"), result.modelId());
     assertEquals(Optional.empty(), result.error());
-    assertEquals(new java.math.BigDecimal("0.5"), result.additionalProperties().get("cost"));
+    assertEquals(Optional.of(new java.math.BigDecimal("0.5")), result.cost());
+    assertEquals("include_cost=true", recorded.getUrl().query());
   }
 
   @ParameterizedTest

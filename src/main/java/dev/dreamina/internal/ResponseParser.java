@@ -3,6 +3,7 @@ package dev.dreamina.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.CancelOutcome;
 import dev.dreamina.CancelResult;
+import dev.dreamina.Price;
 import dev.dreamina.InvalidResponseException;
 import dev.dreamina.Output;
 import dev.dreamina.RequestResult;
@@ -37,8 +38,11 @@ public final class ResponseParser {
       Set.of("request_id", "status", "queue_position", "status_url", "result_url");
   private static final Set<String> RESULT_FIELDS =
       Set.of(
-          "request_id", "status", "output", "error", "created_at", "finished_at", "model_id");
+          "request_id", "status", "output", "error", "created_at", "finished_at", "model_id",
+          "cost");
   private static final Set<String> OUTPUT_FIELDS = Set.of("image", "video", "images", "videos");
+  private static final Set<String> PRICE_FIELDS =
+      Set.of("model_id", "base_price_usd", "price_unit", "pricing_note");
   private static final Set<String> CANCEL_FIELDS = Set.of("request_id", "status", "outcome");
 
   private ResponseParser() {}
@@ -84,7 +88,36 @@ public final class ResponseParser {
         f.instant("created_at"),
         f.instant("finished_at"),
         f.text("model_id"),
+        f.cost("cost"),
         f.additional(RESULT_FIELDS));
+  }
+
+  /**
+   * The price answer. Strict: it is for the one model this SDK runs, with a base price that is a
+   * number of zero or more, and a unit.
+   */
+  public static Price price(JsonNode json) {
+    Fields f = new Fields(json, null);
+    String modelId = f.requiredText("model_id");
+    if (!modelId.equals(RunComfyApi.MODEL_ID)) {
+      throw f.invalid("asked for the price of " + RunComfyApi.MODEL_ID + " but got one for " + modelId);
+    }
+    JsonNode price = json.get("base_price_usd");
+    if (price == null || price.isNull()) {
+      throw f.invalid("missing base_price_usd");
+    }
+    if (!price.isNumber()) {
+      throw f.invalid("base_price_usd should be a number, got " + kind(price));
+    }
+    if (price.decimalValue().signum() < 0) {
+      throw f.invalid("base_price_usd is negative: " + price.decimalValue());
+    }
+    return new Price(
+        modelId,
+        price.decimalValue(),
+        f.requiredText("price_unit"),
+        f.text("pricing_note"),
+        f.additional(PRICE_FIELDS));
   }
 
   public static CancelResult cancel(JsonNode json, String requestId) {
@@ -258,6 +291,18 @@ public final class ResponseParser {
           return Optional.empty();
         }
       }
+    }
+
+    /**
+     * A cost in US dollars. Lenient, unlike the other known fields: a broken cost must not make a
+     * finished job's result, and so its video, unreadable; it is left out instead.
+     */
+    Optional<BigDecimal> cost(String name) {
+      JsonNode value = get(name);
+      if (value == null || !value.isNumber() || value.decimalValue().signum() < 0) {
+        return Optional.empty();
+      }
+      return Optional.of(value.decimalValue());
     }
 
     Map<String, Object> additional(Set<String> known) {

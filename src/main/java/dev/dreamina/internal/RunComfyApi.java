@@ -3,6 +3,7 @@ package dev.dreamina.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.CancelResult;
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.Price;
 import dev.dreamina.InvalidResponseException;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
@@ -16,6 +17,9 @@ public final class RunComfyApi {
   public static final String MODEL_ID = "bytedance/dreamina-3-0/pro/image-to-video";
 
   private static final String SUBMIT_PATH = "v1/models/" + MODEL_ID;
+
+  /** Results always ask for the job's cost; RunComfy adds a numeric {@code cost} field. */
+  private static final String RESULT_QUERY = "include_cost=true";
 
   private final Transport transport;
 
@@ -42,7 +46,7 @@ public final class RunComfyApi {
   }
 
   public RequestResult result(String requestId, long deadlineNanos) {
-    ApiCall call = ApiCall.get(requestPath(requestId, "result"), null, requestId);
+    ApiCall call = ApiCall.get(requestPath(requestId, "result"), RESULT_QUERY, requestId);
     return ResponseParser.result(transport.execute(call.withDeadline(deadlineNanos)), requestId);
   }
 
@@ -68,7 +72,7 @@ public final class RunComfyApi {
   }
 
   public CompletableFuture<RequestResult> resultAsync(String requestId, long deadlineNanos) {
-    ApiCall call = ApiCall.get(requestPath(requestId, "result"), null, requestId);
+    ApiCall call = ApiCall.get(requestPath(requestId, "result"), RESULT_QUERY, requestId);
     return Futures.map(
         transport.executeAsync(call.withDeadline(deadlineNanos)),
         json -> ResponseParser.result(json, requestId));
@@ -79,6 +83,14 @@ public final class RunComfyApi {
     return Futures.map(
         transport.executeAsync(retry ? call : call.once()),
         json -> ResponseParser.cancel(json, requestId));
+  }
+
+  public Price price() {
+    return ResponseParser.price(transport.execute(ApiCall.get(SUBMIT_PATH, null, null)));
+  }
+
+  public CompletableFuture<Price> priceAsync() {
+    return Futures.map(transport.executeAsync(ApiCall.get(SUBMIT_PATH, null, null)), ResponseParser::price);
   }
 
   /** The one place a request id enters a URL, so the one place it is checked. */

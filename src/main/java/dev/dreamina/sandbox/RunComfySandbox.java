@@ -442,7 +442,9 @@ public final class RunComfySandbox implements AutoCloseable {
         sendJson(exchange, 200, statusJson(job));
         break;
       case "result":
-        sendJson(exchange, 200, resultJson(job));
+        String query = exchange.getRequestURI().getRawQuery();
+        boolean includeCost = query != null && List.of(query.split("&")).contains("include_cost=true");
+        sendJson(exchange, 200, resultJson(job, includeCost));
         break;
       default:
         sendJson(exchange, 200, cancel(job));
@@ -475,7 +477,9 @@ public final class RunComfySandbox implements AutoCloseable {
     String id = UUID.randomUUID().toString();
     long spread = runTimeSpread.toNanos();
     long run = runTime.toNanos() + (spread == 0 ? 0 : ThreadLocalRandom.current().nextLong(spread + 1));
-    jobs.put(id, new Job(id, System.nanoTime(), Instant.now(), failure, run));
+    JsonNode frames = input.get("frames");
+    int frameCount = frames != null && frames.isInt() ? frames.intValue() : 121;
+    jobs.put(id, new Job(id, System.nanoTime(), Instant.now(), failure, run, frameCount));
     submits.incrementAndGet();
     ObjectNode answer = mapper.createObjectNode();
     answer.put("request_id", id);
@@ -578,7 +582,7 @@ public final class RunComfySandbox implements AutoCloseable {
     return body;
   }
 
-  private ObjectNode resultJson(Job job) {
+  private ObjectNode resultJson(Job job, boolean includeCost) {
     State state = job.state(System.nanoTime());
     ObjectNode body = mapper.createObjectNode();
     body.put("request_id", job.id);
@@ -595,7 +599,18 @@ public final class RunComfySandbox implements AutoCloseable {
     if (state.status.equals("completed") || state.status.equals("failed")) {
       body.put("finished_at", job.createdAt.plus(job.duration()).toString());
     }
+    if (includeCost && state.status.equals("completed")) {
+      body.put("cost", cost(job));
+    }
     return body;
+  }
+
+  /** The configured price times the video's seconds when priced per second, else the price. */
+  private BigDecimal cost(Job job) {
+    if (!priceUnit.equals("second")) {
+      return basePrice;
+    }
+    return basePrice.multiply(BigDecimal.valueOf(job.frames == 241 ? 10 : 5));
   }
 
   private ObjectNode cancel(Job job) {
@@ -713,14 +728,16 @@ public final class RunComfySandbox implements AutoCloseable {
     final Instant createdAt;
     final String failure;
     final long runNanos;
+    final int frames;
     volatile boolean cancelled;
 
-    Job(String id, long createdNanos, Instant createdAt, String failure, long runNanos) {
+    Job(String id, long createdNanos, Instant createdAt, String failure, long runNanos, int frames) {
       this.id = id;
       this.createdNanos = createdNanos;
       this.createdAt = createdAt;
       this.failure = failure;
       this.runNanos = runNanos;
+      this.frames = frames;
     }
 
     Duration duration() {
@@ -816,7 +833,9 @@ public final class RunComfySandbox implements AutoCloseable {
     }
 
     /**
-     * Sets what the price endpoint answers. Default 0.10 USD per {@code second}.
+     * Sets what the price endpoint answers, and so the {@code cost} of completed results asked for
+     * with {@code include_cost=true}: the base price times 5 or 10 seconds (121 or 241 frames) for
+     * the unit {@code second}, else the base price. Default 0.10 USD per {@code second}.
      *
      * @param basePriceUsd the {@code base_price_usd}
      * @param priceUnit the {@code price_unit}
