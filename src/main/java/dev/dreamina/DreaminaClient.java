@@ -14,7 +14,9 @@ import dev.dreamina.internal.Transport;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -86,6 +88,7 @@ public final class DreaminaClient implements AutoCloseable {
   private final ImagePreflight imagePreflight;
   private final boolean preflightImages;
   private final Executor callbackExecutor;
+  private final JournalRecorder journal;
 
   private DreaminaClient(Builder b, HttpUrl baseUrl, String token) {
     RequestValidation.warmUpInBackground(); // the requests to come are validated
@@ -103,6 +106,7 @@ public final class DreaminaClient implements AutoCloseable {
     this.imagePreflight = new ImagePreflight(http);
     this.preflightImages = b.preflightImages;
     this.callbackExecutor = b.callbackExecutor;
+    this.journal = new JournalRecorder(b.journal, token, b.time);
   }
 
   /**
@@ -148,6 +152,7 @@ public final class DreaminaClient implements AutoCloseable {
     this.imagePreflight = other.imagePreflight;
     this.preflightImages = preflightImages;
     this.callbackExecutor = other.callbackExecutor;
+    this.journal = other.journal;
   }
 
   /**
@@ -184,11 +189,45 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws NetworkException when no connection could be made, so nothing was submitted
    */
   public Submission submit(ImageToVideoRequest request) {
+    return submit(request, null);
+  }
+
+  /** Submits, journaling the job (with where its video goes) when a journal is set. */
+  private Submission submit(ImageToVideoRequest request, Path target) {
     Objects.requireNonNull(request, "request == null");
     if (preflightImages) {
       checkImage(request);
     }
-    return api.submit(request);
+    JournalRecorder.Recording recording = journal.intent(request, target);
+    Submission submission;
+    try {
+      submission = api.submit(request);
+    } catch (DreaminaException e) {
+      recordOutcome(recording, null, e);
+      throw e;
+    }
+    recordOutcome(recording, submission, null);
+    return submission;
+  }
+
+  private static void recordOutcome(
+      JournalRecorder.Recording recording, Submission submission, Throwable failure) {
+    if (failure == null) {
+      recording.submitted(submission.requestId());
+    } else if (failure instanceof SubmissionUnknownException) {
+      recording.unknown(failure.getMessage());
+    } else {
+      recording.notSubmitted(failure.getMessage());
+    }
+  }
+
+  private void recordEnd(String requestId, Throwable failure) {
+    if (failure == null) {
+      journal.terminal(requestId, Status.COMPLETED, null);
+    } else if (failure instanceof GenerationFailedException) {
+      GenerationFailedException failed = (GenerationFailedException) failure;
+      journal.terminal(requestId, failed.status(), failed.error().orElse(null));
+    }
   }
 
   private void checkImage(ImageToVideoRequest request) {
@@ -286,7 +325,15 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public RequestResult awaitResult(String requestId, AwaitOptions options) {
     Objects.requireNonNull(options, "options == null");
-    return poller.await(requestId, options);
+    RequestResult result;
+    try {
+      result = poller.await(requestId, options);
+    } catch (GenerationFailedException e) {
+      recordEnd(requestId, e);
+      throw e;
+    }
+    recordEnd(requestId, null);
+    return result;
   }
 
   /**
@@ -314,7 +361,7 @@ public final class DreaminaClient implements AutoCloseable {
   public RequestResult generate(ImageToVideoRequest request, AwaitOptions options) {
     Objects.requireNonNull(options, "options == null");
     Submission submission = submit(request);
-    return withVideo(poller.await(submission.requestId(), options));
+    return withVideo(awaitResult(submission.requestId(), options));
   }
 
   private static RequestResult withVideo(RequestResult result) {
@@ -366,10 +413,22 @@ public final class DreaminaClient implements AutoCloseable {
 
   private CompletableFuture<Submission> startSubmit(ImageToVideoRequest request) {
     if (!preflightImages) {
-      return api.submitAsync(request);
+      return journaledSubmitAsync(request);
     }
     return CompletableFuture.runAsync(() -> checkImage(request), callbackExecutor)
-        .thenCompose(checked -> api.submitAsync(request));
+        .thenCompose(checked -> journaledSubmitAsync(request));
+  }
+
+  private CompletableFuture<Submission> journaledSubmitAsync(ImageToVideoRequest request) {
+    JournalRecorder.Recording recording;
+    try {
+      recording = journal.intent(request, null);
+    } catch (JournalException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Submission> submitted = api.submitAsync(request);
+    submitted.whenComplete((submission, failure) -> recordOutcome(recording, submission, failure == null ? null : Futures.unwrap(failure)));
+    return submitted;
   }
 
   /**
@@ -428,7 +487,15 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public CompletableFuture<RequestResult> awaitResultAsync(String requestId, AwaitOptions options) {
     Objects.requireNonNull(options, "options == null");
-    return async(() -> poller.awaitAsync(requestId, options));
+    return async(() -> journaledAwaitAsync(requestId, options));
+  }
+
+  private CompletableFuture<RequestResult> journaledAwaitAsync(String requestId, AwaitOptions options) {
+    CompletableFuture<RequestResult> wait = poller.awaitAsync(requestId, options);
+    if (journal.enabled()) {
+      wait.whenComplete((result, failure) -> recordEnd(requestId, failure == null ? null : Futures.unwrap(failure)));
+    }
+    return wait;
   }
 
   /**
@@ -468,7 +535,7 @@ public final class DreaminaClient implements AutoCloseable {
                 return;
               }
               CompletableFuture<RequestResult> wait =
-                  poller.awaitAsync(submission.requestId(), options);
+                  journaledAwaitAsync(submission.requestId(), options);
               Futures.cancelTogether(generated, wait);
               wait.whenComplete(
                   (result, waitFailure) -> {
@@ -569,9 +636,70 @@ public final class DreaminaClient implements AutoCloseable {
   public RequestResult generateAndDownload(
       ImageToVideoRequest request, Path target, AwaitOptions options) {
     Objects.requireNonNull(target, "target == null");
-    RequestResult result = generate(request, options);
+    Objects.requireNonNull(options, "options == null");
+    Submission submission = submit(request, target);
+    RequestResult result = withVideo(awaitResult(submission.requestId(), options));
     downloader.download(result.videoUrl().orElseThrow(), target, null, result.requestId());
+    journal.downloaded(result.requestId());
     return result;
+  }
+
+  // ---- The journal ----
+
+  /**
+   * The jobs in this client's {@link Builder#journal journal}, for its account, that are not
+   * finished: submitted and not yet ended; completed but not yet downloaded where a download was
+   * asked for; and those whose submit outcome is unknown ({@link JournalEntry.State#INTENT} after a
+   * crash mid-submit, or {@link JournalEntry.State#UNKNOWN}), which have no request id and need
+   * checking on the RunComfy dashboard. Oldest first.
+   *
+   * @return the pending entries; empty without a journal
+   */
+  public List<JournalEntry> pending() {
+    return journal.pending();
+  }
+
+  /**
+   * {@link #resume(String, AwaitOptions)} with this client's default options.
+   *
+   * @param requestId the job's id, for example from {@link #pending()}
+   * @return the completed result
+   */
+  public RequestResult resume(String requestId) {
+    return resume(requestId, awaitOptions);
+  }
+
+  /**
+   * Picks a job up again after a crash or restart, without paying again: waits for it and, when
+   * the journal recorded a download target for it ({@link #generateAndDownload}), downloads the
+   * video there. Never submits. Works without a journal too, as a plain {@link #awaitResult}.
+   *
+   * @param requestId the job's id
+   * @param options how to poll
+   * @return the completed result
+   * @throws GenerationFailedException when the job failed or was cancelled (and is recorded so)
+   */
+  public RequestResult resume(String requestId, AwaitOptions options) {
+    Optional<Path> target = journal.byRequestId(requestId).flatMap(JournalEntry::target);
+    RequestResult result = awaitResult(requestId, options);
+    if (target.isPresent()) {
+      downloader.download(withVideo(result).videoUrl().orElseThrow(), target.get(), null, requestId);
+      journal.downloaded(requestId);
+    }
+    return result;
+  }
+
+  /**
+   * Marks a pending entry as dealt with by hand, for example an {@link
+   * JournalEntry.State#UNKNOWN} submit checked on the RunComfy dashboard, so that {@link
+   * #pending()} no longer lists it.
+   *
+   * @param localId the entry's {@link JournalEntry#localId()}
+   * @throws IllegalArgumentException when the journal has no such entry
+   */
+  public void dismiss(String localId) {
+    Objects.requireNonNull(localId, "localId == null");
+    journal.dismiss(localId);
   }
 
   /**
@@ -651,6 +779,7 @@ public final class DreaminaClient implements AutoCloseable {
     private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
     private boolean preflightImages;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
+    private SubmissionJournal journal;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -845,6 +974,21 @@ public final class DreaminaClient implements AutoCloseable {
      */
     public Builder callbackExecutor(Executor callbackExecutor) {
       this.callbackExecutor = Objects.requireNonNull(callbackExecutor, "callbackExecutor == null");
+      return this;
+    }
+
+    /**
+     * Records every paid job in {@code journal}, so that a crash between "submitted" and
+     * "downloaded" never orphans one: an intent before each submit (a journal that cannot be
+     * written means no submit, with a {@link JournalException}), the request id after it, an
+     * unknown outcome, each terminal state and each download. {@link DreaminaClient#pending()}
+     * and {@link DreaminaClient#resume(String)} read it back. Default: none.
+     *
+     * @param journal the journal, for example {@code FileSubmissionJournal.open(path)}
+     * @return this builder
+     */
+    public Builder journal(SubmissionJournal journal) {
+      this.journal = Objects.requireNonNull(journal, "journal == null");
       return this;
     }
 

@@ -1,0 +1,126 @@
+package dev.dreamina;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One paid job as a {@link SubmissionJournal} records it. It holds no secret: {@link #account()}
+ * is a hash of the API token, never the token.
+ *
+ * @param localId the client's own id for the job, made before the submit
+ * @param account the first 16 hex digits of the SHA-256 of the API token, so one journal can serve
+ *     several accounts without mixing their jobs
+ * @param requestId RunComfy's id, once the submit answered
+ * @param state where the job stands
+ * @param request what was (or was about to be) submitted
+ * @param target where its video is to be downloaded, when the caller said
+ * @param detail why a submit's outcome is unknown, or why the job failed
+ * @param createdAt when the intent was recorded
+ * @param updatedAt when the entry last changed
+ */
+public record JournalEntry(
+    String localId,
+    String account,
+    Optional<String> requestId,
+    State state,
+    ImageToVideoRequest request,
+    Optional<Path> target,
+    Optional<String> detail,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /**
+   * Creates an entry.
+   *
+   * @param localId the local id
+   * @param account the account hash
+   * @param requestId the request id
+   * @param state the state
+   * @param request the request
+   * @param target the download target
+   * @param detail the detail
+   * @param createdAt when recorded first
+   * @param updatedAt when changed last
+   */
+  public JournalEntry {
+    Objects.requireNonNull(localId, "localId == null");
+    Objects.requireNonNull(account, "account == null");
+    Objects.requireNonNull(requestId, "requestId == null");
+    Objects.requireNonNull(state, "state == null");
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(target, "target == null");
+    Objects.requireNonNull(detail, "detail == null");
+    Objects.requireNonNull(createdAt, "createdAt == null");
+    Objects.requireNonNull(updatedAt, "updatedAt == null");
+  }
+
+  /** Where a journaled job stands. */
+  public enum State {
+    /**
+     * About to be submitted. Seen after a crash, the submit's outcome is unknown: it may have
+     * created a job. Check the RunComfy dashboard before submitting again.
+     */
+    INTENT,
+    /** Submitted: RunComfy answered with {@link #requestId()}. */
+    SUBMITTED,
+    /** The submit may or may not have created a job ({@link SubmissionUnknownException}). */
+    UNKNOWN,
+    /** The submit was refused or never sent: no job exists. Finished. */
+    NOT_SUBMITTED,
+    /** The job completed; its video is not downloaded yet if {@link #target()} is set. */
+    COMPLETED,
+    /** The job failed. Finished. */
+    FAILED,
+    /** The job was cancelled. Finished. */
+    CANCELLED,
+    /** The video is at {@link #target()}. Finished. */
+    DOWNLOADED,
+    /** Dismissed by the user after reconciling it by hand. Finished. */
+    DISMISSED
+  }
+
+  /**
+   * Whether nothing more is to be done for this job: it never existed, failed, was cancelled,
+   * was downloaded or dismissed, or completed with no download asked for.
+   *
+   * @return {@code true} when finished
+   */
+  public boolean finished() {
+    switch (state) {
+      case NOT_SUBMITTED:
+      case FAILED:
+      case CANCELLED:
+      case DOWNLOADED:
+      case DISMISSED:
+        return true;
+      case COMPLETED:
+        return target.isEmpty();
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * This entry in another state.
+   *
+   * @param state the new state
+   * @param requestId the request id, if newly known, else {@code null} to keep the current one
+   * @param detail the new detail, or {@code null} to keep the current one
+   * @param now the time of the change
+   * @return the changed entry
+   */
+  public JournalEntry with(State state, String requestId, String detail, Instant now) {
+    return new JournalEntry(
+        localId,
+        account,
+        requestId != null ? Optional.of(requestId) : this.requestId,
+        state,
+        request,
+        target,
+        detail != null ? Optional.of(detail) : this.detail,
+        createdAt,
+        now);
+  }
+}

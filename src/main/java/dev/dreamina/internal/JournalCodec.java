@@ -1,0 +1,88 @@
+package dev.dreamina.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.JournalEntry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The journal file's JSON: {@code {"version":1,"entries":[...]}}, one object per job. */
+public final class JournalCodec {
+  private static final int VERSION = 1;
+
+  private JournalCodec() {}
+
+  public static byte[] write(List<JournalEntry> entries) throws IOException {
+    ObjectNode root = Json.MAPPER.createObjectNode();
+    root.put("version", VERSION);
+    ArrayNode list = root.putArray("entries");
+    for (JournalEntry e : entries) {
+      ObjectNode node = list.addObject();
+      node.put("local_id", e.localId());
+      node.put("account", e.account());
+      e.requestId().ifPresent(id -> node.put("request_id", id));
+      node.put("state", e.state().name());
+      ObjectNode request = node.putObject("request");
+      request.put("prompt", e.request().prompt());
+      request.put("image_url", e.request().imageUrl().toString());
+      e.request().frames().ifPresent(f -> request.put("frames", f));
+      e.request().seed().ifPresent(s -> request.put("seed", s));
+      e.target().ifPresent(t -> node.put("target", t.toString()));
+      e.detail().ifPresent(d -> node.put("detail", d));
+      node.put("created_at", e.createdAt().toString());
+      node.put("updated_at", e.updatedAt().toString());
+    }
+    return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+  }
+
+  /**
+   * @throws IOException when the bytes are not a journal this version can read
+   */
+  public static List<JournalEntry> read(byte[] bytes) throws IOException {
+    JsonNode root = Json.parse(bytes);
+    if (root.path("version").asInt(-1) != VERSION || !root.path("entries").isArray()) {
+      throw new IOException("not a version " + VERSION + " journal");
+    }
+    List<JournalEntry> entries = new ArrayList<>();
+    for (JsonNode node : root.get("entries")) {
+      try {
+        JsonNode request = node.get("request");
+        ImageToVideoRequest.Builder builder =
+            ImageToVideoRequest.builder()
+                .prompt(request.get("prompt").textValue())
+                .imageUrl(request.get("image_url").textValue());
+        if (request.hasNonNull("frames")) {
+          builder.frames(request.get("frames").intValue());
+        }
+        if (request.hasNonNull("seed")) {
+          builder.seed(request.get("seed").intValue());
+        }
+        entries.add(
+            new JournalEntry(
+                node.get("local_id").textValue(),
+                node.get("account").textValue(),
+                text(node, "request_id"),
+                JournalEntry.State.valueOf(node.get("state").textValue()),
+                builder.build(),
+                text(node, "target").map(Path::of),
+                text(node, "detail"),
+                Instant.parse(node.get("created_at").textValue()),
+                Instant.parse(node.get("updated_at").textValue())));
+      } catch (RuntimeException broken) {
+        throw new IOException("a journal entry is unreadable: " + broken.getMessage() + ": " + node, broken);
+      }
+    }
+    return entries;
+  }
+
+  private static Optional<String> text(JsonNode node, String name) {
+    JsonNode value = node.get(name);
+    return value == null || value.isNull() ? Optional.empty() : Optional.of(value.textValue());
+  }
+}
