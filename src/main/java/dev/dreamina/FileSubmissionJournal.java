@@ -35,6 +35,12 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   /** How many finished entries are kept by default. */
   public static final int DEFAULT_MAX_FINISHED = 1000;
 
+  /**
+   * Runs between the two halves of a write, when set: the crash test halts the JVM here, so that
+   * it dies with a write half done. Never set outside tests.
+   */
+  static volatile Runnable halfWritten;
+
   private final Path file;
   private final int maxFinished;
   private final ReentrantLock lock = new ReentrantLock(); // not synchronized: no pinned virtual threads
@@ -168,10 +174,13 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
+        writeFully(channel, ByteBuffer.wrap(bytes, 0, bytes.length / 2));
+        Runnable crash = halfWritten;
+        if (crash != null) {
+          channel.force(true);
+          crash.run();
         }
+        writeFully(channel, ByteBuffer.wrap(bytes, bytes.length / 2, bytes.length - bytes.length / 2));
         channel.force(true);
       }
       try {
@@ -184,6 +193,12 @@ public final class FileSubmissionJournal implements SubmissionJournal {
       if (temp != null) {
         Files.deleteIfExists(temp);
       }
+    }
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
     }
   }
 
