@@ -192,9 +192,19 @@ public final class DreaminaClient implements AutoCloseable {
     return submit(request, null);
   }
 
-  /** Submits, journaling the job (with where its video goes) when a journal is set. */
-  private Submission submit(ImageToVideoRequest request, Path target) {
+  /**
+   * Submits a paid job, as {@link #submit(ImageToVideoRequest)} does, and records in the {@link
+   * Builder#journal journal} where its video is to be downloaded, so that after a crash {@link
+   * #resume(String)} downloads it there. Without a journal it is a plain submit.
+   *
+   * @param request a validated request
+   * @param downloadTo where the video is to go, or {@code null}
+   * @return the job's request id and URLs
+   * @throws JournalException when the journal cannot record the job; nothing is submitted
+   */
+  public Submission submit(ImageToVideoRequest request, Path downloadTo) {
     Objects.requireNonNull(request, "request == null");
+    Path target = downloadTo;
     if (preflightImages) {
       checkImage(request);
     }
@@ -426,9 +436,12 @@ public final class DreaminaClient implements AutoCloseable {
     } catch (JournalException e) {
       return CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<Submission> submitted = api.submitAsync(request);
-    submitted.whenComplete((submission, failure) -> recordOutcome(recording, submission, failure == null ? null : Futures.unwrap(failure)));
-    return submitted;
+    // The caller's future completes only once the outcome is journaled. Cancelling it never
+    // reaches the submit itself (see submitAsync).
+    return api.submitAsync(request)
+        .whenComplete(
+            (submission, failure) ->
+                recordOutcome(recording, submission, failure == null ? null : Futures.unwrap(failure)));
   }
 
   /**
@@ -492,10 +505,13 @@ public final class DreaminaClient implements AutoCloseable {
 
   private CompletableFuture<RequestResult> journaledAwaitAsync(String requestId, AwaitOptions options) {
     CompletableFuture<RequestResult> wait = poller.awaitAsync(requestId, options);
-    if (journal.enabled()) {
-      wait.whenComplete((result, failure) -> recordEnd(requestId, failure == null ? null : Futures.unwrap(failure)));
+    if (!journal.enabled()) {
+      return wait;
     }
-    return wait;
+    CompletableFuture<RequestResult> recorded =
+        wait.whenComplete((result, failure) -> recordEnd(requestId, failure == null ? null : Futures.unwrap(failure)));
+    Futures.cancelTogether(recorded, wait);
+    return recorded;
   }
 
   /**
@@ -611,6 +627,25 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   /**
+   * Downloads a completed job's video to {@code target}, as {@link #download(URI, Path,
+   * DownloadProgress)} does, and records the download in the journal, so the job leaves {@link
+   * #pending()}.
+   *
+   * @param result a completed result, with a video URL
+   * @param target where to put the file
+   * @param progress told the bytes so far, or {@code null}
+   * @return {@code target}
+   * @throws InvalidResponseException when the result has no video URL
+   */
+  public Path download(RequestResult result, Path target, DownloadProgress progress) {
+    Objects.requireNonNull(result, "result == null");
+    Objects.requireNonNull(target, "target == null");
+    downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
+    journal.downloaded(result.requestId());
+    return target;
+  }
+
+  /**
    * Submits a job, waits for it and downloads its video to {@code target}, with this client's
    * default {@link AwaitOptions}: the common "give me the MP4" case.
    *
@@ -639,8 +674,7 @@ public final class DreaminaClient implements AutoCloseable {
     Objects.requireNonNull(options, "options == null");
     Submission submission = submit(request, target);
     RequestResult result = withVideo(awaitResult(submission.requestId(), options));
-    downloader.download(result.videoUrl().orElseThrow(), target, null, result.requestId());
-    journal.downloaded(result.requestId());
+    download(result, target, null);
     return result;
   }
 
@@ -683,8 +717,7 @@ public final class DreaminaClient implements AutoCloseable {
     Optional<Path> target = journal.byRequestId(requestId).flatMap(JournalEntry::target);
     RequestResult result = awaitResult(requestId, options);
     if (target.isPresent()) {
-      downloader.download(withVideo(result).videoUrl().orElseThrow(), target.get(), null, requestId);
-      journal.downloaded(requestId);
+      download(result, target.get(), null);
     }
     return result;
   }

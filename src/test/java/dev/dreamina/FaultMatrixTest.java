@@ -188,6 +188,7 @@ class FaultMatrixTest {
   @MethodSource("cells")
   void cell(Endpoint endpoint, Fault fault, Mode mode, Expect expect) throws Exception {
     FakeTime time = new FakeTime();
+    SHARED.connectionPool().evictAll(); // no connection of an earlier cell's server is reused
     try (MockWebServer server = new MockWebServer()) {
       server.start();
       String base = server.url("/").toString();
@@ -231,7 +232,12 @@ class FaultMatrixTest {
       }
       int attempts =
           fault == Fault.CONNECTION_REFUSED ? time.sleeps().size() + 1 : server.getRequestCount();
-      assertEquals(expect.attempts(), attempts, "requests made (so whether it retried)");
+      Throwable seen = failure;
+      Object returned = value;
+      assertEquals(
+          expect.attempts(),
+          attempts,
+          () -> "requests made (so whether it retried); waits " + time.sleeps() + ", outcome " + (seen == null ? returned : stackTrace(seen)));
       if (fault == Fault.HTTP_429_RETRY_AFTER_SECONDS && endpoint != Endpoint.DOWNLOAD) {
         assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(2)), time.sleeps(), "Retry-After honoured");
       }

@@ -315,4 +315,43 @@ class RunComfySandboxTest {
     assertThrows(IllegalArgumentException.class, () -> sandbox.slowDown(Duration.ofMillis(-1)));
     assertThrows(IllegalArgumentException.class, () -> RunComfySandbox.builder().queueTime(Duration.ofSeconds(-1)));
   }
+
+  @Test
+  void runTimeSpreadGivesEachJobItsOwnDurationWithinTheBounds() {
+    try (RunComfySandbox spread =
+            RunComfySandbox.builder()
+                .queueTime(Duration.ofMillis(100))
+                .runTime(Duration.ofMillis(200))
+                .runTimeSpread(Duration.ofSeconds(10))
+                .start();
+        DreaminaClient c = spread.clientBuilder().build()) {
+      List<Duration> durations = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        durations.add(spread.jobDuration(c.submit(request()).requestId()).orElseThrow());
+      }
+
+      for (Duration d : durations) {
+        assertTrue(d.compareTo(Duration.ofMillis(300)) >= 0 && d.compareTo(Duration.ofMillis(10_300)) <= 0, d.toString());
+      }
+      assertTrue(durations.stream().distinct().count() > 10, "random: " + durations);
+      assertEquals(Optional.empty(), spread.jobDuration("no-such-job"));
+    }
+  }
+
+  @Test
+  void randomFaultsAnswerStatusesAndDropReadsAtTheGivenRates() {
+    sandbox.randomFaults(1.0, 503, 0.0, 1L);
+    assertThrows(SubmissionUnknownException.class, () -> client.submit(request()));
+    assertEquals(1, sandbox.submitRequestCount(), "the submit reached the sandbox");
+    assertEquals(0, sandbox.submitCount(), "but created no job");
+
+    sandbox.randomFaults(0.0, 503, 1.0, 1L);
+    String id = client.submit(request()).requestId(); // a POST is never dropped
+    assertThrows(NetworkException.class, () -> client.status(id));
+    assertEquals(2, sandbox.submitRequestCount());
+
+    sandbox.randomFaults(0, 503, 0, 1L);
+    assertEquals(id, client.status(id).requestId());
+    assertThrows(IllegalArgumentException.class, () -> sandbox.randomFaults(1.5, 503, 0, 1L));
+  }
 }

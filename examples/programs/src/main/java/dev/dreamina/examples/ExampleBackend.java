@@ -1,6 +1,7 @@
 package dev.dreamina.examples;
 
 import dev.dreamina.DreaminaClient;
+import dev.dreamina.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -25,11 +26,23 @@ public final class ExampleBackend implements AutoCloseable {
    * @param env the environment to read the token and base URL from
    */
   public static ExampleBackend open(boolean forceSandbox, Map<String, String> env) {
+    return open(forceSandbox, env, null);
+  }
+
+  /**
+   * @param journal the journal the client records its jobs in, or {@code null} for none
+   */
+  public static ExampleBackend open(
+      boolean forceSandbox, Map<String, String> env, SubmissionJournal journal) {
     if (hasToken(env) && !forceSandbox) {
-      return new ExampleBackend(null, () -> DreaminaClient.builder().fromEnv(env::get));
+      return new ExampleBackend(null, () -> withJournal(DreaminaClient.builder().fromEnv(env::get), journal));
     }
     RunComfySandbox sandbox = RunComfySandbox.start();
-    return new ExampleBackend(sandbox, sandbox::clientBuilder);
+    return new ExampleBackend(sandbox, () -> withJournal(sandbox.clientBuilder(), journal));
+  }
+
+  private static DreaminaClient.Builder withJournal(DreaminaClient.Builder builder, SubmissionJournal journal) {
+    return journal == null ? builder : builder.journal(journal);
   }
 
   /** Whether {@code RUNCOMFY_API_TOKEN} or {@code RUNCOMFY_TOKEN} is set. */

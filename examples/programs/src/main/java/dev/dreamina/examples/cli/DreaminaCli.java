@@ -11,7 +11,10 @@ import dev.dreamina.DreaminaException;
 import dev.dreamina.GenerationFailedException;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.InsufficientBalanceException;
+import dev.dreamina.FileSubmissionJournal;
 import dev.dreamina.InvalidRequestException;
+import dev.dreamina.JournalEntry;
+import dev.dreamina.JournalException;
 import dev.dreamina.NetworkException;
 import dev.dreamina.ImagePreflight;
 import dev.dreamina.PermissionDeniedException;
@@ -19,14 +22,17 @@ import dev.dreamina.PreflightReport;
 import dev.dreamina.RequestResult;
 import dev.dreamina.SubmissionUnknownException;
 import dev.dreamina.Submission;
+import dev.dreamina.SubmissionJournal;
 import dev.dreamina.examples.ExampleBackend;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +56,9 @@ import picocli.CommandLine.ParentCommand;
       DreaminaCli.ResultCommand.class,
       DreaminaCli.CancelCommand.class,
       DreaminaCli.AwaitCommand.class,
-      DreaminaCli.PreflightCommand.class
+      DreaminaCli.PreflightCommand.class,
+      DreaminaCli.PendingCommand.class,
+      DreaminaCli.ResumeCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -64,6 +72,7 @@ import picocli.CommandLine.ParentCommand;
       "7:network error",
       "8:submit outcome unknown: check your requests before resubmitting",
       "9:other API error (404, 429, 5xx)",
+      "10:the journal cannot be read or written (nothing was submitted)",
       "130:interrupted (Ctrl-C)"
     })
 public final class DreaminaCli {
@@ -74,10 +83,17 @@ public final class DreaminaCli {
   static final int NETWORK = 7;
   static final int SUBMISSION_UNKNOWN = 8;
   static final int API = 9;
+  static final int JOURNAL = 10;
   static final int INTERRUPTED = 130;
 
   @Option(names = "--sandbox", description = "Run against an embedded sandbox: no token, no credits.")
   boolean sandbox;
+
+  @Option(
+      names = "--journal",
+      description = "Journal of paid jobs, for `pending` and `resume` after a crash (default:"
+          + " $DREAMINA_JOURNAL, else ~/.dreamina/journal.json; none with --sandbox unless given).")
+  Path journal;
 
   private final Map<String, String> env;
   private final PrintWriter out;
@@ -128,6 +144,9 @@ public final class DreaminaCli {
         || e instanceof InsufficientBalanceException) {
       return AUTH;
     }
+    if (e instanceof JournalException) {
+      return JOURNAL;
+    }
     if (e instanceof GenerationFailedException) {
       return JOB_FAILED;
     }
@@ -169,11 +188,24 @@ public final class DreaminaCli {
       throw new IllegalStateException(
           "No RunComfy API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN), or pass --sandbox to try it out.");
     }
-    ExampleBackend backend = ExampleBackend.open(sandbox, env);
+    ExampleBackend backend = ExampleBackend.open(sandbox, env, journal());
     if (backend.usingSandbox()) {
       err.println("(using the embedded sandbox at " + backend.sandbox().baseUrl() + "; no credits spent)");
     }
     return backend;
+  }
+
+  /** The journal: the --journal file; else, against RunComfy, $DREAMINA_JOURNAL or the default. */
+  SubmissionJournal journal() {
+    Path file = journal;
+    if (file == null && !sandbox) {
+      String fromEnv = env.get("DREAMINA_JOURNAL");
+      file =
+          fromEnv != null && !fromEnv.isBlank()
+              ? Path.of(fromEnv)
+              : Path.of(System.getProperty("user.home"), ".dreamina", "journal.json");
+    }
+    return file == null ? null : FileSubmissionJournal.open(file);
   }
 
   /** Waits for a job with a progress display, and a bounded cancel on Ctrl-C. */
@@ -200,7 +232,7 @@ public final class DreaminaCli {
   }
 
   private void download(DreaminaClient client, RequestResult done, Path output) throws Exception {
-    Path file = client.download(done.videoUrl().orElseThrow(), output);
+    Path file = client.download(done, output, null);
     out.println("saved " + file.toAbsolutePath() + " (" + Files.size(file) + " bytes)");
   }
 
@@ -244,7 +276,7 @@ public final class DreaminaCli {
       ImageToVideoRequest request = builder.build();
       try (ExampleBackend backend = cli.open()) {
         DreaminaClient client = backend.client().withPreflight(preflight);
-        Submission submission = client.submit(request);
+        Submission submission = client.submit(request, output);
         cli.out.println("request_id: " + submission.requestId());
         RequestResult done = cli.await(backend, submission.requestId(), timeout);
         cli.download(client, done, output);
@@ -343,6 +375,56 @@ public final class DreaminaCli {
       report.failures().forEach(f -> cli.out.println("fails: " + f.message()));
       cli.out.println(report.passes() ? "passes" : "fails " + report.failures().size() + " rule(s)");
       return report.passes() ? 0 : VALIDATION;
+    }
+  }
+
+  @Command(name = "pending", description = "List journaled jobs that are not finished (after a crash, say).")
+  static final class PendingCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Override
+    public Integer call() {
+      try (ExampleBackend backend = cli.open()) {
+        List<JournalEntry> pending = backend.client().pending();
+        for (JournalEntry e : pending) {
+          cli.out.println(
+              e.state() + "  " + e.requestId().orElse("(no request id: check the RunComfy dashboard)")
+                  + "  local " + e.localId() + "  since " + e.createdAt()
+                  + e.target().map(t -> "  -> " + t).orElse(""));
+        }
+        if (pending.isEmpty()) {
+          cli.out.println("nothing pending");
+        }
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "resume",
+      description = "Wait for a journaled (or any) job and download its MP4 where it was meant to go; never pays again.")
+  static final class ResumeCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Parameters(paramLabel = "REQUEST_ID")
+    String requestId;
+
+    @Option(names = {"-o", "--output"}, description = "Where to save the MP4 when the journal has no target (default: REQUEST_ID.mp4).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      try (ExampleBackend backend = cli.open()) {
+        DreaminaClient client = backend.client();
+        Optional<Path> target =
+            client.pending().stream()
+                .filter(e -> e.requestId().equals(Optional.of(requestId)))
+                .findFirst()
+                .flatMap(JournalEntry::target);
+        RequestResult done = cli.await(backend, requestId, null);
+        cli.download(client, done, target.orElse(output != null ? output : Path.of(requestId + ".mp4")));
+        return 0;
+      }
     }
   }
 }

@@ -38,8 +38,11 @@ class DreaminaCliTest {
   }
 
   private Map<String, String> env() {
+    // A journal in the test's own directory, never the developer's ~/.dreamina.
     return Map.of(
-        "RUNCOMFY_API_TOKEN", sandbox.apiToken(), "RUNCOMFY_BASE_URL", sandbox.baseUrl().toString());
+        "RUNCOMFY_API_TOKEN", sandbox.apiToken(),
+        "RUNCOMFY_BASE_URL", sandbox.baseUrl().toString(),
+        "DREAMINA_JOURNAL", dir.resolve("journal.json").toString());
   }
 
   private int run(Map<String, String> env, String... args) {
@@ -226,5 +229,38 @@ class DreaminaCliTest {
     assertEquals(DreaminaCli.VALIDATION, run(Map.of(), "preflight", tiny.toString()));
     assertTrue(out.toString().contains("fails: The shortest side must be at least 320 pixels."), out.toString());
     assertEquals(0, sandbox.requests().size(), "the preflight needs no API");
+  }
+
+  @Test
+  void pendingAndResumeFinishAJobAnEarlierRunLeftBehind() throws Exception {
+    Path journal = dir.resolve("journal.json");
+    Path video = dir.resolve("left-behind.mp4");
+    String id;
+    try (dev.dreamina.DreaminaClient crashed =
+        sandbox.clientBuilder().journal(dev.dreamina.FileSubmissionJournal.open(journal)).build()) {
+      id = crashed.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), video).requestId();
+    }
+
+    assertEquals(0, run("pending"), err.toString());
+    assertTrue(out.toString().contains("SUBMITTED  " + id), out.toString());
+    assertTrue(out.toString().contains("-> " + video.toAbsolutePath()), out.toString());
+
+    assertEquals(0, run("resume", id), err.toString());
+    assertTrue(Files.size(video) > 10_000);
+    assertTrue(out.toString().contains("saved " + video.toAbsolutePath()), out.toString());
+
+    assertEquals(0, run("pending"));
+    assertTrue(out.toString().endsWith("nothing pending" + System.lineSeparator()), out.toString());
+    assertEquals(1, sandbox.submitCount(), "resume never pays again");
+  }
+
+  @Test
+  void anUnwritableJournalExitsTenAndSubmitsNothing() throws Exception {
+    Files.writeString(dir.resolve("blocked"), "a file, not a directory");
+    int code =
+        run("--journal", dir.resolve("blocked/journal.json").toString(), "generate", "--prompt", "p",
+            "--image-url", "https://example.com/a.png", "-o", dir.resolve("v.mp4").toString());
+    assertEquals(DreaminaCli.JOURNAL, code, err.toString());
+    assertEquals(0, sandbox.submitCount());
   }
 }

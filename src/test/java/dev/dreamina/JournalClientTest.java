@@ -1,0 +1,223 @@
+package dev.dreamina;
+
+import static dev.dreamina.TestServer.json;
+import static dev.dreamina.TestServer.submissionJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dreamina.JournalEntry.State;
+import dev.dreamina.sandbox.RunComfySandbox;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The client and its journal: what is recorded when, and the crash-and-resume story. */
+class JournalClientTest {
+  @TempDir Path dir;
+
+  private static ImageToVideoRequest request() {
+    return TestServer.request();
+  }
+
+  /** A journal in memory that also logs each write, next to the server's own log. */
+  static final class LoggingJournal implements SubmissionJournal {
+    final List<String> events;
+    private final List<JournalEntry> entries = new ArrayList<>();
+
+    LoggingJournal(List<String> events) {
+      this.events = events;
+    }
+
+    @Override
+    public synchronized void record(JournalEntry entry) {
+      events.add("journal " + entry.state() + entry.requestId().map(id -> " " + id).orElse(""));
+      entries.removeIf(e -> e.localId().equals(entry.localId()));
+      entries.add(entry);
+    }
+
+    @Override
+    public synchronized List<JournalEntry> entries() {
+      return List.copyOf(entries);
+    }
+  }
+
+  @Test
+  void theIntentIsRecordedBeforeTheSubmitLeavesAndTheIdAfter() throws Exception {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+              events.add("server " + request.getMethod());
+              return json(submissionJson());
+            }
+          });
+      server.start();
+      DreaminaClient client =
+          TestServer.clientFor(server, new FakeTime()).journal(new LoggingJournal(events)).build();
+
+      client.submit(request());
+
+      assertEquals(List.of("journal INTENT", "server POST", "journal SUBMITTED " + TestServer.ID), events);
+      client.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void anUnwritableJournalMeansNoSubmit(Mode mode) throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("sub/journal.json"));
+      Files.writeString(dir.resolve("sub"), "a file where the journal's directory should be");
+      DreaminaClient client = TestServer.clientFor(server, new FakeTime()).journal(journal).build();
+
+      JournalException e = assertThrows(JournalException.class, () -> mode.of(client).submit(request()));
+      assertThrows(JournalException.class, () -> mode.of(client).generate(request()));
+
+      assertTrue(e.getMessage().startsWith("Not submitted: the journal cannot record the job"), e.getMessage());
+      assertEquals(0, server.getRequestCount(), "no submit may be sent");
+      client.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void outcomesAreRecordedAndOnlyOpenOnesArePending(Mode mode) throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("journal.json"));
+      DreaminaClient client = TestServer.clientFor(server, new FakeTime()).journal(journal).build();
+      server.enqueue(json(500, "{\"error_code\":500001,\"error_message\":\"boom\"}"));
+      server.enqueue(json(422, "{\"detail\":[{\"loc\":[\"body\",\"prompt\"],\"msg\":\"bad\"}]}"));
+
+      assertThrows(SubmissionUnknownException.class, () -> mode.of(client).submit(request()));
+      assertThrows(BadRequestException.class, () -> mode.of(client).submit(request()));
+
+      List<JournalEntry> entries = FileSubmissionJournal.open(journal.file()).entries();
+      assertEquals(List.of(State.UNKNOWN, State.NOT_SUBMITTED), entries.stream().map(JournalEntry::state).collect(Collectors.toList()));
+      assertTrue(entries.get(0).detail().orElseThrow().contains("HTTP 500"), entries.get(0).toString());
+      List<JournalEntry> pending = client.pending();
+      assertEquals(List.of(State.UNKNOWN), pending.stream().map(JournalEntry::state).collect(Collectors.toList()));
+
+      client.dismiss(pending.get(0).localId());
+
+      assertEquals(List.of(), client.pending());
+      assertFalse(Files.readString(journal.file(), StandardCharsets.UTF_8).contains(TestServer.TOKEN));
+      client.close();
+    }
+  }
+
+  @Test
+  void terminalStatesAndDownloadsAreRecorded() {
+    try (RunComfySandbox sandbox =
+            RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
+      FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("journal.json"));
+      try (DreaminaClient client = sandbox.clientBuilder().journal(journal).build()) {
+        sandbox.failNextJob("content policy");
+        assertThrows(GenerationFailedException.class, () -> client.generate(request()));
+        client.generateAndDownload(request(), dir.resolve("ok.mp4"));
+
+        List<JournalEntry> entries = journal.entries();
+        assertEquals(State.FAILED, entries.get(0).state());
+        assertEquals(Optional.of("content policy"), entries.get(0).detail());
+        assertEquals(State.DOWNLOADED, entries.get(1).state());
+        assertEquals(Optional.of(dir.resolve("ok.mp4").toAbsolutePath()), entries.get(1).target());
+        assertEquals(List.of(), client.pending());
+      }
+    }
+  }
+
+  @Test
+  void submitsFromManyThreadsAreAllRecorded() throws Exception {
+    try (RunComfySandbox sandbox = RunComfySandbox.start()) {
+      FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("journal.json"));
+      try (DreaminaClient client = sandbox.clientBuilder().journal(journal).build()) {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Submission>> submits = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          submits.add(pool.submit(() -> client.submit(request())));
+        }
+        List<String> ids = new ArrayList<>();
+        for (Future<Submission> submit : submits) {
+          ids.add(submit.get(1, TimeUnit.MINUTES).requestId());
+        }
+        pool.shutdown();
+
+        List<JournalEntry> entries = FileSubmissionJournal.open(journal.file()).entries();
+        assertEquals(200, entries.size());
+        assertTrue(entries.stream().allMatch(e -> e.state() == State.SUBMITTED));
+        assertEquals(
+            ids.stream().sorted().collect(Collectors.toList()),
+            entries.stream().map(e -> e.requestId().orElseThrow()).sorted().collect(Collectors.toList()));
+        assertEquals(200, sandbox.submitCount());
+      }
+    }
+  }
+
+  @Test
+  void afterACrashANewClientFindsTheJobAndResumesItWithoutPayingTwice() throws Exception {
+    Path journalFile = dir.resolve("journal.json");
+    Path video = dir.resolve("out/street.mp4");
+    try (RunComfySandbox sandbox =
+        RunComfySandbox.builder().queueTime(Duration.ofMillis(500)).runTime(Duration.ofMillis(500)).start()) {
+      // The first process: it submits, starts waiting, and dies.
+      DreaminaClient first = sandbox.clientBuilder().journal(FileSubmissionJournal.open(journalFile)).build();
+      Thread app = new Thread(() -> {
+        try {
+          first.generateAndDownload(request(), video);
+        } catch (CallInterruptedException dying) {
+          // the crash
+        }
+      });
+      app.start();
+      while (FileSubmissionJournal.open(journalFile).entries().stream().noneMatch(e -> e.state() == State.SUBMITTED)) {
+        Thread.sleep(10); // waiting for the submit to be journaled, not for a backoff
+      }
+      app.interrupt();
+      app.join();
+      first.close();
+      assertFalse(Files.exists(video));
+
+      // The next process: a new client on the same journal file.
+      try (DreaminaClient second =
+          sandbox.clientBuilder().journal(FileSubmissionJournal.open(journalFile)).build()) {
+        List<JournalEntry> pending = second.pending();
+        assertEquals(1, pending.size());
+        assertEquals(State.SUBMITTED, pending.get(0).state());
+        assertEquals(Optional.of(video.toAbsolutePath()), pending.get(0).target());
+
+        RequestResult done = second.resume(pending.get(0).requestId().orElseThrow());
+
+        assertEquals(Status.COMPLETED, done.status());
+        byte[] mp4 = Files.readAllBytes(video);
+        assertEquals("ftyp", new String(mp4, 4, 4, StandardCharsets.US_ASCII), "an MP4 at the recorded target");
+        assertEquals(List.of(), second.pending());
+        assertEquals(State.DOWNLOADED, FileSubmissionJournal.open(journalFile).entries().get(0).state());
+      }
+      assertEquals(1, sandbox.submitCount(), "paid once");
+      assertEquals(1, sandbox.submitRequestCount());
+    }
+  }
+}
