@@ -62,7 +62,7 @@ public final class Child {
   private static void awaits(String baseUrl, String token, int jobs, Duration poll) throws Exception {
     AtomicLong peakThreads = new AtomicLong();
     AtomicLong peakHeap = new AtomicLong();
-    Thread sampler = sampler(peakThreads, peakHeap);
+    Thread sampler = sampler(peakThreads, peakHeap, 20);
     try (DreaminaClient client = DreaminaClient.builder().apiToken(token).baseUrl(baseUrl).build()) {
       ImageToVideoRequest request =
           ImageToVideoRequest.builder().prompt("bench").imageUrl("https://example.com/a.png").build();
@@ -111,7 +111,7 @@ public final class Child {
           System.gc();
           long before = heapUsed();
           AtomicLong peak = new AtomicLong(before);
-          Thread sampler = heapSampler(peak);
+          Thread sampler = sampler(null, peak, 5);
           long start = System.nanoTime();
           if (sdk) {
             client.download(java.net.URI.create(url + "/big"), target);
@@ -144,49 +144,36 @@ public final class Child {
     return RUNTIME.totalMemory() - RUNTIME.freeMemory();
   }
 
-  private static Thread sampler(AtomicLong peakThreads, AtomicLong peakHeap) {
+  /**
+   * Samples the heap in use (and, when {@code peakThreads} is given, the SDK's threads) every
+   * {@code millis} until interrupted, keeping the peaks.
+   */
+  private static Thread sampler(AtomicLong peakThreads, AtomicLong peakHeap, long millis) {
     Thread sampler =
         new Thread(
             () -> {
               while (!Thread.currentThread().isInterrupted()) {
-                List<String> names =
-                    Thread.getAllStackTraces().keySet().stream()
-                        .map(Thread::getName)
-                        .filter(n -> n.startsWith("OkHttp") || n.startsWith("dreamina-"))
-                        .sorted()
-                        .collect(java.util.stream.Collectors.toList());
-                if (names.size() > peakThreads.get()) {
-                  peakNames = String.join(";", names).replace(' ', '_');
-                }
-                peakThreads.accumulateAndGet(names.size(), Math::max);
                 peakHeap.accumulateAndGet(heapUsed(), Math::max);
+                if (peakThreads != null) {
+                  List<String> names =
+                      Thread.getAllStackTraces().keySet().stream()
+                          .map(Thread::getName)
+                          .filter(n -> n.startsWith("OkHttp") || n.startsWith("dreamina-"))
+                          .sorted()
+                          .collect(java.util.stream.Collectors.toList());
+                  if (names.size() > peakThreads.get()) {
+                    peakNames = String.join(";", names).replace(' ', '_');
+                  }
+                  peakThreads.accumulateAndGet(names.size(), Math::max);
+                }
                 try {
-                  Thread.sleep(20);
+                  Thread.sleep(millis);
                 } catch (InterruptedException e) {
                   return;
                 }
               }
             },
             "bench-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
-    return sampler;
-  }
-
-  private static Thread heapSampler(AtomicLong peak) {
-    Thread sampler =
-        new Thread(
-            () -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(heapUsed(), Math::max);
-                try {
-                  Thread.sleep(5);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "bench-heap-sampler");
     sampler.setDaemon(true);
     sampler.start();
     return sampler;

@@ -57,8 +57,7 @@ import picocli.CommandLine.ParentCommand;
       DreaminaCli.CancelCommand.class,
       DreaminaCli.AwaitCommand.class,
       DreaminaCli.PreflightCommand.class,
-      DreaminaCli.PendingCommand.class,
-      DreaminaCli.ResumeCommand.class
+      DreaminaCli.PendingCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -330,14 +329,19 @@ public final class DreaminaCli {
     }
   }
 
-  @Command(name = "await", description = "Wait for a job submitted earlier and download its MP4.")
+  @Command(
+      name = "await",
+      aliases = "resume",
+      description =
+          "Wait for a job submitted earlier (after a crash, say) and download its MP4: to where the"
+              + " journal says it was meant to go, else -o. Never pays again.")
   static final class AwaitCommand implements Callable<Integer> {
     @ParentCommand DreaminaCli cli;
 
     @Parameters(paramLabel = "REQUEST_ID")
     String requestId;
 
-    @Option(names = {"-o", "--output"}, description = "Where to save the MP4 (default: REQUEST_ID.mp4).")
+    @Option(names = {"-o", "--output"}, description = "Where to save the MP4 when the journal has no target (default: REQUEST_ID.mp4).")
     Path output;
 
     @Option(names = "--timeout", description = "How long to wait, e.g. 90s, 15m, PT1H (default 15m).")
@@ -346,8 +350,14 @@ public final class DreaminaCli {
     @Override
     public Integer call() throws Exception {
       try (ExampleBackend backend = cli.open()) {
+        DreaminaClient client = backend.client();
+        Optional<Path> journaled =
+            client.pending().stream()
+                .filter(e -> e.requestId().equals(Optional.of(requestId)))
+                .findFirst()
+                .flatMap(JournalEntry::target);
         RequestResult done = cli.await(backend, requestId, timeout);
-        cli.download(backend.client(), done, output != null ? output : Path.of(requestId + ".mp4"));
+        cli.download(client, done, journaled.orElse(output != null ? output : Path.of(requestId + ".mp4")));
         return 0;
       }
     }
@@ -395,34 +405,6 @@ public final class DreaminaCli {
         if (pending.isEmpty()) {
           cli.out.println("nothing pending");
         }
-        return 0;
-      }
-    }
-  }
-
-  @Command(
-      name = "resume",
-      description = "Wait for a journaled (or any) job and download its MP4 where it was meant to go; never pays again.")
-  static final class ResumeCommand implements Callable<Integer> {
-    @ParentCommand DreaminaCli cli;
-
-    @Parameters(paramLabel = "REQUEST_ID")
-    String requestId;
-
-    @Option(names = {"-o", "--output"}, description = "Where to save the MP4 when the journal has no target (default: REQUEST_ID.mp4).")
-    Path output;
-
-    @Override
-    public Integer call() throws Exception {
-      try (ExampleBackend backend = cli.open()) {
-        DreaminaClient client = backend.client();
-        Optional<Path> target =
-            client.pending().stream()
-                .filter(e -> e.requestId().equals(Optional.of(requestId)))
-                .findFirst()
-                .flatMap(JournalEntry::target);
-        RequestResult done = cli.await(backend, requestId, null);
-        cli.download(client, done, target.orElse(output != null ? output : Path.of(requestId + ".mp4")));
         return 0;
       }
     }

@@ -245,7 +245,7 @@ class DreaminaCliTest {
     assertTrue(out.toString().contains("SUBMITTED  " + id), out.toString());
     assertTrue(out.toString().contains("-> " + video.toAbsolutePath()), out.toString());
 
-    assertEquals(0, run("resume", id), err.toString());
+    assertEquals(0, run("resume", id), err.toString()); // "resume" is "await" by another name
     assertTrue(Files.size(video) > 10_000);
     assertTrue(out.toString().contains("saved " + video.toAbsolutePath()), out.toString());
 
