@@ -204,11 +204,10 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public Submission submit(ImageToVideoRequest request, Path downloadTo) {
     Objects.requireNonNull(request, "request == null");
-    Path target = downloadTo;
     if (preflightImages) {
       checkImage(request);
     }
-    JournalRecorder.Recording recording = journal.intent(request, target);
+    JournalRecorder.Recording recording = journal.intent(request, downloadTo);
     Submission submission;
     try {
       submission = api.submit(request);
