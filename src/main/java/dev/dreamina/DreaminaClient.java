@@ -406,7 +406,7 @@ public final class DreaminaClient implements AutoCloseable {
   public CompletableFuture<Submission> submitAsync(ImageToVideoRequest request) {
     Objects.requireNonNull(request, "request == null");
     CompletableFuture<Submission> submitted = startSubmit(request);
-    CompletableFuture<Submission> result = Futures.relay(submitted, callbackExecutor);
+    CompletableFuture<Submission> result = Futures.detachedRelay(submitted, callbackExecutor);
     submitted.thenAccept(
         submission -> {
           if (result.isCancelled()) {
@@ -435,8 +435,8 @@ public final class DreaminaClient implements AutoCloseable {
     } catch (JournalException e) {
       return CompletableFuture.failedFuture(e);
     }
-    // The caller's future completes only once the outcome is journaled. Cancelling it never
-    // reaches the submit itself (see submitAsync).
+    // The caller's future completes only once the outcome is journaled. The caller's cancel never
+    // reaches this chain (submitAsync relays it detached), so the outcome is always recorded.
     return api.submitAsync(request)
         .whenComplete(
             (submission, failure) ->

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,8 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A {@link SubmissionJournal} kept in one JSON file at a path you choose.
  *
  * <ul>
- *   <li>Every write is atomic: the whole journal goes to a temp file beside it, is forced to disk,
- *       and is moved over the old file. A process killed mid-write leaves the old file, whole.
+ *   <li>Every write is atomic: the whole journal goes to a temp file beside it ({@code
+ *       .<name>.tmp}), is forced to disk, and is moved over the old file. A process killed
+ *       mid-write leaves the old file, whole; the next write reuses the temp file.
  *   <li>Safe across threads of one process (one lock; no two processes should share a file).
  *   <li>Entries are keyed by their local id and hold no secret: the account is a hash of the token.
  *   <li>Finished entries beyond {@code maxFinished} (default {@value #DEFAULT_MAX_FINISHED}) are
@@ -101,19 +101,6 @@ public final class FileSubmissionJournal implements SubmissionJournal {
           null,
           e);
     }
-    removeStaleTempFiles();
-  }
-
-  /** Temp files of writers that were killed before their move; never the journal itself. */
-  private void removeStaleTempFiles() {
-    Path dir = file.getParent();
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "." + file.getFileName() + ".*.tmp")) {
-      for (Path temp : temps) {
-        Files.deleteIfExists(temp);
-      }
-    } catch (IOException e) {
-      // Best effort: a stray temp file is only untidy.
-    }
   }
 
   /**
@@ -171,9 +158,16 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     byte[] bytes = JournalCodec.write(new ArrayList<>(entries.values()));
     Path dir = file.getParent();
     Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    // One fixed temp name: the next write reuses what a killed writer left, and opening the
+    // journal never has to delete anything (which could race with a live writer).
+    Path temp = dir.resolve("." + file.getFileName() + ".tmp");
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         writeFully(channel, ByteBuffer.wrap(bytes, 0, bytes.length / 2));
         Runnable crash = halfWritten;
         if (crash != null) {

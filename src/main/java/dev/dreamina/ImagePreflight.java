@@ -41,7 +41,7 @@ import okhttp3.OkHttpClient;
  * <pre>{@code
  * PreflightReport report = ImagePreflight.create().check(URI.create("https://example.com/a.png"));
  * if (!report.passes()) {
- *   report.failures().forEach(f -> System.err.println(f.message()));
+ *   List<String> problems = report.failures().stream().map(Failure::message).toList();
  * }
  * }</pre>
  *

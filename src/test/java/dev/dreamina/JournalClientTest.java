@@ -84,6 +84,27 @@ class JournalClientTest {
     }
   }
 
+  @Test
+  void anAsyncSubmitWhoseFutureIsCancelledIsStillJournaledWithItsId() throws Exception {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    try (MockWebServer server = new MockWebServer()) {
+      server.enqueue(json(submissionJson()).newBuilder().headersDelay(200, TimeUnit.MILLISECONDS).build());
+      server.start();
+      DreaminaClient client =
+          TestServer.clientFor(server, new FakeTime()).journal(new LoggingJournal(events)).build();
+
+      client.submitAsync(request()).cancel(true);
+      TestServer.take(server);
+      String submitted = "journal SUBMITTED " + TestServer.ID;
+      for (int i = 0; i < 500 && !events.contains(submitted); i++) {
+        Thread.sleep(10); // waiting for the answer, not for a backoff
+      }
+
+      assertEquals(List.of("journal INTENT", submitted), events);
+      client.close();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void anUnwritableJournalMeansNoSubmit(Mode mode) throws Exception {
@@ -184,15 +205,19 @@ class JournalClientTest {
         RunComfySandbox.builder().queueTime(Duration.ofMillis(500)).runTime(Duration.ofMillis(500)).start()) {
       // The first process: it submits, starts waiting, and dies.
       DreaminaClient first = sandbox.clientBuilder().journal(FileSubmissionJournal.open(journalFile)).build();
+      java.util.concurrent.atomic.AtomicReference<Throwable> unexpected = new java.util.concurrent.atomic.AtomicReference<>();
       Thread app = new Thread(() -> {
         try {
           first.generateAndDownload(request(), video);
         } catch (CallInterruptedException dying) {
           // the crash
+        } catch (Throwable t) {
+          unexpected.set(t);
         }
       });
       app.start();
-      while (FileSubmissionJournal.open(journalFile).entries().stream().noneMatch(e -> e.state() == State.SUBMITTED)) {
+      for (int i = 0; FileSubmissionJournal.open(journalFile).entries().stream().noneMatch(e -> e.state() == State.SUBMITTED); i++) {
+        assertTrue(i < 1000 && unexpected.get() == null, () -> "the submit was never journaled: " + unexpected.get());
         Thread.sleep(10); // waiting for the submit to be journaled, not for a backoff
       }
       app.interrupt();

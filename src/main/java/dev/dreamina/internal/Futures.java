@@ -33,6 +33,16 @@ public final class Futures {
    * source}. The failure is the original exception, never a {@link CompletionException} wrapper.
    */
   public static <T> CompletableFuture<T> relay(CompletableFuture<T> source, Executor executor) {
+    CompletableFuture<T> relayed = detachedRelay(source, executor);
+    cancelTogether(relayed, source);
+    return relayed;
+  }
+
+  /**
+   * Like {@link #relay}, but cancelling the result leaves {@code source} running: for a paid
+   * submit, whose exchange must reach its answer whatever the caller does.
+   */
+  public static <T> CompletableFuture<T> detachedRelay(CompletableFuture<T> source, Executor executor) {
     CompletableFuture<T> relayed = new CompletableFuture<>();
     source.whenComplete(
         (value, failure) -> {
@@ -53,7 +63,6 @@ public final class Futures {
             relayed.completeExceptionally(failure != null ? unwrap(failure) : rejected);
           }
         });
-    cancelTogether(relayed, source);
     return relayed;
   }
 
