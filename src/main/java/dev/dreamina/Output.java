@@ -10,17 +10,25 @@ import java.util.Optional;
  * The {@code output} object of a result, with all four fields of the page's output schema. For this
  * model the video is in {@code video}, or is the single item of {@code videos}.
  *
- * @param image the {@code image} URL, when sent
- * @param video the {@code video} URL, when sent
- * @param images the {@code images} URLs; empty when not sent
- * @param videos the {@code videos} URLs; empty when not sent
- * @param additionalProperties fields this SDK does not model
+ * <p>Read tolerantly, so that a paid video is never lost to a field the SDK does not need: a URL
+ * that {@link URI} rejects (a space, a {@code |} in a pre-signed query) is percent-encoded the way
+ * a browser would; a field of an unexpected shape ({@code "images": [{"url": ...}]}, {@code
+ * "image": 0}) is left out here and kept, as sent, in {@link #additionalProperties()}.
+ *
+ * @param image the {@code image} URL, when sent as a URL string
+ * @param video the {@code video} URL, when sent as a URL string
+ * @param images the {@code images} URLs, when sent as a list of URL strings; else empty
+ * @param videos the {@code videos} URLs, when sent as a list of URL strings; else empty
+ * @param rawVideoUrl the string {@link #videoUrl()} was read from, exactly as sent (before any
+ *     percent-encoding)
+ * @param additionalProperties fields this SDK does not model, and known fields it could not read
  */
 public record Output(
     Optional<URI> image,
     Optional<URI> video,
     List<URI> images,
     List<URI> videos,
+    Optional<String> rawVideoUrl,
     Map<String, Object> additionalProperties) {
 
   /**
@@ -30,13 +38,15 @@ public record Output(
    * @param video the video URL
    * @param images the image URLs
    * @param videos the video URLs
-   * @param additionalProperties unmodelled fields
+   * @param rawVideoUrl the video URL as sent
+   * @param additionalProperties unmodelled or unreadable fields
    */
   public Output {
     Objects.requireNonNull(image, "image == null");
     Objects.requireNonNull(video, "video == null");
     images = List.copyOf(images);
     videos = List.copyOf(videos);
+    Objects.requireNonNull(rawVideoUrl, "rawVideoUrl == null");
     additionalProperties = Models.copy(additionalProperties);
   }
 

@@ -13,14 +13,17 @@ import java.util.Optional;
  * @param requestId the job's id
  * @param status the state; {@link Status#UNKNOWN} for a value this SDK does not know
  * @param rawStatus the API's {@code status} string as sent
- * @param output the outputs, once {@link Status#COMPLETED}
+ * @param output the outputs, once {@link Status#COMPLETED}; an {@code output} that is not a JSON
+ *     object counts as absent and is kept in {@code additionalProperties}
  * @param error why the job failed, when it did: the server's string, or its error object as JSON
  * @param createdAt when the job was created, when sent as ISO-8601 or epoch seconds
  * @param finishedAt when the job finished, when sent as ISO-8601 or epoch seconds
- * @param modelId the model that ran, when sent
+ * @param modelId the model that ran, when sent; always this SDK's model, since a result for
+ *     another model is refused with {@link InvalidResponseException}
  * @param cost what the job cost in US dollars, when sent: the client asks for it with {@code
  *     include_cost=true}; a value that is not a number of zero or more is left out
- * @param additionalProperties fields of the answer this SDK does not model
+ * @param additionalProperties fields of the answer this SDK does not model, and known fields it
+ *     could not read, as sent
  */
 public record RequestResult(
     String requestId,
@@ -68,5 +71,15 @@ public record RequestResult(
    */
   public Optional<URI> videoUrl() {
     return output.flatMap(Output::videoUrl);
+  }
+
+  /**
+   * The video URL exactly as RunComfy sent it, before the SDK percent-encoded any character that
+   * {@link URI} does not accept (see {@link Output}).
+   *
+   * @return the string, or empty when the job has no video (yet)
+   */
+  public Optional<String> rawVideoUrl() {
+    return output.flatMap(Output::rawVideoUrl);
   }
 }

@@ -6,11 +6,19 @@ import java.util.Locale;
  * The state of a RunComfy job. The set is open: a value this SDK does not know maps to
  * {@link #UNKNOWN}, and the models keep the raw string next to it, so a new server state never
  * breaks parsing.
+ *
+ * <p>Besides the documented words, {@link #of} reads the spellings RunComfy's own clients accept:
+ * {@code succeeded}, {@code canceled}, and the "not finished yet" words {@code pending}, {@code
+ * waiting} (queued) and {@code starting}, {@code processing} (running), grouped as RunComfy's
+ * ComfyUI partner nodes group them for their progress messages.
  */
 public enum Status {
-  /** Waiting in the queue; {@link RequestStatus#queuePosition()} says where. */
+  /**
+   * Waiting in the queue; {@link RequestStatus#queuePosition()} says where. Also what {@code
+   * pending} and {@code waiting} map to.
+   */
   IN_QUEUE,
-  /** Running. It can no longer be cancelled. */
+  /** Running. It can no longer be cancelled. Also what {@code starting} and {@code processing} map to. */
   IN_PROGRESS,
   /** Finished with output. Also what {@code succeeded} maps to. */
   COMPLETED,
@@ -22,8 +30,8 @@ public enum Status {
   UNKNOWN;
 
   /**
-   * Maps an API value to a status, ignoring case. Unknown values and {@code null} give
-   * {@link #UNKNOWN}.
+   * Maps an API value to a status, ignoring case and surrounding spaces. Unknown values and {@code
+   * null} give {@link #UNKNOWN}.
    *
    * @param value the API's {@code status} string
    * @return the status, never {@code null}
@@ -32,22 +40,14 @@ public enum Status {
     if (value == null) {
       return UNKNOWN;
     }
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "in_queue":
-        return IN_QUEUE;
-      case "in_progress":
-        return IN_PROGRESS;
-      case "completed":
-      case "succeeded":
-        return COMPLETED;
-      case "cancelled":
-      case "canceled":
-        return CANCELLED;
-      case "failed":
-        return FAILED;
-      default:
-        return UNKNOWN;
-    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "in_queue", "pending", "waiting" -> IN_QUEUE;
+      case "in_progress", "starting", "processing" -> IN_PROGRESS;
+      case "completed", "succeeded" -> COMPLETED;
+      case "cancelled", "canceled" -> CANCELLED;
+      case "failed" -> FAILED;
+      default -> UNKNOWN;
+    };
   }
 
   /**

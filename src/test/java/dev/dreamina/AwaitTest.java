@@ -11,14 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.internal.Poller;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.Headers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -262,6 +265,91 @@ class AwaitTest {
         assertThrows(AwaitTimeoutException.class, () -> mode.of(client).awaitResult(ID, shortWait));
     assertInstanceOf(ServerException.class, e.getCause());
     assertEquals(Optional.empty(), e.lastStatus());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void oneUnreadableStatusAnswerIsPolledThrough(Mode mode) throws Exception {
+    server.enqueue(json(queuedJson(1)));
+    server.enqueue(json("{\"request_id\":\"" + ID + "\"}")); // no status
+    server.enqueue(json(statusJson("completed")));
+    server.enqueue(json(TestServer.completedResultJson()));
+
+    RequestResult result = mode.of(client).awaitResult(ID, options);
+
+    assertEquals(Status.COMPLETED, result.status());
+    assertEquals(4, server.getRequestCount());
+    assertEquals(seconds(2, 3), time.sleeps(), "the unreadable answer costs one ordinary poll delay");
+    assertEquals(List.of("in_queue (position 1)", "completed"),
+        updates.stream().map(RequestStatus::describe).collect(Collectors.toList()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void unreadableStatusAnswersInARowEndTheWaitAfterTheCap(Mode mode) {
+    assertEquals(5, Poller.MAX_UNREADABLE_IN_A_ROW);
+    server.enqueue(json(statusJson("in_progress")));
+    // Six unreadable answers of the kinds a flaky proxy or server gives: the sixth ends the wait.
+    server.enqueue(json("{\"request_id\":\"" + ID + "\"}"));
+    server.enqueue(json(""));
+    server.enqueue(new MockResponse(200, Headers.of("Content-Type", "text/html"), "<html>busy</html>"));
+    server.enqueue(json("{\"status\":null}"));
+    server.enqueue(json("[]"));
+    server.enqueue(json("{\"request_id\":\"" + ID + "\",\"status\":42}"));
+    server.enqueue(json(statusJson("completed"))); // never reached
+
+    InvalidResponseException e =
+        assertThrows(InvalidResponseException.class, () -> mode.of(client).awaitResult(ID, options));
+
+    assertEquals(Optional.of(ID), e.requestId());
+    assertTrue(e.getMessage().contains("status should be a non-empty string, got number"), e.getMessage());
+    assertEquals(7, server.getRequestCount(), "one readable poll, then exactly six unreadable ones");
+    assertEquals(6, time.sleeps().size());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aReadableAnswerResetsTheUnreadableCount(Mode mode) {
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < Poller.MAX_UNREADABLE_IN_A_ROW; i++) {
+        server.enqueue(json(""));
+      }
+      server.enqueue(json(statusJson("in_progress")));
+    }
+    server.enqueue(json(statusJson("completed")));
+    server.enqueue(json(TestServer.completedResultJson()));
+
+    assertEquals(Status.COMPLETED, mode.of(client).awaitResult(ID, options).status());
+    assertEquals(2 * (Poller.MAX_UNREADABLE_IN_A_ROW + 1) + 2, server.getRequestCount());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void unreadableAnswersUntilTheDeadlineBecomeItsCause(Mode mode) {
+    server.enqueue(json(statusJson("in_progress")));
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(json(""));
+    }
+    AwaitOptions shortWait = options.toBuilder().timeout(Duration.ofSeconds(8)).build();
+    AwaitTimeoutException e =
+        assertThrows(AwaitTimeoutException.class, () -> mode.of(client).awaitResult(ID, shortWait));
+    assertInstanceOf(InvalidResponseException.class, e.getCause());
+    assertEquals("in_progress", e.lastStatus().orElseThrow().rawStatus());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aResultOfAnotherModelEndsTheWait(Mode mode) {
+    server.enqueue(json(statusJson("completed")));
+    server.enqueue(json("{\"status\":\"completed\",\"model_id\":\"bytedance/seedance-2.5/image-to-video/1080p\","
+        + "\"output\":{\"video\":\"https://cdn.runcomfy.net/other.mp4\"}}"));
+    InvalidResponseException e =
+        assertThrows(InvalidResponseException.class, () -> mode.of(client).awaitResult(ID, options));
+    assertEquals(Optional.of(ID), e.requestId());
+    assertTrue(e.getMessage().contains("bytedance/seedance-2.5/image-to-video/1080p"), e.getMessage());
+    assertTrue(e.getMessage().contains(DreaminaClient.MODEL_ID), e.getMessage());
+    assertTrue(e.getMessage().contains(ID), e.getMessage());
+    assertEquals(2, server.getRequestCount());
   }
 
   @ParameterizedTest

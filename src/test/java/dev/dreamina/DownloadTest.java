@@ -7,15 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
@@ -114,11 +119,102 @@ class DownloadTest {
     assertEquals(List.of(), filesInDir());
   }
 
+  /** An MP4's first box: size, then {@code ftyp}, then the brand. */
+  private static final byte[] MP4_HEAD = {0, 0, 0, 0x20, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'};
+
+  /** WebM (Matroska) starts with the EBML magic. */
+  private static final byte[] WEBM_HEAD = {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3, (byte) 0x9F, 0x42, (byte) 0x86, (byte) 0x81};
+
+  private static byte[] startingWith(byte[] head) {
+    byte[] bytes = VIDEO.clone();
+    System.arraycopy(head, 0, bytes, 0, head.length);
+    return bytes;
+  }
+
+  private static MockResponse untyped(byte[] bytes) {
+    return new MockResponse.Builder().body(new Buffer().write(bytes)).removeHeader("Content-Type").build();
+  }
+
   @Test
-  void missingContentTypeIsRefused() throws Exception {
-    server.enqueue(new MockResponse.Builder().body("bytes").removeHeader("Content-Type").build());
+  void s3DefaultTypesAreVideos() throws Exception {
+    for (String type : List.of("binary/octet-stream", "application/octet-stream", "video/quicktime", "VIDEO/MP4; codecs=avc1")) {
+      server.enqueue(video(type, VIDEO));
+      Path target = dir.resolve("v.mp4");
+      client.download(url(), target);
+      assertArrayEquals(VIDEO, Files.readAllBytes(target), type);
+    }
+  }
+
+  @Test
+  void missingContentTypeIsSavedWhenTheBodyStartsLikeAnMp4OrWebm() throws Exception {
+    for (byte[] head : List.of(MP4_HEAD, WEBM_HEAD)) {
+      byte[] bytes = startingWith(head);
+      server.enqueue(untyped(bytes));
+      Path target = dir.resolve("v.mp4");
+      client.download(url(), target);
+      assertArrayEquals(bytes, Files.readAllBytes(target));
+      assertNull(take(server).getHeaders().get("Authorization"));
+    }
+    assertEquals(List.of("v.mp4"), filesInDir());
+  }
+
+  @Test
+  void missingContentTypeWithHtmlOrOtherBytesIsRefusedAndLeavesNothing() throws Exception {
+    server.enqueue(untyped("<!doctype html><html>Sign in</html>".getBytes(StandardCharsets.UTF_8)));
+    DownloadException html =
+        assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+    assertTrue(html.getMessage().contains("no Content-Type"), html.getMessage());
+    assertTrue(html.getMessage().contains("looks like HTML"), html.getMessage());
+
+    server.enqueue(untyped("{\"error\":\"expired\"}".getBytes(StandardCharsets.UTF_8)));
+    DownloadException json =
+        assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+    assertTrue(json.getMessage().contains("looks like JSON"), json.getMessage());
+
+    server.enqueue(untyped("bytes".getBytes(StandardCharsets.UTF_8)));
     assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+
+    assertEquals(List.of(), filesInDir(), "no target and no part file is left");
+  }
+
+  @Test
+  void jsonIsNotAVideoEvenWithItsBytesMissingAType() throws Exception {
+    server.enqueue(video("application/json", startingWith(MP4_HEAD)));
+    DownloadException e =
+        assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("v.mp4")));
+    assertTrue(e.getMessage().contains("application/json"), e.getMessage());
     assertEquals(List.of(), filesInDir());
+  }
+
+  @Test
+  void savedFileHasTheModeOfAnyNewFileNotATempFilesOwnerOnlyMode() throws Exception {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    server.enqueue(video("video/mp4", VIDEO));
+    Path target = client.download(url(), dir.resolve("v.mp4"));
+    Path plain = Files.createFile(dir.resolve("plain.txt")); // gets 0666 minus this process's umask
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(target));
+  }
+
+  /** The same check under a umask of 022 for sure: a child JVM started by {@code sh}. */
+  @Test
+  void savedFileIsReadableByAllUnderUmask022() throws Exception {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+    server.enqueue(video("video/mp4", VIDEO));
+    Path target = dir.resolve("v.mp4");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(
+                "/bin/sh", "-c", "umask 022 && exec \"$0\" \"$@\"",
+                java, "-cp", System.getProperty("java.class.path"),
+                DownloadChild.class.getName(), url().toString(), target.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not finish");
+    assertEquals(0, child.exitValue(), output);
+    assertArrayEquals(VIDEO, Files.readAllBytes(target));
+    assertEquals(PosixFilePermissions.fromString("rw-r--r--"), Files.getPosixFilePermissions(target));
   }
 
   @Test

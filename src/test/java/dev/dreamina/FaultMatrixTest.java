@@ -142,7 +142,11 @@ class FaultMatrixTest {
       case TRUNCATED_JSON:
       case JSON_ARRAY:
       case JSON_STRING:
+        return submit ? unknownOutcome : Expect.fails(InvalidResponseException.class, 1);
       case MISSING_REQUIRED_FIELD:
+        if (endpoint == Endpoint.CANCEL) {
+          return Expect.ok(); // a cancel answer needs no field: a missing outcome is inferred
+        }
         return submit ? unknownOutcome : Expect.fails(InvalidResponseException.class, 1);
       case UNKNOWN_STATUS:
       case UNKNOWN_FIELDS:

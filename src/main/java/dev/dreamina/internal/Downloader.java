@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,11 +19,13 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.Buffer;
 import okio.BufferedSink;
 import okio.BufferedSource;
 import okio.Okio;
@@ -31,6 +34,12 @@ import okio.Okio;
  * Streams a video to a temp file beside the target, then moves it into place, so the target is
  * either the whole file or untouched. Never sends the API token: output URLs are on a CDN.
  * Memory use is a few Okio segments (8 KiB each), whatever the size.
+ *
+ * <p>Accepts what RunComfy's partner nodes accept: {@code video/*}, {@code
+ * application/octet-stream}, {@code binary/octet-stream} (S3's default), and no {@code
+ * Content-Type} at all when the body starts like an MP4/MOV ({@code ftyp} box) or a WebM (EBML).
+ * The saved file gets the permissions of any file the process creates (its umask applies), not a
+ * temp file's {@code 0600}.
  */
 public final class Downloader {
   private static final int CHUNK = 64 * 1024;
@@ -104,10 +113,10 @@ public final class Downloader {
             .build();
     try {
       Files.createDirectories(absolute.getParent());
-      temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".part");
+      temp = createPartFile(absolute);
       try (Response response = http.newCall(request).execute()) {
-        check(response, url, requestId);
-        copy(response.body(), temp, url, progress, requestId);
+        boolean typeMissing = check(response, url, requestId);
+        copy(response.body(), temp, url, progress, requestId, typeMissing);
       }
       move(temp, absolute);
       temp = null;
@@ -131,17 +140,41 @@ public final class Downloader {
     }
   }
 
-  private void check(Response response, URI url, String requestId) {
+  /**
+   * A part file beside the target, created like any other file (so the umask sets its mode, unlike
+   * {@link Files#createTempFile}, which always makes it {@code 0600}).
+   */
+  private static Path createPartFile(Path target) throws IOException {
+    while (true) {
+      String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+      try {
+        return Files.createFile(target.resolveSibling("." + target.getFileName() + "." + suffix + ".part"));
+      } catch (FileAlreadyExistsException taken) {
+        // another download picked the same name: draw again
+      }
+    }
+  }
+
+  /**
+   * Refuses an error status, a content type that is not a video's, or an announced size over the
+   * cap.
+   *
+   * @return whether the answer has no content type, so the body's first bytes must tell
+   */
+  private boolean check(Response response, URI url, String requestId) {
     if (!response.isSuccessful()) {
       throw new DownloadException(
           "Downloading " + url + " failed: HTTP " + response.code(), url, response.code(), requestId);
     }
     String type = response.header("Content-Type", "");
     String mime = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!mime.startsWith("video/") && !mime.equals("application/octet-stream")) {
+    if (!mime.isEmpty()
+        && !mime.startsWith("video/")
+        && !mime.equals("application/octet-stream")
+        && !mime.equals("binary/octet-stream")) {
       throw new DownloadException(
-          "Refused to download " + url + ": its content type is "
-              + (mime.isEmpty() ? "missing" : mime) + ", not video/* or application/octet-stream",
+          "Refused to download " + url + ": its content type is " + mime
+              + ", not video/*, application/octet-stream or binary/octet-stream",
           url,
           null,
           requestId);
@@ -150,15 +183,59 @@ public final class Downloader {
     if (length > maxBytes) {
       throw tooLarge(url, length, requestId);
     }
+    return mime.isEmpty();
+  }
+
+  /** Whether the body starts with an MP4/MOV {@code ftyp} box or WebM's EBML magic. */
+  private static boolean startsLikeVideo(BufferedSource source) throws IOException {
+    source.request(8);
+    Buffer head = source.getBuffer();
+    boolean ftyp =
+        head.size() >= 8
+            && head.getByte(4) == 'f'
+            && head.getByte(5) == 't'
+            && head.getByte(6) == 'y'
+            && head.getByte(7) == 'p';
+    boolean ebml =
+        head.size() >= 4
+            && head.getByte(0) == 0x1A
+            && head.getByte(1) == 0x45
+            && head.getByte(2) == (byte) 0xDF
+            && head.getByte(3) == (byte) 0xA3;
+    return ftyp || ebml;
+  }
+
+  private static String looksLike(BufferedSource source) {
+    Buffer head = source.getBuffer();
+    if (head.size() == 0) {
+      return "it is empty";
+    }
+    byte first = head.getByte(0);
+    return first == '<' ? "it looks like HTML or XML"
+        : first == '{' || first == '[' ? "it looks like JSON"
+        : "its first bytes are " + head.snapshot(Math.min(8, (int) head.size())).hex();
   }
 
   private void copy(
-      ResponseBody body, Path temp, URI url, DownloadProgress progress, String requestId)
+      ResponseBody body,
+      Path temp,
+      URI url,
+      DownloadProgress progress,
+      String requestId,
+      boolean typeMissing)
       throws IOException {
     long length = body.contentLength();
     OptionalLong total = length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
     long written = 0;
     BufferedSource source = body.source();
+    if (typeMissing && !startsLikeVideo(source)) {
+      throw new DownloadException(
+          "Refused to download " + url + ": it has no Content-Type and does not start like an MP4,"
+              + " MOV or WebM video; " + looksLike(source),
+          url,
+          null,
+          requestId);
+    }
     // Okio moves the socket's segments into the file sink without copying them in between.
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         BufferedSink sink = Okio.buffer(Okio.sink(Channels.newOutputStream(channel)))) {

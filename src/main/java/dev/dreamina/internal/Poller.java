@@ -6,6 +6,7 @@ import dev.dreamina.CallInterruptedException;
 import dev.dreamina.CancelOutcome;
 import dev.dreamina.DreaminaException;
 import dev.dreamina.GenerationFailedException;
+import dev.dreamina.InvalidResponseException;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
 import dev.dreamina.Status;
@@ -20,11 +21,16 @@ import java.util.concurrent.Future;
  * ({@link #await}) or with no thread held between polls ({@link #awaitAsync}). Both follow the
  * same {@link Wait} rules. Transient failures (see {@link RetryPolicy#isTransient}) never end the
  * wait early: after the transport's own retries they are remembered and polling goes on; the
- * deadline reports the last one as its cause.
+ * deadline reports the last one as its cause. An unreadable status answer (no {@code status}, an
+ * empty or non-JSON body) is treated the same way, up to {@link #MAX_UNREADABLE_IN_A_ROW} in a
+ * row, as RunComfy's CLI polls on through an answer it cannot read.
  */
 public final class Poller {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
   private static final double GROWTH = 1.5;
+
+  /** Unreadable status answers polled through in a row; the next one ends the wait. */
+  public static final int MAX_UNREADABLE_IN_A_ROW = 5;
 
   private final RunComfyApi api;
   private final TimeSource time;
@@ -38,8 +44,8 @@ public final class Poller {
     Wait wait = new Wait(requestId, options);
     while (true) {
       try {
-        RequestStatus status = api.status(requestId, wait.deadline);
-        if (wait.seen(status)) {
+        RequestStatus status = readStatus(wait);
+        if (status != null && wait.seen(status)) {
           RequestResult result = finalResult(wait, status.status());
           if (result != null) {
             return result;
@@ -60,6 +66,16 @@ public final class Poller {
         Thread.currentThread().interrupt();
         throw wait.interrupted(e);
       }
+    }
+  }
+
+  /** A status read, or {@code null} for an unreadable answer that the wait polls through. */
+  private RequestStatus readStatus(Wait wait) {
+    try {
+      return api.status(wait.requestId, wait.deadline);
+    } catch (InvalidResponseException e) {
+      wait.unreadable(e);
+      return null;
     }
   }
 
@@ -143,7 +159,7 @@ public final class Poller {
       call.whenComplete(
           (status, failure) -> {
             if (failure != null) {
-              failed(Futures.unwrap(failure));
+              statusFailed(Futures.unwrap(failure));
               return;
             }
             boolean terminal;
@@ -187,6 +203,20 @@ public final class Poller {
               scheduleNext();
             }
           });
+    }
+
+    private void statusFailed(Throwable failure) {
+      if (!(failure instanceof InvalidResponseException unreadable)) {
+        failed(failure);
+        return;
+      }
+      try {
+        wait.unreadable(unreadable);
+      } catch (InvalidResponseException fatal) {
+        future.completeExceptionally(fatal);
+        return;
+      }
+      scheduleNext();
     }
 
     private void failed(Throwable failure) {
@@ -242,6 +272,7 @@ public final class Poller {
     Duration interval;
     RequestStatus last;
     DreaminaException lastFailure;
+    int unreadableInARow;
 
     Wait(String requestId, AwaitOptions options) {
       this.requestId = requestId;
@@ -253,11 +284,25 @@ public final class Poller {
     /** Records a status read; tells whether it is terminal. */
     boolean seen(RequestStatus status) {
       lastFailure = null;
+      unreadableInARow = 0;
       if (changed(last, status)) {
         options.onUpdate().ifPresent(callback -> callback.accept(status));
       }
       last = status;
       return status.status().isTerminal();
+    }
+
+    /** Remembers an unreadable status answer so polling goes on; rethrows it past the cap. */
+    void unreadable(InvalidResponseException e) {
+      if (++unreadableInARow > MAX_UNREADABLE_IN_A_ROW) {
+        throw e;
+      }
+      lastFailure = e;
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              "polling " + requestId + " goes on after unreadable answer " + unreadableInARow
+                  + " in a row: " + e.getMessage());
     }
 
     /** Remembers a transient failure so polling goes on; rethrows any other. */

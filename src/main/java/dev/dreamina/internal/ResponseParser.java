@@ -3,35 +3,48 @@ package dev.dreamina.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.CancelOutcome;
 import dev.dreamina.CancelResult;
-import dev.dreamina.Price;
 import dev.dreamina.InvalidResponseException;
 import dev.dreamina.Output;
+import dev.dreamina.Price;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
 import dev.dreamina.Status;
 import dev.dreamina.Submission;
+import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Turns the API's JSON answers into the public models. Known fields of the wrong type, a missing
- * {@code request_id} or a {@code request_id} for another job are {@link InvalidResponseException}s;
- * unknown fields and unknown status values are kept, never fatal.
+ * Turns the API's JSON answers into the public models, as a tolerant reader: strict where
+ * strictness saves the user money, tolerant where tolerance saves a paid job.
+ *
+ * <p>Strict ({@link InvalidResponseException}): an answer that is not a JSON object; a submit
+ * without a valid {@code request_id}; a status, result or cancel answer about <em>another</em>
+ * {@code request_id} (a missing one is read as the id asked about, as RunComfy's partner nodes'
+ * own fixtures send it); a missing {@code status} on a status or result answer; a result for
+ * another {@code model_id}; a price that is not a number of zero or more, for another model.
+ *
+ * <p>Tolerant: every other field. One the SDK cannot read (a {@code queue_position} of {@code
+ * 2.5}, an {@code output} that is {@code []}, {@code "images": [{"url": ...}]}) is left out of the
+ * typed model, kept as sent in {@code additionalProperties()}, and logged at DEBUG.
  */
 public final class ResponseParser {
+  private static final System.Logger LOG = System.getLogger("dev.dreamina");
+
   private static final Set<String> SUBMISSION_FIELDS =
       Set.of("request_id", "status_url", "result_url", "cancel_url");
   private static final Set<String> STATUS_FIELDS =
@@ -69,7 +82,7 @@ public final class ResponseParser {
         requestId,
         Status.of(raw),
         raw,
-        f.optionalInt("queue_position"),
+        f.queuePosition("queue_position"),
         f.uri("status_url"),
         f.uri("result_url"),
         f.additional(STATUS_FIELDS));
@@ -78,6 +91,7 @@ public final class ResponseParser {
   public static RequestResult result(JsonNode json, String requestId) {
     Fields f = new Fields(json, requestId);
     f.checkRequestId();
+    f.checkModelId();
     String raw = f.requiredText("status");
     return new RequestResult(
         requestId,
@@ -87,7 +101,7 @@ public final class ResponseParser {
         f.error("error"),
         f.instant("created_at"),
         f.instant("finished_at"),
-        f.text("model_id"),
+        f.text("model_id").filter(s -> !s.isEmpty()),
         f.cost("cost"),
         f.additional(RESULT_FIELDS));
   }
@@ -120,33 +134,53 @@ public final class ResponseParser {
         f.additional(PRICE_FIELDS));
   }
 
+  /**
+   * The cancel answer. Every field is optional: a missing {@code outcome} is inferred from {@code
+   * status}, as RunComfy's CLI and partner nodes do.
+   */
   public static CancelResult cancel(JsonNode json, String requestId) {
     Fields f = new Fields(json, requestId);
     f.checkRequestId();
     String rawStatus = f.text("status").orElse("");
-    String rawOutcome = f.requiredText("outcome");
+    Status status = Status.of(rawStatus);
+    String rawOutcome = f.text("outcome").orElse("");
     return new CancelResult(
         requestId,
-        Status.of(rawStatus),
+        status,
         rawStatus,
-        CancelOutcome.of(rawOutcome),
+        rawOutcome.isBlank() ? impliedOutcome(status) : CancelOutcome.of(rawOutcome),
         rawOutcome,
         f.additional(CANCEL_FIELDS));
   }
 
-  private static Output output(Fields f) {
-    return new Output(
-        f.uri("image"),
-        f.uri("video"),
-        f.uriList("images"),
-        f.uriList("videos"),
-        f.additional(OUTPUT_FIELDS));
+  private static CancelOutcome impliedOutcome(Status status) {
+    return switch (status) {
+      case CANCELLED -> CancelOutcome.CANCELLED;
+      case IN_PROGRESS, COMPLETED, FAILED -> CancelOutcome.NOT_CANCELLABLE;
+      default -> CancelOutcome.UNKNOWN;
+    };
   }
 
-  /** Typed, checked access to the fields of one JSON object. */
+  /**
+   * The outputs, read as RunComfy's partner nodes read them: the video is {@code video} when it is
+   * a URL string, else the single string of {@code videos}; no other field can make it unreadable.
+   */
+  private static Output output(Fields f) {
+    Optional<URI> video = f.uri("video");
+    List<URI> videos = f.uriList("videos");
+    Optional<String> rawVideo =
+        video.isPresent()
+            ? f.text("video")
+            : videos.size() == 1 ? Optional.of(f.node.get("videos").get(0).textValue()) : Optional.empty();
+    return new Output(
+        f.uri("image"), video, f.uriList("images"), videos, rawVideo, f.additional(OUTPUT_FIELDS));
+  }
+
+  /** Typed access to the fields of one JSON object; remembers the known fields it could not read. */
   private static final class Fields {
     private final JsonNode node;
     private final String requestId;
+    private final Set<String> unread = new HashSet<>();
 
     Fields(JsonNode node, String requestId) {
       this.requestId = requestId;
@@ -162,11 +196,38 @@ public final class ResponseParser {
           "Unreadable answer from RunComfy: " + problem, requestId, null);
     }
 
+    /** A missing or empty {@code request_id} is about the id asked; another id is refused. */
     void checkRequestId() {
-      String answered = requiredText("request_id");
-      if (!answered.equals(requestId)) {
-        throw invalid("asked about request_id " + requestId + " but the answer is about " + answered);
+      Optional<String> answered = sent("request_id");
+      if (answered.isPresent() && !answered.get().equals(requestId)) {
+        throw invalid("asked about request_id " + requestId + " but the answer is about " + answered.get());
       }
+    }
+
+    /** A result for another model is not a Dreamina video, whatever it holds. */
+    void checkModelId() {
+      Optional<String> model = sent("model_id");
+      if (model.isPresent() && !model.get().equals(RunComfyApi.MODEL_ID)) {
+        throw new InvalidResponseException(
+            "Request "
+                + requestId
+                + " is a job of model "
+                + model.get()
+                + ", not of "
+                + RunComfyApi.MODEL_ID
+                + "; its output is not a Dreamina video. Is the request id one of another model's jobs?",
+            requestId,
+            null);
+      }
+    }
+
+    /** A field as sent, for identity checks: its text, or its JSON for any other non-empty value. */
+    private Optional<String> sent(String name) {
+      JsonNode value = get(name);
+      if (value == null || (value.isTextual() && value.textValue().isEmpty())) {
+        return Optional.empty();
+      }
+      return Optional.of(value.isTextual() ? value.textValue() : Json.text(value));
     }
 
     /** A present, non-null field, or null when absent or JSON null. */
@@ -175,8 +236,28 @@ public final class ResponseParser {
       return value == null || value.isNull() ? null : value;
     }
 
+    /** Notes a known field that could not be read: kept in additionalProperties, never fatal. */
+    private void unread(String name, JsonNode value) {
+      unread.add(name);
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              "RunComfy's answer"
+                  + (requestId == null ? "" : " about " + requestId)
+                  + " has an unreadable "
+                  + name
+                  + " ("
+                  + kind(value)
+                  + "); kept in additionalProperties");
+    }
+
     String requiredText(String name) {
-      return text(name).filter(s -> !s.isEmpty()).orElseThrow(() -> invalid("missing " + name));
+      JsonNode value = get(name);
+      if (value == null || !value.isTextual() || value.textValue().isEmpty()) {
+        throw invalid(
+            value == null ? "missing " + name : name + " should be a non-empty string, got " + kind(value));
+      }
+      return value.textValue();
     }
 
     Optional<String> text(String name) {
@@ -185,27 +266,30 @@ public final class ResponseParser {
         return Optional.empty();
       }
       if (!value.isTextual()) {
-        throw invalid(name + " should be a string, got " + kind(value));
+        unread(name, value);
+        return Optional.empty();
       }
       return Optional.of(value.textValue());
     }
 
-    OptionalInt optionalInt(String name) {
+    /** An integer; a whole-number float ({@code 2.0}) or a numeric string counts too. */
+    OptionalInt queuePosition(String name) {
       JsonNode value = get(name);
       if (value == null) {
         return OptionalInt.empty();
       }
-      if (value.isIntegralNumber() && value.canConvertToInt()) {
-        return OptionalInt.of(value.intValue());
-      }
-      if (value.isTextual()) {
-        try {
-          return OptionalInt.of(Integer.parseInt(value.textValue().trim()));
-        } catch (NumberFormatException e) {
-          // falls through to the error below
+      try {
+        if (value.isNumber()) {
+          return OptionalInt.of(value.decimalValue().intValueExact());
         }
+        if (value.isTextual()) {
+          return OptionalInt.of(Integer.parseInt(value.textValue().trim()));
+        }
+      } catch (ArithmeticException | NumberFormatException notAnInt) {
+        // unread below
       }
-      throw invalid(name + " should be an integer, got " + kind(value));
+      unread(name, value);
+      return OptionalInt.empty();
     }
 
     Optional<JsonNode> object(String name) {
@@ -214,39 +298,45 @@ public final class ResponseParser {
         return Optional.empty();
       }
       if (!value.isObject()) {
-        throw invalid(name + " should be an object, got " + kind(value));
+        unread(name, value);
+        return Optional.empty();
       }
       return Optional.of(value);
     }
 
     Optional<URI> uri(String name) {
-      return text(name).filter(s -> !s.isBlank()).map(s -> toUri(name, s));
+      JsonNode value = get(name);
+      if (value == null || (value.isTextual() && value.textValue().isBlank())) {
+        return Optional.empty();
+      }
+      Optional<URI> uri = value.isTextual() ? Urls.lenient(value.textValue()) : Optional.empty();
+      if (uri.isEmpty()) {
+        unread(name, value);
+      }
+      return uri;
     }
 
+    /** A list of URL strings; any other shape, or an item that is not a URL, leaves it unread. */
     List<URI> uriList(String name) {
       JsonNode value = get(name);
       if (value == null) {
         return List.of();
       }
-      if (!value.isArray()) {
-        throw invalid(name + " should be an array of URLs, got " + kind(value));
-      }
       List<URI> uris = new ArrayList<>();
-      for (JsonNode item : value) {
-        if (!item.isTextual()) {
-          throw invalid(name + " should hold URL strings, got " + kind(item));
+      if (value.isArray()) {
+        for (JsonNode item : value) {
+          Optional<URI> uri = item.isTextual() ? Urls.lenient(item.textValue()) : Optional.empty();
+          if (uri.isEmpty()) {
+            break;
+          }
+          uris.add(uri.get());
         }
-        uris.add(toUri(name, item.textValue()));
+      }
+      if (!value.isArray() || uris.size() != value.size()) {
+        unread(name, value);
+        return List.of();
       }
       return uris;
-    }
-
-    private URI toUri(String name, String text) {
-      try {
-        return new URI(text);
-      } catch (URISyntaxException e) {
-        throw invalid(name + " is not a URL: " + e.getMessage());
-      }
     }
 
     /** The job's error: a string as is, an object or array as compact JSON. */
@@ -267,20 +357,25 @@ public final class ResponseParser {
       if (value == null) {
         return Optional.empty();
       }
-      if (value.isNumber()) {
-        BigDecimal seconds = value.decimalValue();
-        try {
-          return Optional.of(
-              Instant.ofEpochSecond(
-                  seconds.longValue(),
-                  seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue()));
-        } catch (DateTimeException | ArithmeticException e) {
-          return Optional.empty();
-        }
+      Optional<Instant> instant = value.isNumber() ? epochSeconds(value) : value.isTextual() ? iso(value) : Optional.empty();
+      if (instant.isEmpty()) {
+        unread(name, value);
       }
-      if (!value.isTextual()) {
+      return instant;
+    }
+
+    private static Optional<Instant> epochSeconds(JsonNode value) {
+      BigDecimal seconds = value.decimalValue();
+      try {
+        return Optional.of(
+            Instant.ofEpochSecond(
+                seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue()));
+      } catch (DateTimeException | ArithmeticException e) {
         return Optional.empty();
       }
+    }
+
+    private static Optional<Instant> iso(JsonNode value) {
       String text = value.textValue().trim();
       try {
         return Optional.of(OffsetDateTime.parse(text).toInstant());
@@ -294,23 +389,28 @@ public final class ResponseParser {
     }
 
     /**
-     * A cost in US dollars. Lenient, unlike the other known fields: a broken cost must not make a
-     * finished job's result, and so its video, unreadable; it is left out instead.
+     * A cost in US dollars. A broken cost must not make a finished job's result, and so its video,
+     * unreadable; it is left out instead.
      */
     Optional<BigDecimal> cost(String name) {
       JsonNode value = get(name);
-      if (value == null || !value.isNumber() || value.decimalValue().signum() < 0) {
+      if (value == null) {
+        return Optional.empty();
+      }
+      if (!value.isNumber() || value.decimalValue().signum() < 0) {
+        unread(name, value);
         return Optional.empty();
       }
       return Optional.of(value.decimalValue());
     }
 
+    /** Unmodelled fields, and the known ones that could not be read, as plain Java values. */
     Map<String, Object> additional(Set<String> known) {
       Map<String, Object> extra = new LinkedHashMap<>();
       node.fields()
           .forEachRemaining(
               e -> {
-                if (!known.contains(e.getKey())) {
+                if (!known.contains(e.getKey()) || unread.contains(e.getKey())) {
                   extra.put(e.getKey(), Json.toJava(e.getValue()));
                 }
               });
@@ -322,6 +422,6 @@ public final class ResponseParser {
     if (node == null || node.isMissingNode()) {
       return "nothing";
     }
-    return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 }

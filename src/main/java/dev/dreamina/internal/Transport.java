@@ -296,14 +296,19 @@ public final class Transport {
       url.encodedQuery(call.query());
     }
     RequestBody body = call.body() == null ? null : RequestBody.create(call.body(), JSON);
-    return new Request.Builder()
-        .url(url.build())
-        .method(call.method(), body)
-        .header("Authorization", authorization)
-        .header("Accept", "application/json")
-        .header("User-Agent", SdkVersion.USER_AGENT)
-        .tag(SendMarker.class, new SendMarker())
-        .build();
+    Request.Builder request =
+        new Request.Builder()
+            .url(url.build())
+            .method(call.method(), body)
+            .header("Authorization", authorization)
+            .header("Accept", "application/json")
+            .header("User-Agent", SdkVersion.USER_AGENT)
+            .tag(SendMarker.class, new SendMarker());
+    if (call.method().equals("GET")) {
+      // Status, result and price must be fresh: no proxy, nor a user's OkHttp cache, may answer.
+      request.header("Cache-Control", "no-cache").header("Pragma", "no-cache");
+    }
+    return request.build();
   }
 
   private static CappedBody readCapped(ResponseBody body) throws IOException {

@@ -59,6 +59,14 @@ import java.util.regex.Pattern;
  *
  * <p>Tests can script it: {@link #failNextJob}, {@link #respondWithStatus}, {@link
  * #dropConnections}, {@link #slowDown}, and read back {@link #requests()}. Thread-safe.
+ *
+ * <p>By default every answer has the documented, canonical shape. With {@link
+ * Builder#answerVariety(boolean)} (or the system property {@value #ANSWER_VARIETY_PROPERTY}{@code
+ * =true}) each job answers in one of the other shapes RunComfy's own clients accept, so code can be
+ * tested against them: see {@link Builder#answerVariety(boolean)}.
+ *
+ * <p>Its URLs, the video's included, are plain {@code http://127.0.0.1:<port>}: an application that
+ * allow-lists RunComfy's download hosts must let this loopback host through in its tests.
  */
 public final class RunComfySandbox implements AutoCloseable {
   static {
@@ -71,6 +79,28 @@ public final class RunComfySandbox implements AutoCloseable {
 
   /** The token a sandbox accepts unless the builder sets another. */
   public static final String DEFAULT_API_TOKEN = "sandbox-token";
+
+  /**
+   * The system property that, set to {@code true}, makes {@link Builder#answerVariety(boolean)}
+   * default to on: a whole test suite can run against the varied shapes without a code change.
+   */
+  public static final String ANSWER_VARIETY_PROPERTY = "dreamina.sandbox.answerVariety";
+
+  /** Each state's spellings: the documented one first, then those RunComfy's clients accept. */
+  private static final Map<String, List<String>> SPELLINGS =
+      Map.of(
+          "in_queue", List.of("in_queue", "pending", "waiting"),
+          "in_progress", List.of("in_progress", "processing", "starting"),
+          "completed", List.of("completed", "succeeded"),
+          "cancelled", List.of("cancelled", "canceled"),
+          "failed", List.of("failed"));
+
+  /** The video's content types; empty for none at all. */
+  private static final List<String> VIDEO_TYPES =
+      List.of("video/mp4", "binary/octet-stream", "application/octet-stream", "");
+
+  /** Sent or left out, in turn. */
+  private static final List<Boolean> SENT_OR_NOT = List.of(true, false);
 
   private static final String MODEL_ID = DreaminaClient.MODEL_ID;
   private static final Pattern REQUEST_PATH =
@@ -88,6 +118,7 @@ public final class RunComfySandbox implements AutoCloseable {
   private final int initialQueuePosition;
   private final BigDecimal basePrice;
   private final String priceUnit;
+  private final boolean answerVariety;
   private final URI baseUrl;
 
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -107,6 +138,7 @@ public final class RunComfySandbox implements AutoCloseable {
     this.initialQueuePosition = b.initialQueuePosition;
     this.basePrice = b.basePrice;
     this.priceUnit = b.priceUnit;
+    this.answerVariety = b.answerVariety;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -195,7 +227,9 @@ public final class RunComfySandbox implements AutoCloseable {
 
   /**
    * Answers the next {@code times} requests, whatever they are, with this status code and an error
-   * body ({@code error_code} = status × 1000 + 1, as RunComfy's codes are).
+   * body. The body carries the {@code error_code} RunComfy documents for that status (401 →
+   * 401001, 402 → 400002, 403 → 403003, 404 → 404001, 422 → 422001, 500 → 500001), and none for a
+   * status without a documented code (429, 502, 503, ...).
    *
    * @param status an HTTP status code, 400 to 599
    * @param times how many requests
@@ -382,7 +416,7 @@ public final class RunComfySandbox implements AutoCloseable {
         if (fault.retryAfter != null) {
           exchange.getResponseHeaders().set("Retry-After", String.valueOf(fault.retryAfter.toSeconds()));
         }
-        sendError(exchange, fault.status, fault.status * 1000 + 1, "Scripted failure");
+        sendError(exchange, fault.status, documentedCode(fault.status), "Scripted failure");
         return;
       }
       route(exchange, body);
@@ -414,7 +448,7 @@ public final class RunComfySandbox implements AutoCloseable {
       } else if (method.equals("GET")) {
         price(exchange);
       } else {
-        sendError(exchange, 405, 405001, "Method not allowed");
+        sendError(exchange, 405, null, "Method not allowed");
       }
       return;
     }
@@ -429,7 +463,7 @@ public final class RunComfySandbox implements AutoCloseable {
     }
     String action = request.group(2);
     if (!method.equals(action.equals("cancel") ? "POST" : "GET")) {
-      sendError(exchange, 405, 405001, "Method not allowed");
+      sendError(exchange, 405, null, "Method not allowed");
       return;
     }
     Job job = jobs.get(request.group(1));
@@ -479,8 +513,8 @@ public final class RunComfySandbox implements AutoCloseable {
     long run = runTime.toNanos() + (spread == 0 ? 0 : ThreadLocalRandom.current().nextLong(spread + 1));
     JsonNode frames = input.get("frames");
     int frameCount = frames != null && frames.isInt() ? frames.intValue() : 121;
-    jobs.put(id, new Job(id, System.nanoTime(), Instant.now(), failure, run, frameCount));
-    submits.incrementAndGet();
+    int number = submits.getAndIncrement();
+    jobs.put(id, new Job(id, number, System.nanoTime(), Instant.now(), failure, run, frameCount));
     ObjectNode answer = mapper.createObjectNode();
     answer.put("request_id", id);
     answer.put("status_url", requestUrl(id, "status"));
@@ -569,29 +603,46 @@ public final class RunComfySandbox implements AutoCloseable {
     sendJson(exchange, 200, body);
   }
 
+  /** A new answer about a job: its {@code request_id} (left out in turn when varied) and status. */
+  private ObjectNode answer(Job job, String status) {
+    ObjectNode body = mapper.createObjectNode();
+    if (job.pick(SENT_OR_NOT)) {
+      body.put("request_id", job.id);
+    }
+    body.put("status", job.pick(SPELLINGS.get(status)));
+    return body;
+  }
+
   private ObjectNode statusJson(Job job) {
     State state = job.state(System.nanoTime());
-    ObjectNode body = mapper.createObjectNode();
-    body.put("request_id", job.id);
-    body.put("status", state.status);
+    ObjectNode body = answer(job, state.status);
     if (state.queuePosition > 0) {
-      body.put("queue_position", state.queuePosition);
+      if (job.pick(SENT_OR_NOT)) {
+        body.put("queue_position", state.queuePosition);
+      } else {
+        body.put("queue_position", (double) state.queuePosition); // 2.0
+      }
     }
     body.put("status_url", requestUrl(job.id, "status"));
     body.put("result_url", requestUrl(job.id, "result"));
+    if (answerVariety) {
+      body.put("instance_id", "sandbox-" + job.number);
+    }
     return body;
   }
 
   private ObjectNode resultJson(Job job, boolean includeCost) {
     State state = job.state(System.nanoTime());
-    ObjectNode body = mapper.createObjectNode();
-    body.put("request_id", job.id);
-    body.put("status", state.status);
+    ObjectNode body = answer(job, state.status);
     body.put("model_id", MODEL_ID);
     body.put("created_at", job.createdAt.toString());
     if (state.status.equals("completed")) {
-      ObjectNode output = body.putObject("output");
-      output.put("video", baseUrl + "/files/" + job.id + "/output.mp4");
+      output(job, body.putObject("output"));
+    } else if (answerVariety) {
+      body.set("output", job.pick(List.of(mapper.createArrayNode(), mapper.getNodeFactory().textNode(""))));
+    }
+    if (answerVariety) {
+      body.putObject("metadata").put("sandbox", true).put("variant", job.number);
     }
     if (state.status.equals("failed")) {
       body.put("error", job.failure);
@@ -603,6 +654,30 @@ public final class RunComfySandbox implements AutoCloseable {
       body.put("cost", cost(job));
     }
     return body;
+  }
+
+  /**
+   * A completed job's outputs: {@code output.video}, or when varied in turn {@code output.videos}
+   * with one URL next to an {@code images} list of objects, or {@code output.video} next to an
+   * {@code image} that is not a URL; the URL itself carries, in turn, a pre-signed-looking query
+   * with a {@code |} and a space that {@link URI} does not accept as they are.
+   */
+  private void output(Job job, ObjectNode output) {
+    String url =
+        baseUrl + "/files/" + job.id + "/output.mp4"
+            + job.pick(List.of("", "?X-Amz-Signature=sandbox|" + job.number + "&X-Note=a b"));
+    switch (job.pick(List.of(0, 1, 2))) {
+      case 1 -> {
+        output.putArray("videos").add(url);
+        output.putArray("images").addObject().put("url", baseUrl + "/files/" + job.id + "/thumb.png");
+      }
+      case 2 -> {
+        output.put("video", url);
+        output.put("image", 0);
+        output.putObject("thumbnail").put("width", 640);
+      }
+      default -> output.put("video", url);
+    }
   }
 
   /** The configured price times the video's seconds when priced per second, else the price. */
@@ -622,10 +697,10 @@ public final class RunComfySandbox implements AutoCloseable {
     } else {
       outcome = "not_cancellable";
     }
-    ObjectNode body = mapper.createObjectNode();
-    body.put("request_id", job.id);
-    body.put("status", job.state(System.nanoTime()).status);
-    body.put("outcome", outcome);
+    ObjectNode body = answer(job, job.state(System.nanoTime()).status);
+    if (job.pick(SENT_OR_NOT)) {
+      body.put("outcome", outcome); // else the status says it, as RunComfy's clients infer
+    }
     return body;
   }
 
@@ -635,7 +710,10 @@ public final class RunComfySandbox implements AutoCloseable {
       sendError(exchange, 404, 404001, "No such file");
       return;
     }
-    exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+    String type = job.pick(VIDEO_TYPES);
+    if (!type.isEmpty()) {
+      exchange.getResponseHeaders().set("Content-Type", type);
+    }
     boolean head = exchange.getRequestMethod().equals("HEAD");
     exchange.sendResponseHeaders(200, head ? -1 : SAMPLE_MP4.length);
     if (!head) {
@@ -649,10 +727,26 @@ public final class RunComfySandbox implements AutoCloseable {
     return baseUrl + "/v1/requests/" + id + "/" + action;
   }
 
-  private void sendError(HttpExchange exchange, int status, int errorCode, String message)
+  /** The {@code error_code} RunComfy documents for an HTTP status, or {@code null} for none. */
+  private static Integer documentedCode(int status) {
+    return switch (status) {
+      case 401 -> 401001;
+      case 402 -> 400002;
+      case 403 -> 403003;
+      case 404 -> 404001;
+      case 422 -> 422001;
+      case 500 -> 500001;
+      default -> null;
+    };
+  }
+
+  /** An error body; {@code errorCode} is one of RunComfy's documented codes, or {@code null}. */
+  private void sendError(HttpExchange exchange, int status, Integer errorCode, String message)
       throws IOException {
     ObjectNode body = mapper.createObjectNode();
-    body.put("error_code", errorCode);
+    if (errorCode != null) {
+      body.put("error_code", errorCode);
+    }
     body.put("error_message", message);
     sendJson(exchange, status, body);
   }
@@ -724,6 +818,7 @@ public final class RunComfySandbox implements AutoCloseable {
 
   private final class Job {
     final String id;
+    final int number;
     final long createdNanos;
     final Instant createdAt;
     final String failure;
@@ -731,8 +826,16 @@ public final class RunComfySandbox implements AutoCloseable {
     final int frames;
     volatile boolean cancelled;
 
-    Job(String id, long createdNanos, Instant createdAt, String failure, long runNanos, int frames) {
+    Job(
+        String id,
+        int number,
+        long createdNanos,
+        Instant createdAt,
+        String failure,
+        long runNanos,
+        int frames) {
       this.id = id;
+      this.number = number;
       this.createdNanos = createdNanos;
       this.createdAt = createdAt;
       this.failure = failure;
@@ -742,6 +845,15 @@ public final class RunComfySandbox implements AutoCloseable {
 
     Duration duration() {
       return queueTime.plusNanos(runNanos);
+    }
+
+    /**
+     * The canonical shape (the first), or with answer variety the one this job's number picks, so
+     * that consecutive jobs go through every shape, and the very first job already answers in no
+     * canonical shape at all.
+     */
+    <T> T pick(List<T> shapes) {
+      return shapes.get(answerVariety ? (number + 1) % shapes.size() : 0);
     }
 
     State state(long nowNanos) {
@@ -770,8 +882,30 @@ public final class RunComfySandbox implements AutoCloseable {
     private int initialQueuePosition = 3;
     private BigDecimal basePrice = new BigDecimal("0.10");
     private String priceUnit = "second";
+    private boolean answerVariety = Boolean.getBoolean(ANSWER_VARIETY_PROPERTY);
 
     private Builder() {}
+
+    /**
+     * Makes the sandbox answer in the other shapes RunComfy's own clients (its CLI and ComfyUI
+     * partner nodes) accept, job by job in turn, instead of only the canonical one: the spellings
+     * {@code pending} / {@code waiting}, {@code processing} / {@code starting}, {@code succeeded}
+     * and {@code canceled}; a {@code queue_position} of {@code 2.0}; answers without {@code
+     * request_id}; unknown fields; {@code output.videos} instead of {@code output.video}, next to
+     * {@code images} and {@code image} fields of unexpected shapes; an {@code output} of {@code []}
+     * or {@code ""} while unfinished; a video URL with a {@code |} and a space in its query; cancel
+     * answers without {@code outcome}; and the video served as {@code binary/octet-stream}, {@code
+     * application/octet-stream} or with no {@code Content-Type}. Every answer still means the same
+     * thing. Default: the system property {@value RunComfySandbox#ANSWER_VARIETY_PROPERTY}, else
+     * off.
+     *
+     * @param answerVariety whether to vary the shapes
+     * @return this builder
+     */
+    public Builder answerVariety(boolean answerVariety) {
+      this.answerVariety = answerVariety;
+      return this;
+    }
 
     /**
      * Sets the token the sandbox accepts. Default {@value RunComfySandbox#DEFAULT_API_TOKEN}.

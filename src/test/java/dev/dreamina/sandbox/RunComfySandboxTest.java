@@ -29,8 +29,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -210,6 +216,53 @@ class RunComfySandboxTest {
         "the download must not carry the token");
   }
 
+  /**
+   * With answer variety, consecutive jobs answer in every shape RunComfy's clients accept, and
+   * every one still generates, downloads and cancels as the canonical shape does.
+   */
+  @Test
+  void answerVarietyGoesThroughEveryShapeAndEveryJobStillWorks(@TempDir Path dir) throws Exception {
+    try (RunComfySandbox varied =
+            RunComfySandbox.builder()
+                .answerVariety(true)
+                .queueTime(Duration.ofMillis(400))
+                .runTime(Duration.ofMillis(300))
+                .start();
+        DreaminaClient c = varied.clientBuilder().build()) {
+      Set<String> words = ConcurrentHashMap.newKeySet();
+      AwaitOptions watch = FAST.toBuilder().onUpdate(update -> words.add(update.rawStatus())).build();
+      List<CompletableFuture<RequestResult>> jobs = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        jobs.add(c.generateAsync(request(), watch));
+      }
+      Set<String> videoTypes = new HashSet<>();
+      Set<String> resultWords = new HashSet<>();
+      for (int i = 0; i < jobs.size(); i++) {
+        RequestResult done = jobs.get(i).get(20, TimeUnit.SECONDS);
+        assertEquals(Status.COMPLETED, done.status());
+        resultWords.add(done.rawStatus());
+        Path target = c.download(done.videoUrl().orElseThrow(), dir.resolve(i + ".mp4"));
+        assertArrayEquals("ftyp".getBytes(StandardCharsets.US_ASCII), Arrays.copyOfRange(Files.readAllBytes(target), 4, 8));
+        try (Response video = raw.newCall(new Request.Builder().url(done.videoUrl().orElseThrow().toString()).build()).execute()) {
+          videoTypes.add(String.valueOf(video.header("Content-Type")));
+        }
+      }
+      assertTrue(words.containsAll(Set.of("in_queue", "pending", "waiting", "in_progress", "processing", "starting")), words.toString());
+      assertEquals(Set.of("completed", "succeeded"), resultWords);
+      assertEquals(Set.of("video/mp4", "binary/octet-stream", "application/octet-stream", "null"), videoTypes);
+      assertTrue(
+          varied.requests().stream().anyMatch(call -> call.path().startsWith("/files/") && call.query().contains("%7C")),
+          "some video URL needed percent-encoding");
+
+      // Cancel answers without outcome mean the same as those with one.
+      for (int i = 0; i < 2; i++) {
+        String queued = c.submit(request()).requestId();
+        assertEquals(CancelOutcome.CANCELLED, c.cancel(queued).outcome());
+        assertEquals(Status.CANCELLED, c.status(queued).status());
+      }
+    }
+  }
+
   @Test
   void cancelWhileQueuedCancelsTheJob() {
     Submission submission = client.submit(request());
@@ -247,7 +300,8 @@ class RunComfySandboxTest {
     String id = submission.requestId();
     sandbox.respondWithStatus(503, 1);
     ServerException server = assertThrows(ServerException.class, () -> client.status(id));
-    assertEquals(503001, server.errorCode().getAsInt());
+    assertEquals(503, server.statusCode());
+    assertTrue(server.errorCode().isEmpty(), "RunComfy documents no error_code for a 503");
 
     sandbox.respondWithStatus(429, 1, Duration.ofSeconds(30));
     RateLimitException limited = assertThrows(RateLimitException.class, () -> client.result(id));

@@ -1,6 +1,5 @@
 package dev.dreamina.examples.cli;
 
-import dev.dreamina.CancelOutcome;
 import dev.dreamina.CancelResult;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.DreaminaException;
@@ -32,11 +31,16 @@ final class CancelOnInterrupt {
     try (DreaminaClient once =
         backend.newClientBuilder().maxRetries(0).connectTimeout(BOUND).requestTimeout(BOUND).build()) {
       CancelResult result = once.cancel(requestId);
-      if (result.outcome() == CancelOutcome.CANCELLED) {
-        err.println("Cancelled: request " + requestId + " will not run.");
-        return;
+      switch (result.outcome()) {
+        case CANCELLED -> {
+          err.println("Cancelled: request " + requestId + " will not run.");
+          return;
+        }
+        case CANCELLATION_REQUESTED ->
+            err.println("Cancellation requested but not confirmed: the job may still run and be charged.");
+        default ->
+            err.println("Not cancelled (" + DreaminaCli.describe(result) + "): the job keeps running and is charged.");
       }
-      err.println("Not cancelled (" + result.rawOutcome() + "): the job keeps running and is charged.");
     } catch (DreaminaException e) {
       err.println("The cancel failed (" + e.getMessage() + "); the job may still be running.");
     }

@@ -6,6 +6,7 @@ import dev.dreamina.AwaitOptions;
 import dev.dreamina.BadRequestException;
 import dev.dreamina.AwaitTimeoutException;
 import dev.dreamina.CallInterruptedException;
+import dev.dreamina.CancelResult;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.DreaminaException;
 import dev.dreamina.GenerationFailedException;
@@ -325,8 +326,17 @@ public final class DreaminaCli {
   static final class CancelCommand extends OnRequestId {
     @Override
     void run(DreaminaClient client, PrintWriter out) {
-      out.println("outcome: " + client.cancel(requestId).rawOutcome());
+      out.println("outcome: " + describe(client.cancel(requestId)));
     }
+  }
+
+  /** The outcome as sent, or the one the status implies, said so, when none was sent. */
+  static String describe(CancelResult result) {
+    if (!result.rawOutcome().isBlank()) {
+      return result.rawOutcome();
+    }
+    return result.outcome().name().toLowerCase(Locale.ROOT)
+        + " (no outcome sent; status " + (result.rawStatus().isEmpty() ? "none" : result.rawStatus()) + ")";
   }
 
   @Command(

@@ -1,0 +1,83 @@
+package dev.dreamina.internal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Reads URL strings from RunComfy's answers the way a browser (or RunComfy's own Python client)
+ * would fetch them: a character that {@link URI} refuses, such as a space or a {@code |} in a
+ * pre-signed query, is percent-encoded instead of making a paid result unreadable.
+ */
+public final class Urls {
+  /** Besides letters and digits, what may stand unencoded after the authority. */
+  private static final String ALLOWED = "-._~!$&'()*+,;=:@/?";
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private Urls() {}
+
+  /**
+   * The absolute URL a string stands for: as is when {@link URI} accepts it, else with every
+   * character after the authority that a URI may not hold percent-encoded (UTF-8), existing
+   * {@code %XX} escapes kept. The scheme and authority are never changed, so the host stays the
+   * one the string names.
+   *
+   * @return the URL, or empty when the string is blank, not absolute, has no host, or has an
+   *     authority that no encoding makes valid
+   */
+  public static Optional<URI> lenient(String text) {
+    String s = text.strip();
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return absolute(new URI(s));
+    } catch (URISyntaxException notStrict) {
+      try {
+        return absolute(new URI(encodeAfterAuthority(s)));
+      } catch (URISyntaxException unreadable) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private static Optional<URI> absolute(URI uri) {
+    return uri.isAbsolute() && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+  }
+
+  private static String encodeAfterAuthority(String s) {
+    int schemeEnd = s.indexOf("://");
+    int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+    while (start < s.length() && "/?#".indexOf(s.charAt(start)) < 0) {
+      start++;
+    }
+    StringBuilder out = new StringBuilder(s.length() + 16).append(s, 0, start);
+    byte[] rest = s.substring(start).getBytes(StandardCharsets.UTF_8);
+    boolean inFragment = false;
+    for (int i = 0; i < rest.length; i++) {
+      int b = rest[i] & 0xff;
+      char c = (char) b;
+      boolean keep =
+          b < 0x80
+              && (Character.isLetterOrDigit(c)
+                  || ALLOWED.indexOf(c) >= 0
+                  || (c == '#' && !inFragment)
+                  || (c == '%' && i + 2 < rest.length && isHex(rest[i + 1]) && isHex(rest[i + 2])));
+      if (c == '#') {
+        inFragment = true;
+      }
+      if (keep) {
+        out.append(c);
+      } else {
+        out.append('%').append(HEX[b >> 4]).append(HEX[b & 0xf]);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isHex(byte b) {
+    return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+  }
+}
