@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param rawStatus the API's {@code status} string, or an empty string when not sent
  * @param outcome what the cancel did: the one sent, or the one the status implies
  * @param rawOutcome the API's {@code outcome} string as sent, or an empty string when not sent
- * @param additionalProperties fields of the answer this SDK does not model
+ * @param additionalProperties fields of the answer this SDK does not model, and known fields it
+ *     could not read, as sent
  */
 public record CancelResult(
     String requestId,

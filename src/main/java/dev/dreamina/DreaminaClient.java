@@ -299,7 +299,8 @@ public final class DreaminaClient implements AutoCloseable {
 
   /**
    * Cancels a queued job. A job already running or finished answers {@link
-   * CancelOutcome#NOT_CANCELLABLE}, which is returned, not thrown.
+   * CancelOutcome#NOT_CANCELLABLE}, which is returned, not thrown; so is {@link
+   * CancelOutcome#CANCELLATION_REQUESTED}, after which the job may still run and be charged.
    *
    * @param requestId the job's id
    * @return what the cancel did
@@ -322,12 +323,15 @@ public final class DreaminaClient implements AutoCloseable {
 
   /**
    * Polls a job until it completes. Transient failures (I/O, 408, 429, 5xx) are retried and never
-   * end the wait before the deadline; an unknown status keeps it polling.
+   * end the wait before the deadline; an unknown status keeps it polling; an unreadable status
+   * answer is polled through, up to five in a row.
    *
    * @param requestId the job's id
    * @param options how to poll
    * @return the completed job's result
    * @throws GenerationFailedException when the job ends failed or cancelled
+   * @throws InvalidResponseException after six unreadable status answers in a row, or when the
+   *     result is another model's job or another request's answer
    * @throws AwaitTimeoutException at the deadline; the job may still be running
    * @throws CallInterruptedException when the thread is interrupted (its flag is set again)
    * @throws IllegalArgumentException when the id is malformed; nothing is sent
@@ -605,6 +609,7 @@ public final class DreaminaClient implements AutoCloseable {
    * Downloads a video to {@code target}, reporting progress. The body is streamed to a temp file
    * in the target's directory and moved into place at the end, so a failed or interrupted download
    * leaves nothing at {@code target} (an existing file there is replaced only on success). The
+   * file gets the permissions of any new file of this process, under its umask. The
    * {@code Authorization} header is never sent: output URLs are on RunComfy's CDN, not the API.
    * Redirects are followed. Transient failures are retried like reads.
    *
@@ -613,8 +618,9 @@ public final class DreaminaClient implements AutoCloseable {
    * @param progress told the bytes so far after each chunk, or {@code null}
    * @return {@code target}
    * @throws DownloadException when the server refuses (HTTP status), the content type is not
-   *     {@code video/*} or {@code application/octet-stream}, or the body is over {@link
-   *     Builder#maxDownloadBytes(long)}
+   *     {@code video/*}, {@code application/octet-stream} or {@code binary/octet-stream} (or,
+   *     when there is none, the body does not start like an MP4, MOV or WebM), the body is empty,
+   *     or it is over {@link Builder#maxDownloadBytes(long)}
    * @throws NetworkException on an I/O failure, after retries
    * @throws CallInterruptedException when the thread is interrupted
    * @throws IllegalArgumentException when the URL is not https (or http to loopback)

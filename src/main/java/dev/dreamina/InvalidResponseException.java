@@ -1,9 +1,12 @@
 package dev.dreamina;
 
 /**
- * RunComfy answered 2xx, but the answer cannot be read: not JSON, the wrong shape, a required field
- * missing, or a body over the size cap. A completed job without a video URL, returned from
- * {@link DreaminaClient#generate(ImageToVideoRequest)}, is reported this way too.
+ * RunComfy answered 2xx, but the answer cannot be used: not JSON, not an object, a field the SDK
+ * must have missing ({@code status}; {@code request_id} on a submit), an answer about another
+ * request id, a result of another model's job, or a body over the size cap. A completed job
+ * without a video URL, returned from {@link DreaminaClient#generate(ImageToVideoRequest)}, is
+ * reported this way too. Other fields the SDK cannot read never cause it: they are kept in the
+ * model's {@code additionalProperties()}.
  */
 public class InvalidResponseException extends DreaminaException {
   private static final long serialVersionUID = 1L;

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param basePriceUsd the base price in US dollars, zero or more, exact
  * @param priceUnit what the base price is per, for example {@code "second"}
  * @param note RunComfy's pricing note, when sent
- * @param additionalProperties fields of the answer this SDK does not model
+ * @param additionalProperties fields of the answer this SDK does not model, and known fields it
+ *     could not read, as sent
  */
 public record Price(
     String modelId,

@@ -12,10 +12,12 @@ import java.util.OptionalInt;
  * @param requestId the job's id
  * @param status the state; {@link Status#UNKNOWN} for a value this SDK does not know
  * @param rawStatus the API's {@code status} string as sent
- * @param queuePosition the place in the queue, sent while {@link Status#IN_QUEUE}
+ * @param queuePosition the place in the queue, sent while {@link Status#IN_QUEUE}; a
+ *     whole-number float ({@code 2.0}) or a numeric string counts, any other value is left out
  * @param statusUrl the URL of the status call, when sent
  * @param resultUrl the URL of the result call, when sent
- * @param additionalProperties fields of the answer this SDK does not model
+ * @param additionalProperties fields of the answer this SDK does not model, and known fields it
+ *     could not read, as sent
  */
 public record RequestStatus(
     String requestId,

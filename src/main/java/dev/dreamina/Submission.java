@@ -13,8 +13,9 @@ import java.util.Optional;
  * @param statusUrl the URL of the status call, when sent
  * @param resultUrl the URL of the result call, when sent
  * @param cancelUrl the URL of the cancel call, when sent
- * @param additionalProperties fields of the answer this SDK does not model, kept as plain Java
- *     values (maps, lists, strings, numbers, booleans, {@code null})
+ * @param additionalProperties fields of the answer this SDK does not model, and known fields it
+ *     could not read, kept as plain Java values (maps, lists, strings, numbers, booleans, {@code
+ *     null})
  */
 public record Submission(
     String requestId,
