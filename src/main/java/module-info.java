@@ -9,6 +9,9 @@ module dev.dreamina {
   requires java.desktop;
 
   exports dev.dreamina;
+  exports dev.dreamina.errors;
+  exports dev.dreamina.journal;
+  exports dev.dreamina.preflight;
   exports dev.dreamina.sandbox;
 
   // Hibernate Validator reads the request's fields and creates the custom validators reflectively.

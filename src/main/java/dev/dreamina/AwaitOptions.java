@@ -1,5 +1,6 @@
 package dev.dreamina;
 
+import dev.dreamina.errors.AwaitTimeoutException;
 import dev.dreamina.internal.Arguments;
 import java.time.Duration;
 import java.util.Objects;
@@ -115,8 +116,8 @@ public final class AwaitOptions {
   }
 
   /**
-   * Whether cancelling the future of {@link DreaminaClient#awaitResultAsync(String, AwaitOptions)}
-   * or {@link DreaminaClient#generateAsync(ImageToVideoRequest, AwaitOptions)} also makes one
+   * Whether cancelling the future of {@link DreaminaClientAsync#awaitResult(String, AwaitOptions)}
+   * or {@link DreaminaClientAsync#generate(ImageToVideoRequest, AwaitOptions)} also makes one
    * bounded cancel of the job on RunComfy. Default {@code false}: cancelling the future only stops
    * the polling, and the job runs on.
    *

@@ -1,40 +1,42 @@
 package dev.dreamina;
 
+import dev.dreamina.errors.ApiException;
+import dev.dreamina.errors.AwaitTimeoutException;
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.errors.DownloadException;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.JournalException;
+import dev.dreamina.errors.NetworkException;
+import dev.dreamina.errors.NotFoundException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.internal.Arguments;
-import dev.dreamina.internal.ApiCall;
-import dev.dreamina.internal.Downloader;
-import dev.dreamina.internal.Futures;
+import dev.dreamina.internal.ClientCore;
 import dev.dreamina.internal.LoopbackHosts;
-import dev.dreamina.internal.Poller;
-import dev.dreamina.internal.RequestValidation;
-import dev.dreamina.internal.RetryPolicy;
 import dev.dreamina.internal.RunComfyApi;
 import dev.dreamina.internal.TimeSource;
-import dev.dreamina.internal.Transport;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.SubmissionJournal;
+import dev.dreamina.preflight.ImagePreflight;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
- * A client for RunComfy's Dreamina 3.0 Pro image-to-video API ({@value #MODEL_ID}).
+ * A client for RunComfy's Dreamina 3.0 Pro image-to-video API ({@value #MODEL_ID}), blocking; its
+ * {@link #async()} view makes the same calls without blocking.
  *
  * <p>The API is an asynchronous job queue: {@link #submit} creates a paid job and returns its
  * request id; {@link #status}, {@link #result} and {@link #cancel} act on it; {@link #awaitResult}
@@ -49,7 +51,8 @@ import okhttp3.OkHttpClient;
  *
  * <p>Thread-safe and immutable; share one instance. Every failure is a {@link DreaminaException}
  * (bad arguments, such as a malformed request id, are {@link IllegalArgumentException}s, and no
- * request is sent). A paid submit is never retried once it may have reached the server.
+ * request is sent; a {@code null} argument is a {@link NullPointerException}). A paid submit is
+ * never retried once it may have reached the server.
  */
 public final class DreaminaClient implements AutoCloseable {
   /** RunComfy's Model API. */
@@ -70,89 +73,23 @@ public final class DreaminaClient implements AutoCloseable {
   /** The default cap on a downloaded video's size: 512 MiB. */
   public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
 
-  /** How many async HTTP exchanges a client of the SDK's own runs at once (and so its threads). */
-  static final int MAX_ASYNC_REQUESTS = 10;
-
-  private static final System.Logger LOG = System.getLogger("dev.dreamina");
-  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
-
-  private final HttpUrl baseUrl;
-  private final OkHttpClient http;
-  private final boolean ownsHttpClient;
-  private final int maxRetries;
+  private final ClientCore core;
   private final AwaitOptions awaitOptions;
-  private final RunComfyApi api;
-  private final Poller poller;
-  private final Downloader downloader;
-  private final ImagePreflight imagePreflight;
   private final boolean preflightImages;
-  private final Executor callbackExecutor;
-  private final JournalRecorder journal;
+  private final boolean ownsCore;
+  private final DreaminaClientAsync async;
 
-  private DreaminaClient(Builder b, HttpUrl baseUrl, String token) {
-    RequestValidation.warmUpInBackground(); // the requests to come are validated
-    this.baseUrl = baseUrl;
-    this.ownsHttpClient = b.httpClient == null;
-    OkHttpClient base = ownsHttpClient ? ownHttpClient() : b.httpClient;
-    this.http = Transport.prepare(base, b.connectTimeout, b.requestTimeout);
-    this.maxRetries = b.maxRetries;
-    this.awaitOptions = b.awaitOptions;
-    RetryPolicy retryPolicy =
-        new RetryPolicy(b.maxRetries, INITIAL_BACKOFF, MAX_BACKOFF, b.maxRetryAfter, b.jitter);
-    this.api = new RunComfyApi(new Transport(http, baseUrl, token, retryPolicy, b.time));
-    this.poller = new Poller(api, b.time);
-    this.downloader = new Downloader(http, retryPolicy, b.time, b.maxDownloadBytes);
-    this.imagePreflight = new ImagePreflight(http);
-    this.preflightImages = b.preflightImages;
-    this.callbackExecutor = b.callbackExecutor;
-    this.journal = new JournalRecorder(b.journal, token, b.time);
+  private DreaminaClient(ClientCore core, AwaitOptions awaitOptions, boolean preflightImages) {
+    this(core, awaitOptions, preflightImages, true);
   }
 
-  /**
-   * OkHttp's default dispatcher runs up to 64 async calls at once, 5 per host, on a pool that can
-   * briefly hold more threads than that. The SDK talks to one host: it runs {@value
-   * #MAX_ASYNC_REQUESTS} calls at once on exactly that many threads at most (idle ones end after a
-   * minute), enough for thousands of polling jobs. Pass your own client to {@link
-   * Builder#httpClient} for other limits.
-   */
-  private static OkHttpClient ownHttpClient() {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor threads =
-        new ThreadPoolExecutor(
-            MAX_ASYNC_REQUESTS,
-            MAX_ASYNC_REQUESTS,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "dreamina-http-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    threads.allowCoreThreadTimeOut(true);
-    Dispatcher dispatcher = new Dispatcher(threads);
-    dispatcher.setMaxRequests(MAX_ASYNC_REQUESTS);
-    dispatcher.setMaxRequestsPerHost(MAX_ASYNC_REQUESTS);
-    // Fast fallback (happy eyeballs) connects on OkHttp's shared task threads, one per parallel
-    // connect; without it a connect runs on the dispatcher thread that needs it, as in OkHttp 4.
-    return new OkHttpClient.Builder().dispatcher(dispatcher).fastFallback(false).build();
-  }
-
-  /** A view of {@code other} that differs only in whether it preflights images. */
-  private DreaminaClient(DreaminaClient other, boolean preflightImages) {
-    this.baseUrl = other.baseUrl;
-    this.http = other.http;
-    this.ownsHttpClient = false;
-    this.maxRetries = other.maxRetries;
-    this.awaitOptions = other.awaitOptions;
-    this.api = other.api;
-    this.poller = other.poller;
-    this.downloader = other.downloader;
-    this.imagePreflight = other.imagePreflight;
+  private DreaminaClient(
+      ClientCore core, AwaitOptions awaitOptions, boolean preflightImages, boolean ownsCore) {
+    this.core = core;
+    this.awaitOptions = awaitOptions;
     this.preflightImages = preflightImages;
-    this.callbackExecutor = other.callbackExecutor;
-    this.journal = other.journal;
+    this.ownsCore = ownsCore;
+    this.async = new DreaminaClientAsync(this, core);
   }
 
   /**
@@ -173,6 +110,16 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The same client without blocking: every call returns a {@code CompletableFuture}. It shares
+   * this client's connections and settings; closing this client closes it too.
+   *
+   * @return the async view
+   */
+  public DreaminaClientAsync async() {
+    return async;
   }
 
   /**
@@ -204,49 +151,7 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public Submission submit(ImageToVideoRequest request, Path downloadTo) {
     Objects.requireNonNull(request, "request == null");
-    if (preflightImages) {
-      checkImage(request);
-    }
-    JournalRecorder.Recording recording = journal.intent(request, downloadTo);
-    Submission submission;
-    try {
-      submission = api.submit(request);
-    } catch (DreaminaException e) {
-      recordOutcome(recording, null, e);
-      throw e;
-    }
-    recordOutcome(recording, submission, null);
-    return submission;
-  }
-
-  private static void recordOutcome(
-      JournalRecorder.Recording recording, Submission submission, Throwable failure) {
-    if (failure == null) {
-      recording.submitted(submission.requestId());
-    } else if (failure instanceof SubmissionUnknownException) {
-      recording.unknown(failure.getMessage());
-    } else {
-      recording.notSubmitted(failure.getMessage());
-    }
-  }
-
-  private void recordEnd(String requestId, Throwable failure) {
-    if (failure == null) {
-      journal.terminal(requestId, Status.COMPLETED, null);
-    } else if (failure instanceof GenerationFailedException) {
-      GenerationFailedException failed = (GenerationFailedException) failure;
-      journal.terminal(requestId, failed.status(), failed.error().orElse(null));
-    }
-  }
-
-  private void checkImage(ImageToVideoRequest request) {
-    PreflightReport report = imagePreflight.check(request.imageUrl());
-    if (!report.passes()) {
-      throw new InvalidRequestException(
-          report.failures().stream()
-              .map(f -> new InvalidRequestException.Violation("image_urls", f.message()))
-              .collect(Collectors.toList()));
-    }
+    return core.submit(request, downloadTo, preflightImages);
   }
 
   /**
@@ -259,16 +164,7 @@ public final class DreaminaClient implements AutoCloseable {
    *     missing, negative or not a number
    */
   public Price price() {
-    return api.price();
-  }
-
-  /**
-   * {@link #price()} without blocking; the same errors reach the future.
-   *
-   * @return the price
-   */
-  public CompletableFuture<Price> priceAsync() {
-    return async(api::priceAsync);
+    return core.price();
   }
 
   /**
@@ -281,7 +177,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws NotFoundException when the id is unknown or expired
    */
   public RequestStatus status(String requestId) {
-    return api.status(requestId, ApiCall.NO_DEADLINE);
+    return core.status(Objects.requireNonNull(requestId, "requestId == null"));
   }
 
   /**
@@ -294,7 +190,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws NotFoundException when the id is unknown or expired
    */
   public RequestResult result(String requestId) {
-    return api.result(requestId, ApiCall.NO_DEADLINE);
+    return core.result(Objects.requireNonNull(requestId, "requestId == null"));
   }
 
   /**
@@ -307,7 +203,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws IllegalArgumentException when the id is malformed; nothing is sent
    */
   public CancelResult cancel(String requestId) {
-    return api.cancel(requestId, true);
+    return core.cancel(Objects.requireNonNull(requestId, "requestId == null"));
   }
 
   /**
@@ -337,16 +233,9 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws IllegalArgumentException when the id is malformed; nothing is sent
    */
   public RequestResult awaitResult(String requestId, AwaitOptions options) {
+    Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(options, "options == null");
-    RequestResult result;
-    try {
-      result = poller.await(requestId, options);
-    } catch (GenerationFailedException e) {
-      recordEnd(requestId, e);
-      throw e;
-    }
-    recordEnd(requestId, null);
-    return result;
+    return core.await(requestId, options);
   }
 
   /**
@@ -372,226 +261,9 @@ public final class DreaminaClient implements AutoCloseable {
    * @see #awaitResult(String, AwaitOptions)
    */
   public RequestResult generate(ImageToVideoRequest request, AwaitOptions options) {
-    Objects.requireNonNull(options, "options == null");
-    Submission submission = submit(request);
-    return withVideo(awaitResult(submission.requestId(), options));
-  }
-
-  private static RequestResult withVideo(RequestResult result) {
-    if (result.videoUrl().isEmpty()) {
-      throw new InvalidResponseException(
-          "Request "
-              + result.requestId()
-              + " completed, but its result has no video URL (output.video, or a single item in"
-              + " output.videos): "
-              + result.output(),
-          result.requestId(),
-          null);
-    }
-    return result;
-  }
-
-  // ---- The async API ----
-
-  /**
-   * {@link #submit} without blocking. The same validation, retry rules and errors: a failure
-   * completes the future exceptionally with the exception {@link #submit} would throw (not
-   * wrapped). Cancelling the future does not abort an exchange that may already have reached the
-   * server, since that could lose a paid job: if it creates one anyway, its request id is logged
-   * at WARNING.
-   *
-   * <p>Every future of this client completes on the {@link Builder#callbackExecutor callback
-   * executor}, so dependent stages never run on the SDK's own threads. With image preflight on,
-   * the preflight fetch runs on that executor first.
-   *
-   * @param request a validated request
-   * @return the job's request id and URLs
-   */
-  public CompletableFuture<Submission> submitAsync(ImageToVideoRequest request) {
-    Objects.requireNonNull(request, "request == null");
-    CompletableFuture<Submission> submitted = startSubmit(request);
-    CompletableFuture<Submission> result = Futures.detachedRelay(submitted, callbackExecutor);
-    submitted.thenAccept(
-        submission -> {
-          if (result.isCancelled()) {
-            LOG.log(
-                System.Logger.Level.WARNING,
-                "submitAsync was cancelled, but the submit had been sent and created request "
-                    + submission.requestId()
-                    + "; it runs (and is paid) unless cancelled");
-          }
-        });
-    return result;
-  }
-
-  private CompletableFuture<Submission> startSubmit(ImageToVideoRequest request) {
-    if (!preflightImages) {
-      return journaledSubmitAsync(request);
-    }
-    return CompletableFuture.runAsync(() -> checkImage(request), callbackExecutor)
-        .thenCompose(checked -> journaledSubmitAsync(request));
-  }
-
-  private CompletableFuture<Submission> journaledSubmitAsync(ImageToVideoRequest request) {
-    JournalRecorder.Recording recording;
-    try {
-      recording = journal.intent(request, null);
-    } catch (JournalException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    // The caller's future completes only once the outcome is journaled. The caller's cancel never
-    // reaches this chain (submitAsync relays it detached), so the outcome is always recorded.
-    return api.submitAsync(request)
-        .whenComplete(
-            (submission, failure) ->
-                recordOutcome(recording, submission, failure == null ? null : Futures.unwrap(failure)));
-  }
-
-  /**
-   * {@link #status} without blocking; the same errors reach the future.
-   *
-   * @param requestId the job's id; a malformed one fails the future with {@link
-   *     IllegalArgumentException}, and nothing is sent
-   * @return the status
-   */
-  public CompletableFuture<RequestStatus> statusAsync(String requestId) {
-    return async(() -> api.statusAsync(requestId, ApiCall.NO_DEADLINE));
-  }
-
-  /**
-   * {@link #result} without blocking; the same errors reach the future.
-   *
-   * @param requestId the job's id
-   * @return the result
-   */
-  public CompletableFuture<RequestResult> resultAsync(String requestId) {
-    return async(() -> api.resultAsync(requestId, ApiCall.NO_DEADLINE));
-  }
-
-  /**
-   * {@link #cancel} without blocking; the same errors reach the future.
-   *
-   * @param requestId the job's id
-   * @return what the cancel did
-   */
-  public CompletableFuture<CancelResult> cancelAsync(String requestId) {
-    return async(() -> api.cancelAsync(requestId, true));
-  }
-
-  /**
-   * {@link #awaitResultAsync(String, AwaitOptions)} with this client's default options.
-   *
-   * @param requestId the job's id
-   * @return the completed job's result
-   */
-  public CompletableFuture<RequestResult> awaitResultAsync(String requestId) {
-    return awaitResultAsync(requestId, awaitOptions);
-  }
-
-  /**
-   * {@link #awaitResult(String, AwaitOptions)} without holding a thread: each poll is an async
-   * HTTP call and each delay a task on one small scheduler shared by all clients, so thousands of
-   * jobs can be awaited at once on a handful of threads. The same rules and errors as the blocking
-   * wait reach the future.
-   *
-   * <p>Cancelling the future stops the polling at once; the job runs on unless {@link
-   * AwaitOptions#cancelOnAbort()} is set, which makes one bounded cancel of it.
-   *
-   * @param requestId the job's id
-   * @param options how to poll
-   * @return the completed job's result
-   */
-  public CompletableFuture<RequestResult> awaitResultAsync(String requestId, AwaitOptions options) {
-    Objects.requireNonNull(options, "options == null");
-    return async(() -> journaledAwaitAsync(requestId, options));
-  }
-
-  private CompletableFuture<RequestResult> journaledAwaitAsync(String requestId, AwaitOptions options) {
-    CompletableFuture<RequestResult> wait = poller.awaitAsync(requestId, options);
-    if (!journal.enabled()) {
-      return wait;
-    }
-    CompletableFuture<RequestResult> recorded =
-        wait.whenComplete((result, failure) -> recordEnd(requestId, failure == null ? null : Futures.unwrap(failure)));
-    Futures.cancelTogether(recorded, wait);
-    return recorded;
-  }
-
-  /**
-   * {@link #generateAsync(ImageToVideoRequest, AwaitOptions)} with this client's default options.
-   *
-   * @param request a validated request
-   * @return the completed result, with a video URL
-   */
-  public CompletableFuture<RequestResult> generateAsync(ImageToVideoRequest request) {
-    return generateAsync(request, awaitOptions);
-  }
-
-  /**
-   * {@link #generate(ImageToVideoRequest, AwaitOptions)} without holding a thread. Cancelling the
-   * future while the submit is in flight lets the submit finish (it may have created a paid job),
-   * then logs the request id at WARNING and, with {@link AwaitOptions#cancelOnAbort()}, cancels
-   * that job; cancelling it later stops the polling as {@link #awaitResultAsync} does.
-   *
-   * @param request a validated request
-   * @param options how to poll
-   * @return the completed result, with a video URL
-   */
-  public CompletableFuture<RequestResult> generateAsync(
-      ImageToVideoRequest request, AwaitOptions options) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(options, "options == null");
-    CompletableFuture<RequestResult> generated = new CompletableFuture<>();
-    startSubmit(request)
-        .whenComplete(
-            (submission, failure) -> {
-              if (failure != null) {
-                generated.completeExceptionally(Futures.unwrap(failure));
-                return;
-              }
-              if (generated.isCancelled()) {
-                abandoned(submission.requestId(), options);
-                return;
-              }
-              CompletableFuture<RequestResult> wait =
-                  journaledAwaitAsync(submission.requestId(), options);
-              Futures.cancelTogether(generated, wait);
-              wait.whenComplete(
-                  (result, waitFailure) -> {
-                    try {
-                      if (waitFailure != null) {
-                        generated.completeExceptionally(Futures.unwrap(waitFailure));
-                      } else {
-                        generated.complete(withVideo(result));
-                      }
-                    } catch (InvalidResponseException noVideo) {
-                      generated.completeExceptionally(noVideo);
-                    }
-                  });
-            });
-    return Futures.relay(generated, callbackExecutor);
-  }
-
-  private void abandoned(String requestId, AwaitOptions options) {
-    LOG.log(
-        System.Logger.Level.WARNING,
-        "generateAsync was cancelled while its submit was in flight; it created request "
-            + requestId
-            + (options.cancelOnAbort() ? ", which is being cancelled" : ", which runs (and is paid)"));
-    if (options.cancelOnAbort()) {
-      api.cancelAsync(requestId, false);
-    }
-  }
-
-  /** Starts an async call; a bad argument fails the future rather than throwing. */
-  private <T> CompletableFuture<T> async(Supplier<CompletableFuture<T>> start) {
-    CompletableFuture<T> started;
-    try {
-      started = start.get();
-    } catch (RuntimeException e) {
-      started = CompletableFuture.failedFuture(e);
-    }
-    return Futures.relay(started, callbackExecutor);
+    return core.generate(request, null, options, preflightImages);
   }
 
   /**
@@ -611,7 +283,8 @@ public final class DreaminaClient implements AutoCloseable {
    * leaves nothing at {@code target} (an existing file there is replaced only on success). The
    * file gets the permissions of any new file of this process, under its umask. The
    * {@code Authorization} header is never sent: output URLs are on RunComfy's CDN, not the API.
-   * Redirects are followed. Transient failures are retried like reads.
+   * Redirects are followed. Transient failures are retried like reads. To have the journal record
+   * the download, pass the result instead: {@link #download(RequestResult, Path)}.
    *
    * @param url the video's URL: {@code https}, or {@code http} to a loopback host
    * @param target where to put the file; its directory is created if needed
@@ -628,7 +301,19 @@ public final class DreaminaClient implements AutoCloseable {
   public Path download(URI url, Path target, DownloadProgress progress) {
     Objects.requireNonNull(url, "url == null");
     Objects.requireNonNull(target, "target == null");
-    return downloader.download(url, target, progress, null);
+    return core.download(url, target, progress);
+  }
+
+  /**
+   * Downloads a completed job's video to {@code target}; see {@link #download(RequestResult, Path,
+   * DownloadProgress)}.
+   *
+   * @param result a completed result, with a video URL
+   * @param target where to put the file
+   * @return {@code target}
+   */
+  public Path download(RequestResult result, Path target) {
+    return download(result, target, null);
   }
 
   /**
@@ -645,9 +330,7 @@ public final class DreaminaClient implements AutoCloseable {
   public Path download(RequestResult result, Path target, DownloadProgress progress) {
     Objects.requireNonNull(result, "result == null");
     Objects.requireNonNull(target, "target == null");
-    downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
-    journal.downloaded(result.requestId());
-    return target;
+    return core.download(result, target, progress);
   }
 
   /**
@@ -664,9 +347,10 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   /**
-   * Submits a job, waits for it and downloads its video to {@code target}. Every failure after the
-   * submit carries the request id; if only the download fails, call {@link #download(URI, Path)}
-   * again with {@code result(requestId).videoUrl()} rather than generating (and paying) again.
+   * Submits a job, waits for it and downloads its video to {@code target}, journaling the target
+   * so that {@link #resume(String)} can finish it after a crash. Every failure after the submit
+   * carries the request id; if only the download fails, call {@link #download(RequestResult,
+   * Path)} again with {@code result(requestId)} rather than generating (and paying) again.
    *
    * @param request a validated request
    * @param target where to put the MP4
@@ -675,27 +359,25 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public RequestResult generateAndDownload(
       ImageToVideoRequest request, Path target, AwaitOptions options) {
+    Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(target, "target == null");
     Objects.requireNonNull(options, "options == null");
-    Submission submission = submit(request, target);
-    RequestResult result = withVideo(awaitResult(submission.requestId(), options));
-    download(result, target, null);
-    return result;
+    return core.generateAndDownload(request, target, options, preflightImages);
   }
 
   // ---- The journal ----
 
   /**
-   * The jobs in this client's {@link Builder#journal journal}, for its account, that are not
-   * finished: submitted and not yet ended; completed but not yet downloaded where a download was
-   * asked for; and those whose submit outcome is unknown ({@link JournalEntry.State#INTENT} after a
-   * crash mid-submit, or {@link JournalEntry.State#UNKNOWN}), which have no request id and need
-   * checking on the RunComfy dashboard. Oldest first.
+   * The journal's jobs of this client's account (the API token) that are not finished: submitted
+   * and not yet ended; completed but not yet downloaded where a download was asked for; and those
+   * whose submit outcome is unknown ({@link JournalEntry.State#INTENT} after a crash mid-submit,
+   * or {@link JournalEntry.State#UNKNOWN}), which have no request id and need checking on the
+   * RunComfy dashboard. Oldest first.
    *
    * @return the pending entries; empty without a journal
    */
   public List<JournalEntry> pending() {
-    return journal.pending();
+    return core.pending();
   }
 
   /**
@@ -719,12 +401,9 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws GenerationFailedException when the job failed or was cancelled (and is recorded so)
    */
   public RequestResult resume(String requestId, AwaitOptions options) {
-    Optional<Path> target = journal.byRequestId(requestId).flatMap(JournalEntry::target);
-    RequestResult result = awaitResult(requestId, options);
-    if (target.isPresent()) {
-      download(result, target.get(), null);
-    }
-    return result;
+    Objects.requireNonNull(requestId, "requestId == null");
+    Objects.requireNonNull(options, "options == null");
+    return core.resume(requestId, options);
   }
 
   /**
@@ -737,8 +416,10 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public void dismiss(String localId) {
     Objects.requireNonNull(localId, "localId == null");
-    journal.dismiss(localId);
+    core.dismiss(localId);
   }
+
+  // ---- Settings ----
 
   /**
    * An image preflight that shares this client's connections and timeouts. It never sends the API
@@ -747,7 +428,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @return the preflight
    */
   public ImagePreflight imagePreflight() {
-    return imagePreflight;
+    return core.imagePreflight();
   }
 
   /**
@@ -769,7 +450,9 @@ public final class DreaminaClient implements AutoCloseable {
    * @return a client that differs only in that setting
    */
   public DreaminaClient withPreflight(boolean preflightImages) {
-    return preflightImages == this.preflightImages ? this : new DreaminaClient(this, preflightImages);
+    return preflightImages == this.preflightImages
+        ? this
+        : new DreaminaClient(core, awaitOptions, preflightImages, false);
   }
 
   /**
@@ -782,26 +465,20 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   /**
-   * Releases what this client created: its connection pool and dispatcher threads. An {@code
-   * OkHttpClient} passed to {@link Builder#httpClient} is left running, since it is shared.
+   * Releases what this client created: its connection pool and threads. An {@code OkHttpClient}
+   * passed to {@link Builder#httpClient} is left running, since it is shared. A view from {@link
+   * #withPreflight} closes nothing.
    */
   @Override
   public void close() {
-    if (ownsHttpClient) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
+    if (ownsCore) {
+      core.close();
     }
   }
 
   @Override
   public String toString() {
-    return "DreaminaClient{baseUrl="
-        + baseUrl
-        + ", maxRetries="
-        + maxRetries
-        + ", preflightImages="
-        + preflightImages
-        + "}";
+    return "DreaminaClient{" + core.describe() + ", preflightImages=" + preflightImages + "}";
   }
 
   /** Configures a {@link DreaminaClient}. Not thread-safe. */
@@ -817,6 +494,7 @@ public final class DreaminaClient implements AutoCloseable {
     private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
     private boolean preflightImages;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
+    private Executor blockingExecutor;
     private SubmissionJournal journal;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
@@ -1016,6 +694,20 @@ public final class DreaminaClient implements AutoCloseable {
     }
 
     /**
+     * Sets the executor on which the {@link DreaminaClient#async() async view} runs the steps that
+     * block: the image preflight's fetch and downloads. Default: the client's own daemon threads
+     * ({@code dreamina-blocking-N}), made on demand and ended after a minute idle; never the common
+     * pool, whose few threads must not wait on the network.
+     *
+     * @param blockingExecutor the executor, for example one of virtual threads
+     * @return this builder
+     */
+    public Builder blockingExecutor(Executor blockingExecutor) {
+      this.blockingExecutor = Objects.requireNonNull(blockingExecutor, "blockingExecutor == null");
+      return this;
+    }
+
+    /**
      * Records every paid job in {@code journal}, so that a crash between "submitted" and
      * "downloaded" never orphans one: an intent before each submit (a journal that cannot be
      * written means no submit, with a {@link JournalException}), the request id after it, an
@@ -1064,7 +756,22 @@ public final class DreaminaClient implements AutoCloseable {
             "The RunComfy API token contains spaces, control or non-ASCII characters;"
                 + " check how it was copied.");
       }
-      return new DreaminaClient(this, checkBaseUrl(baseUrl), token);
+      ClientCore.Config config =
+          new ClientCore.Config(
+              checkBaseUrl(baseUrl),
+              token,
+              httpClient,
+              maxRetries,
+              connectTimeout,
+              requestTimeout,
+              maxRetryAfter,
+              maxDownloadBytes,
+              callbackExecutor,
+              blockingExecutor,
+              journal,
+              time,
+              jitter);
+      return new DreaminaClient(new ClientCore(config), awaitOptions, preflightImages);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dreamina;
 
+import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.internal.Constraints.FrameCount;
 import dev.dreamina.internal.Constraints.HttpsImageUrl;
 import dev.dreamina.internal.Constraints.WellFormedUnicode;

@@ -1,5 +1,6 @@
 package dev.dreamina;
 
+import dev.dreamina.errors.InvalidResponseException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;

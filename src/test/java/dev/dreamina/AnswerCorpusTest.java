@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.SubmissionUnknownException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
@@ -416,7 +419,7 @@ class AnswerCorpusTest {
   @MethodSource("prices")
   void priceAnswers(StrictCase c) {
     List<Supplier<Price>> modes =
-        List.of(client::price, () -> Mode.join(client.priceAsync()));
+        List.of(client::price, () -> Mode.join(client.async().price()));
     for (Supplier<Price> price : modes) {
       server.enqueue(json(c.body()));
       if (c.fails()) {

@@ -61,7 +61,7 @@ class AsyncTest {
   void cancellingAnAwaitStopsItsPollingAtOnce() throws Exception {
     time.holdTasks();
     server.enqueue(json(queuedJson(3)));
-    CompletableFuture<RequestResult> wait = client.awaitResultAsync(ID);
+    CompletableFuture<RequestResult> wait = client.async().awaitResult(ID);
     take(server);
     FutureTask<Void> nextPoll = time.nextHeld();
     assertNotNull(nextPoll, "the next poll is scheduled, not slept for");
@@ -80,7 +80,7 @@ class AsyncTest {
     server.enqueue(json(queuedJson(3)));
     server.enqueue(json(500, "{\"error_code\":500001}")); // one attempt only: not retried
     AwaitOptions options = AwaitOptions.builder().cancelOnAbort(true).build();
-    CompletableFuture<RequestResult> wait = client.awaitResultAsync(ID, options);
+    CompletableFuture<RequestResult> wait = client.async().awaitResult(ID, options);
     take(server);
     time.nextHeld();
 
@@ -96,7 +96,7 @@ class AsyncTest {
   void cancellingAnAwaitWithoutOptInLeavesTheJobAlone() throws Exception {
     time.holdTasks();
     server.enqueue(json(queuedJson(3)));
-    CompletableFuture<RequestResult> wait = client.awaitResultAsync(ID);
+    CompletableFuture<RequestResult> wait = client.async().awaitResult(ID);
     take(server);
     time.nextHeld();
 
@@ -113,7 +113,7 @@ class AsyncTest {
     server.enqueue(json(statusJson("in_progress")));
     AtomicReference<String> thread = new AtomicReference<>();
 
-    CompletableFuture<RequestStatus> status = withExecutor.statusAsync(ID);
+    CompletableFuture<RequestStatus> status = withExecutor.async().status(ID);
     CompletableFuture<Void> chained = status.thenAccept(s -> thread.set(Thread.currentThread().getName()));
     Runnable completion = callbacks.poll(5, TimeUnit.SECONDS);
 
@@ -129,7 +129,7 @@ class AsyncTest {
 
   @Test
   void aMalformedIdFailsTheFutureAndSendsNothing() {
-    CompletableFuture<RequestStatus> status = client.statusAsync("../etc/passwd");
+    CompletableFuture<RequestStatus> status = client.async().status("../etc/passwd");
 
     ExecutionException e = assertThrows(ExecutionException.class, () -> status.get(5, TimeUnit.SECONDS));
     assertInstanceOf(IllegalArgumentException.class, e.getCause());
@@ -146,14 +146,14 @@ class AsyncTest {
             .headersDelay(300, TimeUnit.MILLISECONDS)
             .build());
 
-    CompletableFuture<Submission> submit = client.submitAsync(TestServer.request());
+    CompletableFuture<Submission> submit = client.async().submit(TestServer.request());
     take(server);
     submit.cancel(true);
 
     // The exchange was not aborted (aborting could lose a paid job): its answer was read, and the
     // job it created is reported with its request id. Nothing was sent again.
     assertTrue(submit.isCancelled());
-    String warning = "submitAsync was cancelled, but the submit had been sent and created request " + ID;
+    String warning = "submit was cancelled, but it had been sent and created request " + ID;
     for (int i = 0; i < 500 && SuiteLogCapture.lines().stream().noneMatch(l -> l.contains(warning)); i++) {
       Thread.sleep(10); // waiting for the answer to arrive, not for a backoff
     }
@@ -168,7 +168,7 @@ class AsyncTest {
     server.enqueue(json(statusJson("completed")));
     server.enqueue(json(completedResultJson()));
 
-    RequestResult done = client.generateAsync(TestServer.request()).get(5, TimeUnit.SECONDS);
+    RequestResult done = client.async().generate(TestServer.request()).get(5, TimeUnit.SECONDS);
 
     assertEquals("https://cdn.runcomfy.net/out/v.mp4", done.videoUrl().orElseThrow().toString());
     assertEquals("POST", take(server).getMethod());
@@ -189,14 +189,14 @@ class AsyncTest {
       ImageToVideoRequest request = TestServer.request();
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
-        ids.add(real.submitAsync(request).join().requestId());
+        ids.add(real.async().submit(request).join().requestId());
       }
       AwaitOptions fast =
           AwaitOptions.builder().pollInterval(Duration.ofMillis(100)).maxPollInterval(Duration.ofMillis(200)).build();
       AtomicInteger peak = new AtomicInteger();
       List<CompletableFuture<RequestResult>> waits = new ArrayList<>();
       for (String id : ids) {
-        waits.add(real.awaitResultAsync(id, fast));
+        waits.add(real.async().awaitResult(id, fast));
       }
       CompletableFuture<Void> all = CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]));
       while (!all.isDone()) {

@@ -11,6 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.AwaitTimeoutException;
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.NotFoundException;
+import dev.dreamina.errors.ServerException;
 import dev.dreamina.internal.Poller;
 import java.net.URI;
 import java.time.Duration;

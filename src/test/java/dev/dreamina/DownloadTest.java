@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.errors.DownloadException;
+import dev.dreamina.errors.NetworkException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

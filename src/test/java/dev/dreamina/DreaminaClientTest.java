@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.InvalidResponseException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -304,7 +305,7 @@ class DreaminaClientTest {
   @EnumSource(Mode.class)
   void requestIdLengthLimitIs128(Mode mode) {
     assertThrows(IllegalArgumentException.class, () -> mode.of(client).status("a".repeat(129)));
-    assertThrows(IllegalArgumentException.class, () -> mode.of(client).status(null));
+    assertThrows(NullPointerException.class, () -> mode.of(client).status(null)); // at once, in both views
     assertEquals(0, server.getRequestCount());
     String longest = "a".repeat(128);
     server.enqueue(json("{\"request_id\":\"" + longest + "\",\"status\":\"in_queue\"}"));

@@ -8,6 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.ApiException;
+import dev.dreamina.errors.AuthenticationException;
+import dev.dreamina.errors.BadRequestException;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.InsufficientBalanceException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.NotFoundException;
+import dev.dreamina.errors.PermissionDeniedException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.ServerException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -19,8 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every row of the README's error table, on a read call with retries off. */

@@ -8,6 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.ApiException;
+import dev.dreamina.errors.DownloadException;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.NetworkException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.ServerException;
+import dev.dreamina.errors.SubmissionUnknownException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

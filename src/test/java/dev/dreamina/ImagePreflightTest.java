@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dreamina.PreflightReport.Format;
-import dev.dreamina.PreflightReport.Rule;
+import dev.dreamina.preflight.ImagePreflight;
+import dev.dreamina.preflight.PreflightReport;
+import dev.dreamina.preflight.PreflightReport.Format;
+import dev.dreamina.preflight.PreflightReport.Rule;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dreamina.InvalidRequestException.Violation;
+import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.errors.InvalidRequestException.Violation;
 import java.net.URI;
 import java.util.List;
 import java.util.OptionalInt;

@@ -7,7 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dreamina.JournalEntry.State;
+import dev.dreamina.errors.BadRequestException;
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.JournalException;
+import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.journal.FileSubmissionJournal;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.JournalEntry.State;
+import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +101,7 @@ class JournalClientTest {
       DreaminaClient client =
           TestServer.clientFor(server, new FakeTime()).journal(new LoggingJournal(events)).build();
 
-      client.submitAsync(request()).cancel(true);
+      client.async().submit(request()).cancel(true);
       TestServer.take(server);
       String submitted = "journal SUBMITTED " + TestServer.ID;
       for (int i = 0; i < 500 && !events.contains(submitted); i++) {

@@ -3,6 +3,7 @@ package dev.dreamina;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class LoadTest {
               .build();
       List<CompletableFuture<RequestResult>> jobs = new ArrayList<>();
       for (int i = 0; i < JOBS; i++) {
-        jobs.add(client.generateAsync(TestServer.request(), options));
+        jobs.add(client.async().generate(TestServer.request(), options));
       }
 
       Map<String, Integer> outcomes = new TreeMap<>();

@@ -66,32 +66,32 @@ enum Mode {
 
         @Override
         public Submission submit(ImageToVideoRequest request) {
-          return join(client.submitAsync(request));
+          return join(client.async().submit(request));
         }
 
         @Override
         public RequestStatus status(String id) {
-          return join(client.statusAsync(id));
+          return join(client.async().status(id));
         }
 
         @Override
         public RequestResult result(String id) {
-          return join(client.resultAsync(id));
+          return join(client.async().result(id));
         }
 
         @Override
         public CancelResult cancel(String id) {
-          return join(client.cancelAsync(id));
+          return join(client.async().cancel(id));
         }
 
         @Override
         public RequestResult awaitResult(String id, AwaitOptions options) {
-          return join(client.awaitResultAsync(id, options));
+          return join(client.async().awaitResult(id, options));
         }
 
         @Override
         public RequestResult generate(ImageToVideoRequest request, AwaitOptions options) {
-          return join(client.generateAsync(request, options));
+          return join(client.async().generate(request, options));
         }
       };
     }

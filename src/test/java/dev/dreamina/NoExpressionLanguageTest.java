@@ -3,6 +3,7 @@ package dev.dreamina;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.dreamina.errors.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
 /**

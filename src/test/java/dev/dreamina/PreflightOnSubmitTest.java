@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.preflight.PreflightReport;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;

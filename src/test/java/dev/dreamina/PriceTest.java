@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -65,7 +66,7 @@ class PriceTest {
   void priceAsyncGivesTheSame() {
     server.enqueue(json(priceJson("0.25", "second")));
 
-    assertEquals(new BigDecimal("0.25"), Mode.join(client.priceAsync()).basePriceUsd());
+    assertEquals(new BigDecimal("0.25"), Mode.join(client.async().price()).basePriceUsd());
   }
 
   @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.dreamina;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.util.List;
 import java.util.Set;
@@ -14,10 +15,10 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Property-based tests of the request builder: random prompts (any Unicode, control characters,

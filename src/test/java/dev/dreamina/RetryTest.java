@@ -8,6 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.ApiException;
+import dev.dreamina.errors.AuthenticationException;
+import dev.dreamina.errors.BadRequestException;
+import dev.dreamina.errors.InsufficientBalanceException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.NetworkException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.ServerException;
+import dev.dreamina.errors.SubmissionUnknownException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

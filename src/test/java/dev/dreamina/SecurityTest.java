@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.errors.ApiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -64,10 +65,10 @@ class SecurityTest {
         (name, call) -> assertThrows(IllegalArgumentException.class, () -> call.apply(client), name));
     Map<String, Function<DreaminaClient, java.util.concurrent.CompletableFuture<?>>> async =
         Map.of(
-            "statusAsync", c -> c.statusAsync(id),
-            "resultAsync", c -> c.resultAsync(id),
-            "cancelAsync", c -> c.cancelAsync(id),
-            "awaitResultAsync", c -> c.awaitResultAsync(id));
+            "statusAsync", c -> c.async().status(id),
+            "resultAsync", c -> c.async().result(id),
+            "cancelAsync", c -> c.async().cancel(id),
+            "awaitResultAsync", c -> c.async().awaitResult(id));
     async.forEach(
         (name, call) -> assertThrows(IllegalArgumentException.class, () -> Mode.join(call.apply(client)), name));
     assertEquals(0, api.getRequestCount(), "nothing may be sent");

@@ -203,7 +203,7 @@ public final class Benchmarks {
       figures.put("b2.completed", result.get("completed"));
       figures.put("b2.submits", String.valueOf(sandbox.submitCount()));
       figures.put("b2.overBound", String.valueOf(over));
-      line("## B2: " + scale.jobs() + " concurrent `awaitResultAsync` against the sandbox");
+      line("## B2: " + scale.jobs() + " concurrent `async().awaitResult` against the sandbox");
       line("");
       line("Jobs take " + scale.queueTime().toMillis() + " ms queued + " + scale.runTime().toMillis()
           + " ms running + a random 0–" + scale.runSpread().toMillis() + " ms; poll every "

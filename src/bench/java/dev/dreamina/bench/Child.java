@@ -69,13 +69,13 @@ public final class Child {
       long start = System.nanoTime();
       List<CompletableFuture<String>> submits = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
-        submits.add(client.submitAsync(request).thenApply(s -> s.requestId()));
+        submits.add(client.async().submit(request).thenApply(s -> s.requestId()));
       }
       AwaitOptions options =
           AwaitOptions.builder().pollInterval(poll).maxPollInterval(poll).timeout(Duration.ofMinutes(10)).build();
       List<CompletableFuture<RequestResult>> waits = new ArrayList<>();
       for (CompletableFuture<String> submit : submits) {
-        waits.add(client.awaitResultAsync(submit.get(5, TimeUnit.MINUTES), options));
+        waits.add(client.async().awaitResult(submit.get(5, TimeUnit.MINUTES), options));
       }
       long completed = 0;
       long failed = 0;

@@ -1,14 +1,14 @@
 package dev.dreamina.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dreamina.ApiException;
-import dev.dreamina.AuthenticationException;
-import dev.dreamina.BadRequestException;
-import dev.dreamina.InsufficientBalanceException;
-import dev.dreamina.NotFoundException;
-import dev.dreamina.PermissionDeniedException;
-import dev.dreamina.RateLimitException;
-import dev.dreamina.ServerException;
+import dev.dreamina.errors.ApiException;
+import dev.dreamina.errors.AuthenticationException;
+import dev.dreamina.errors.BadRequestException;
+import dev.dreamina.errors.InsufficientBalanceException;
+import dev.dreamina.errors.NotFoundException;
+import dev.dreamina.errors.PermissionDeniedException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.ServerException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.dreamina.internal;
 
-import dev.dreamina.CallInterruptedException;
-import dev.dreamina.DownloadException;
 import dev.dreamina.DownloadProgress;
-import dev.dreamina.DreaminaException;
-import dev.dreamina.NetworkException;
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.errors.DownloadException;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.NetworkException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.Channels;

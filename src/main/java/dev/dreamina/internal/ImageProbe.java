@@ -1,7 +1,7 @@
 package dev.dreamina.internal;
 
-import dev.dreamina.CallInterruptedException;
-import dev.dreamina.PreflightReport.Format;
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.preflight.PreflightReport.Format;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dreamina.ImageToVideoRequest;
-import dev.dreamina.JournalEntry;
+import dev.dreamina.journal.JournalEntry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

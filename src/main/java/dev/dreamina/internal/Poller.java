@@ -1,15 +1,15 @@
 package dev.dreamina.internal;
 
 import dev.dreamina.AwaitOptions;
-import dev.dreamina.AwaitTimeoutException;
-import dev.dreamina.CallInterruptedException;
 import dev.dreamina.CancelOutcome;
-import dev.dreamina.DreaminaException;
-import dev.dreamina.GenerationFailedException;
-import dev.dreamina.InvalidResponseException;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
 import dev.dreamina.Status;
+import dev.dreamina.errors.AwaitTimeoutException;
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.InvalidResponseException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,8 +1,8 @@
 package dev.dreamina.internal;
 
 import dev.dreamina.ImageToVideoRequest;
-import dev.dreamina.InvalidRequestException;
-import dev.dreamina.InvalidRequestException.Violation;
+import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.errors.InvalidRequestException.Violation;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;

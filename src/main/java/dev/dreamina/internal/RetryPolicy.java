@@ -1,8 +1,8 @@
 package dev.dreamina.internal;
 
-import dev.dreamina.ApiException;
-import dev.dreamina.DreaminaException;
-import dev.dreamina.NetworkException;
+import dev.dreamina.errors.ApiException;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.NetworkException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.CancelResult;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.Price;
-import dev.dreamina.InvalidResponseException;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
 import dev.dreamina.Submission;
-import dev.dreamina.SubmissionUnknownException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.SubmissionUnknownException;
 import java.util.concurrent.CompletableFuture;
 
 /** The endpoints of the RunComfy Model API that this model uses: paths, bodies and parsing. */

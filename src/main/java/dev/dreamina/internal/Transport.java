@@ -1,13 +1,13 @@
 package dev.dreamina.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dreamina.ApiException;
-import dev.dreamina.CallInterruptedException;
-import dev.dreamina.DreaminaException;
-import dev.dreamina.InvalidResponseException;
-import dev.dreamina.NetworkException;
-import dev.dreamina.RateLimitException;
-import dev.dreamina.SubmissionUnknownException;
+import dev.dreamina.errors.ApiException;
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.NetworkException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.SubmissionUnknownException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -70,16 +70,19 @@ public final class Transport {
    */
   public static OkHttpClient prepare(
       OkHttpClient base, Duration connectTimeout, Duration requestTimeout) {
-    return base.newBuilder()
-        .retryOnConnectionFailure(false)
-        .followRedirects(false)
-        .followSslRedirects(false)
-        .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .writeTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .addNetworkInterceptor(SendMarker.INTERCEPTOR)
-        .build();
+    OkHttpClient.Builder builder =
+        base.newBuilder()
+            .retryOnConnectionFailure(false)
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .writeTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!builder.networkInterceptors().contains(SendMarker.INTERCEPTOR)) {
+      builder.addNetworkInterceptor(SendMarker.INTERCEPTOR); // once, even on a prepared client
+    }
+    return builder.build();
   }
 
   /**

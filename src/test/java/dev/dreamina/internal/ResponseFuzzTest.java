@@ -3,7 +3,7 @@ package dev.dreamina.internal;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dreamina.InvalidResponseException;
+import dev.dreamina.errors.InvalidResponseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dreamina.ApiException;
-import dev.dreamina.BadRequestException;
-import dev.dreamina.InvalidResponseException;
-import dev.dreamina.NetworkException;
-import dev.dreamina.RateLimitException;
-import dev.dreamina.ServerException;
+import dev.dreamina.errors.ApiException;
+import dev.dreamina.errors.BadRequestException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.NetworkException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.ServerException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

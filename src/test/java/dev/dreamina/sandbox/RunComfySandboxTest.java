@@ -9,21 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dreamina.AuthenticationException;
 import dev.dreamina.AwaitOptions;
 import dev.dreamina.CancelOutcome;
 import dev.dreamina.DreaminaClient;
-import dev.dreamina.GenerationFailedException;
 import dev.dreamina.ImageToVideoRequest;
-import dev.dreamina.NetworkException;
-import dev.dreamina.NotFoundException;
-import dev.dreamina.RateLimitException;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
-import dev.dreamina.ServerException;
 import dev.dreamina.Status;
-import dev.dreamina.SubmissionUnknownException;
 import dev.dreamina.Submission;
+import dev.dreamina.errors.AuthenticationException;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.NetworkException;
+import dev.dreamina.errors.NotFoundException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.ServerException;
+import dev.dreamina.errors.SubmissionUnknownException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,7 +233,7 @@ class RunComfySandboxTest {
       AwaitOptions watch = FAST.toBuilder().onUpdate(update -> words.add(update.rawStatus())).build();
       List<CompletableFuture<RequestResult>> jobs = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
-        jobs.add(c.generateAsync(request(), watch));
+        jobs.add(c.async().generate(request(), watch));
       }
       Set<String> videoTypes = new HashSet<>();
       Set<String> resultWords = new HashSet<>();

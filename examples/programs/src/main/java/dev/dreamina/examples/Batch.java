@@ -1,9 +1,9 @@
 package dev.dreamina.examples;
 
 import dev.dreamina.DreaminaClient;
-import dev.dreamina.DreaminaException;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.RequestResult;
+import dev.dreamina.errors.DreaminaException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.dreamina.examples;
 
 import dev.dreamina.DreaminaClient;
-import dev.dreamina.SubmissionJournal;
+import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.util.Map;
 import java.util.function.Supplier;

@@ -1,8 +1,8 @@
 package dev.dreamina.examples;
 
 import dev.dreamina.DreaminaClient;
-import dev.dreamina.DreaminaException;
 import dev.dreamina.RequestResult;
+import dev.dreamina.errors.DreaminaException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.dreamina.examples.cli;
 
 import dev.dreamina.CancelResult;
 import dev.dreamina.DreaminaClient;
-import dev.dreamina.DreaminaException;
+import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.examples.ExampleBackend;
 import java.io.PrintWriter;
 import java.time.Duration;

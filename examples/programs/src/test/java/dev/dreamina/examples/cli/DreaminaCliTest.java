@@ -237,7 +237,7 @@ class DreaminaCliTest {
     Path video = dir.resolve("left-behind.mp4");
     String id;
     try (dev.dreamina.DreaminaClient crashed =
-        sandbox.clientBuilder().journal(dev.dreamina.FileSubmissionJournal.open(journal)).build()) {
+        sandbox.clientBuilder().journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build()) {
       id = crashed.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), video).requestId();
     }
 

@@ -1,9 +1,9 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 import java.time.Duration;
 
-/** HTTP 402, or {@code error_code} 400002: the account has no balance left. */
-public class InsufficientBalanceException extends ApiException {
+/** HTTP 5xx, or {@code error_code} 500001: RunComfy failed. Reads are retried; a submit is not (see {@link SubmissionUnknownException}). */
+public class ServerException extends ApiException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -16,7 +16,7 @@ public class InsufficientBalanceException extends ApiException {
    * @param requestId the request id this concerns, or {@code null}
    * @param retryAfter the server's {@code Retry-After}, or {@code null}
    */
-  public InsufficientBalanceException(
+  public ServerException(
       int statusCode,
       Integer errorCode,
       String errorMessage,

@@ -1,5 +1,9 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
+import dev.dreamina.AwaitOptions;
+import dev.dreamina.CancelOutcome;
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.RequestStatus;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
-package dev.dreamina;
+package dev.dreamina.journal;
 
+import dev.dreamina.ImageToVideoRequest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,5 +1,6 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
+import dev.dreamina.DreaminaClient;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,7 @@
-package dev.dreamina;
+package dev.dreamina.journal;
 
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.errors.SubmissionUnknownException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;

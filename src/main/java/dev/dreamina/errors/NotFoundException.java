@@ -1,9 +1,9 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 import java.time.Duration;
 
-/** HTTP 5xx, or {@code error_code} 500001: RunComfy failed. Reads are retried; a submit is not (see {@link SubmissionUnknownException}). */
-public class ServerException extends ApiException {
+/** HTTP 404, or {@code error_code} 404001: the model or request id is unknown, deleted or expired. */
+public class NotFoundException extends ApiException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -16,7 +16,7 @@ public class ServerException extends ApiException {
    * @param requestId the request id this concerns, or {@code null}
    * @param retryAfter the server's {@code Retry-After}, or {@code null}
    */
-  public ServerException(
+  public NotFoundException(
       int statusCode,
       Integer errorCode,
       String errorMessage,

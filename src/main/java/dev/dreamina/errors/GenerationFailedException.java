@@ -1,5 +1,7 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
+import dev.dreamina.RequestResult;
+import dev.dreamina.Status;
 import java.util.Optional;
 
 /**

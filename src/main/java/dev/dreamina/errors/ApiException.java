@@ -1,4 +1,4 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.dreamina;
+package dev.dreamina.preflight;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.dreamina;
+package dev.dreamina.journal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dreamina.JournalEntry.State;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.errors.JournalException;
+import dev.dreamina.internal.JournalRecorder;
+import dev.dreamina.journal.JournalEntry.State;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileSubmissionJournalTest {
+  private static final String TOKEN = "rc-test-TOKEN-7f3a9c1e5b";
+
   private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
 
   @TempDir Path dir;
@@ -184,11 +189,11 @@ class FileSubmissionJournalTest {
 
   @Test
   void theFileHoldsAHashOfTheTokenNeverTheToken() throws Exception {
-    String account = JournalRecorder.account(TestServer.TOKEN);
+    String account = JournalRecorder.account(TOKEN);
 
     assertEquals(16, account.length());
     assertFalse(account.contains("TOKEN"));
-    assertEquals(account, JournalRecorder.account(TestServer.TOKEN), "stable");
-    assertFalse(account.equals(JournalRecorder.account(TestServer.TOKEN + "x")), "tells accounts apart");
+    assertEquals(account, JournalRecorder.account(TOKEN), "stable");
+    assertFalse(account.equals(JournalRecorder.account(TOKEN + "x")), "tells accounts apart");
   }
 }

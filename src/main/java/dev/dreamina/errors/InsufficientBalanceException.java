@@ -1,9 +1,9 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 import java.time.Duration;
 
-/** HTTP 401, or {@code error_code} 401001 or 400004: the token is missing, wrong, expired or revoked, or the account is inactive. */
-public class AuthenticationException extends ApiException {
+/** HTTP 402, or {@code error_code} 400002: the account has no balance left. */
+public class InsufficientBalanceException extends ApiException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -16,7 +16,7 @@ public class AuthenticationException extends ApiException {
    * @param requestId the request id this concerns, or {@code null}
    * @param retryAfter the server's {@code Retry-After}, or {@code null}
    */
-  public AuthenticationException(
+  public InsufficientBalanceException(
       int statusCode,
       Integer errorCode,
       String errorMessage,

@@ -1,13 +1,15 @@
-package dev.dreamina;
+package dev.dreamina.preflight;
 
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.internal.Arguments;
-import dev.dreamina.PreflightReport.Failure;
-import dev.dreamina.PreflightReport.Format;
-import dev.dreamina.PreflightReport.Rule;
 import dev.dreamina.internal.ImageProbe;
 import dev.dreamina.internal.ImageProbe.Sample;
 import dev.dreamina.internal.ImageProbe.UnreachableException;
 import dev.dreamina.internal.Transport;
+import dev.dreamina.preflight.PreflightReport.Failure;
+import dev.dreamina.preflight.PreflightReport.Format;
+import dev.dreamina.preflight.PreflightReport.Rule;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;

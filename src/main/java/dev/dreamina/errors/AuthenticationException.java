@@ -1,9 +1,9 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 import java.time.Duration;
 
-/** HTTP 404, or {@code error_code} 404001: the model or request id is unknown, deleted or expired. */
-public class NotFoundException extends ApiException {
+/** HTTP 401, or {@code error_code} 401001 or 400004: the token is missing, wrong, expired or revoked, or the account is inactive. */
+public class AuthenticationException extends ApiException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -16,7 +16,7 @@ public class NotFoundException extends ApiException {
    * @param requestId the request id this concerns, or {@code null}
    * @param retryAfter the server's {@code Retry-After}, or {@code null}
    */
-  public NotFoundException(
+  public AuthenticationException(
       int statusCode,
       Integer errorCode,
       String errorMessage,

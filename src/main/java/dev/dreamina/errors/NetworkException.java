@@ -1,4 +1,4 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 /**
  * The exchange with RunComfy failed at the I/O level: no connection, a reset, or a timeout. Reads

@@ -1,5 +1,7 @@
-package dev.dreamina;
+package dev.dreamina.journal;
 
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.errors.JournalException;
 import java.util.List;
 
 /**

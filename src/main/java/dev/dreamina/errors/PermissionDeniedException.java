@@ -1,9 +1,9 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 import java.time.Duration;
 
-/** HTTP 400 or 422, or {@code error_code} 400001 or 422001: RunComfy rejected the request. For 422, {@link #errorMessage()} summarises {@code detail}. */
-public class BadRequestException extends ApiException {
+/** HTTP 403, or {@code error_code} 403001 or 403003: for example, the request id belongs to another user. */
+public class PermissionDeniedException extends ApiException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -16,7 +16,7 @@ public class BadRequestException extends ApiException {
    * @param requestId the request id this concerns, or {@code null}
    * @param retryAfter the server's {@code Retry-After}, or {@code null}
    */
-  public BadRequestException(
+  public PermissionDeniedException(
       int statusCode,
       Integer errorCode,
       String errorMessage,

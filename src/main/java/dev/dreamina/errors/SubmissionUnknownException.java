@@ -1,4 +1,4 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 /**
  * A submit whose outcome is unknown: the body may have reached RunComfy and created a paid job, but

@@ -1,4 +1,4 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 /**
  * The calling thread was interrupted while the SDK waited (for a poll, a retry backoff or an HTTP

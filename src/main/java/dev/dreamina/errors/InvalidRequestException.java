@@ -1,5 +1,6 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
+import dev.dreamina.preflight.ImagePreflight;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;

@@ -1,5 +1,6 @@
-package dev.dreamina;
+package dev.dreamina.journal;
 
+import dev.dreamina.errors.JournalException;
 import dev.dreamina.internal.JournalCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;

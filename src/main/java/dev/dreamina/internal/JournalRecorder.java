@@ -1,7 +1,14 @@
-package dev.dreamina;
+package dev.dreamina.internal;
 
-import dev.dreamina.JournalEntry.State;
-import dev.dreamina.internal.TimeSource;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.Status;
+import dev.dreamina.Submission;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.JournalException;
+import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.JournalEntry.State;
+import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,25 +26,25 @@ import java.util.stream.Collectors;
  * failed write throws, so nothing is submitted; after one it is logged at WARNING instead, since
  * the job exists and its caller must still get its request id.
  */
-final class JournalRecorder {
+public final class JournalRecorder {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
 
   private final SubmissionJournal journal;
   private final String account;
   private final TimeSource time;
 
-  JournalRecorder(SubmissionJournal journal, String apiToken, TimeSource time) {
+  public JournalRecorder(SubmissionJournal journal, String apiToken, TimeSource time) {
     this.journal = journal;
     this.account = journal == null ? "" : account(apiToken);
     this.time = time;
   }
 
-  boolean enabled() {
+  public boolean enabled() {
     return journal != null;
   }
 
   /** The first 16 hex digits of the token's SHA-256: tells accounts apart, reveals nothing. */
-  static String account(String apiToken) {
+  public static String account(String apiToken) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(apiToken.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 8);
@@ -51,7 +58,7 @@ final class JournalRecorder {
    *
    * @throws JournalException when it cannot be written; then nothing may be submitted
    */
-  Recording intent(ImageToVideoRequest request, Path target) {
+  public Recording intent(ImageToVideoRequest request, Path target) {
     if (journal == null) {
       return new Recording(null);
     }
@@ -79,23 +86,22 @@ final class JournalRecorder {
   }
 
   /** One submit's entry, updated as its outcome becomes known. */
-  final class Recording {
+  public final class Recording {
     private JournalEntry entry;
 
     private Recording(JournalEntry entry) {
       this.entry = entry;
     }
 
-    void submitted(String requestId) {
-      update(State.SUBMITTED, requestId, null);
-    }
-
-    void unknown(String detail) {
-      update(State.UNKNOWN, null, detail);
-    }
-
-    void notSubmitted(String detail) {
-      update(State.NOT_SUBMITTED, null, detail);
+    /** Records how the submit ended: its request id, an unknown outcome, or no job. */
+    public void settle(Submission submission, Throwable failure) {
+      if (failure == null) {
+        update(State.SUBMITTED, submission.requestId(), null);
+      } else if (failure instanceof SubmissionUnknownException) {
+        update(State.UNKNOWN, null, failure.getMessage());
+      } else {
+        update(State.NOT_SUBMITTED, null, failure.getMessage());
+      }
     }
 
     private void update(State state, String requestId, String detail) {
@@ -106,8 +112,20 @@ final class JournalRecorder {
     }
   }
 
+  /**
+   * Records how an await ended: completed ({@code failure == null}), or failed or cancelled (a
+   * {@link GenerationFailedException}); any other failure says nothing about the job.
+   */
+  public void ended(String requestId, Throwable failure) {
+    if (failure == null) {
+      terminal(requestId, Status.COMPLETED, null);
+    } else if (failure instanceof GenerationFailedException failed) {
+      terminal(requestId, failed.status(), failed.error().orElse(null));
+    }
+  }
+
   /** Records a terminal state of a journaled job; jobs not in the journal are left alone. */
-  void terminal(String requestId, Status status, String detail) {
+  private void terminal(String requestId, Status status, String detail) {
     State state =
         status == Status.COMPLETED ? State.COMPLETED : status == Status.CANCELLED ? State.CANCELLED : State.FAILED;
     byRequestId(requestId)
@@ -115,11 +133,11 @@ final class JournalRecorder {
         .ifPresent(e -> note(e.with(state, null, detail, time.now())));
   }
 
-  void downloaded(String requestId) {
+  public void downloaded(String requestId) {
     byRequestId(requestId).ifPresent(e -> note(e.with(State.DOWNLOADED, null, null, time.now())));
   }
 
-  Optional<JournalEntry> byRequestId(String requestId) {
+  public Optional<JournalEntry> byRequestId(String requestId) {
     if (journal == null) {
       return Optional.empty();
     }
@@ -128,7 +146,7 @@ final class JournalRecorder {
         .findFirst();
   }
 
-  List<JournalEntry> pending() {
+  public List<JournalEntry> pending() {
     if (journal == null) {
       return List.of();
     }
@@ -138,7 +156,7 @@ final class JournalRecorder {
         .collect(Collectors.toList());
   }
 
-  void dismiss(String localId) {
+  public void dismiss(String localId) {
     JournalEntry entry =
         journal == null
             ? null

@@ -1,4 +1,7 @@
-package dev.dreamina;
+package dev.dreamina.errors;
+
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.ImageToVideoRequest;
 
 /**
  * RunComfy answered 2xx, but the answer cannot be used: not JSON, not an object, a field the SDK

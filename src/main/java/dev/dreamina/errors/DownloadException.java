@@ -1,4 +1,4 @@
-package dev.dreamina;
+package dev.dreamina.errors;
 
 import java.net.URI;
 import java.util.OptionalInt;

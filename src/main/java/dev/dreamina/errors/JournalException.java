@@ -1,4 +1,6 @@
-package dev.dreamina;
+package dev.dreamina.errors;
+
+import dev.dreamina.journal.SubmissionJournal;
 
 /**
  * A {@link SubmissionJournal} could not be read or written. Thrown before a submit, it means the

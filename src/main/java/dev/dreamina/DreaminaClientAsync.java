@@ -1,0 +1,277 @@
+package dev.dreamina;
+
+import dev.dreamina.internal.ApiCall;
+import dev.dreamina.internal.ClientCore;
+import dev.dreamina.journal.SubmissionJournal;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The async view of a {@link DreaminaClient} ({@link DreaminaClient#async()}): the same calls,
+ * with the same names, validation, retries and errors, each returning a {@link
+ * CompletableFuture}. A failure reaches the future as its cause, with the exception type the
+ * blocking call throws (never wrapped in {@code CompletionException}); a malformed request id
+ * fails the future with {@link IllegalArgumentException}; a {@code null} argument throws {@link
+ * NullPointerException} at once.
+ *
+ * <pre>{@code
+ * List<CompletableFuture<RequestResult>> videos =
+ *     requests.stream().map(client.async()::generate).toList();
+ * }</pre>
+ *
+ * <p>No thread waits per job: each API call is an OkHttp async call and each poll delay a task on
+ * one scheduler shared by every client. The steps that block by nature, the image preflight's
+ * fetch and downloads, run on the {@link DreaminaClient.Builder#blockingExecutor blocking
+ * executor}. Every future completes on the {@link DreaminaClient.Builder#callbackExecutor callback
+ * executor}, so dependent stages never run on the SDK's own threads.
+ *
+ * <p>Cancelling a future stops what it waits for (a poll, an exchange in flight), except a paid
+ * submit that may already have reached the server: that one runs to its answer, its request id
+ * is logged at WARNING, and the journal records it. A download already running is not stopped.
+ */
+public final class DreaminaClientAsync {
+  private static final System.Logger LOG = System.getLogger("dev.dreamina");
+
+  private final DreaminaClient client;
+  private final ClientCore core;
+
+  DreaminaClientAsync(DreaminaClient client, ClientCore core) {
+    this.client = client;
+    this.core = core;
+  }
+
+  /**
+   * The blocking client this is a view of.
+   *
+   * @return the blocking client
+   */
+  public DreaminaClient sync() {
+    return client;
+  }
+
+  /**
+   * {@link DreaminaClient#submit(ImageToVideoRequest)} without blocking. Cancelling the future
+   * does not abort a submit that may have reached the server: if it creates a job anyway, its
+   * request id is logged at WARNING (and journaled).
+   *
+   * @param request a validated request
+   * @return the job's request id and URLs
+   */
+  public CompletableFuture<Submission> submit(ImageToVideoRequest request) {
+    return submit(request, null);
+  }
+
+  /**
+   * {@link DreaminaClient#submit(ImageToVideoRequest, Path)} without blocking.
+   *
+   * @param request a validated request
+   * @param downloadTo where the video is to go, for the {@link SubmissionJournal journal}, or
+   *     {@code null}
+   * @return the job's request id and URLs
+   */
+  public CompletableFuture<Submission> submit(ImageToVideoRequest request, Path downloadTo) {
+    Objects.requireNonNull(request, "request == null");
+    CompletableFuture<Submission> submitted;
+    try {
+      submitted = core.submitAsync(request, downloadTo, client.preflightsImages());
+    } catch (RuntimeException e) {
+      submitted = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Submission> result = core.detachedRelay(submitted);
+    submitted.thenAccept(
+        submission -> {
+          if (result.isCancelled()) {
+            LOG.log(
+                Level.WARNING,
+                "submit was cancelled, but it had been sent and created request "
+                    + submission.requestId()
+                    + "; it runs (and is paid) unless cancelled");
+          }
+        });
+    return result;
+  }
+
+  /**
+   * {@link DreaminaClient#price()} without blocking.
+   *
+   * @return the price
+   */
+  public CompletableFuture<Price> price() {
+    return core.relay(core.api()::priceAsync);
+  }
+
+  /**
+   * {@link DreaminaClient#status(String)} without blocking.
+   *
+   * @param requestId the job's id
+   * @return the status
+   */
+  public CompletableFuture<RequestStatus> status(String requestId) {
+    Objects.requireNonNull(requestId, "requestId == null");
+    return core.relay(() -> core.api().statusAsync(requestId, ApiCall.NO_DEADLINE));
+  }
+
+  /**
+   * {@link DreaminaClient#result(String)} without blocking.
+   *
+   * @param requestId the job's id
+   * @return the result
+   */
+  public CompletableFuture<RequestResult> result(String requestId) {
+    Objects.requireNonNull(requestId, "requestId == null");
+    return core.relay(() -> core.api().resultAsync(requestId, ApiCall.NO_DEADLINE));
+  }
+
+  /**
+   * {@link DreaminaClient#cancel(String)} without blocking.
+   *
+   * @param requestId the job's id
+   * @return what the cancel did
+   */
+  public CompletableFuture<CancelResult> cancel(String requestId) {
+    Objects.requireNonNull(requestId, "requestId == null");
+    return core.relay(() -> core.api().cancelAsync(requestId, true));
+  }
+
+  /**
+   * {@link #awaitResult(String, AwaitOptions)} with the client's default options.
+   *
+   * @param requestId the job's id
+   * @return the completed job's result
+   */
+  public CompletableFuture<RequestResult> awaitResult(String requestId) {
+    return awaitResult(requestId, client.awaitOptions());
+  }
+
+  /**
+   * {@link DreaminaClient#awaitResult(String, AwaitOptions)} without holding a thread: thousands
+   * of jobs can be awaited at once on a handful of threads. Cancelling the future stops the
+   * polling at once; the job runs on unless {@link AwaitOptions#cancelOnAbort()} is set, which
+   * makes one bounded cancel of it.
+   *
+   * @param requestId the job's id
+   * @param options how to poll
+   * @return the completed job's result
+   */
+  public CompletableFuture<RequestResult> awaitResult(String requestId, AwaitOptions options) {
+    Objects.requireNonNull(requestId, "requestId == null");
+    Objects.requireNonNull(options, "options == null");
+    return core.relay(() -> core.awaitAsync(requestId, options));
+  }
+
+  /**
+   * {@link #generate(ImageToVideoRequest, AwaitOptions)} with the client's default options.
+   *
+   * @param request a validated request
+   * @return the completed result, with a video URL
+   */
+  public CompletableFuture<RequestResult> generate(ImageToVideoRequest request) {
+    return generate(request, client.awaitOptions());
+  }
+
+  /**
+   * {@link DreaminaClient#generate(ImageToVideoRequest, AwaitOptions)} without holding a thread.
+   * Cancelling the future while the submit is in flight lets the submit finish (it may have
+   * created a paid job), then logs the request id at WARNING and, with {@link
+   * AwaitOptions#cancelOnAbort()}, cancels that job; cancelling it later stops the polling.
+   *
+   * @param request a validated request
+   * @param options how to poll
+   * @return the completed result, with a video URL
+   */
+  public CompletableFuture<RequestResult> generate(ImageToVideoRequest request, AwaitOptions options) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(options, "options == null");
+    return core.relay(() -> core.generateAsync(request, null, options, client.preflightsImages()));
+  }
+
+  /**
+   * {@link DreaminaClient#download(URI, Path, DownloadProgress)} on the blocking executor.
+   *
+   * @param url the video's URL
+   * @param target where to put the file
+   * @param progress told the bytes so far, or {@code null}
+   * @return {@code target}
+   */
+  public CompletableFuture<Path> download(URI url, Path target, DownloadProgress progress) {
+    Objects.requireNonNull(url, "url == null");
+    Objects.requireNonNull(target, "target == null");
+    return core.relay(() -> core.blocking(() -> core.download(url, target, progress)));
+  }
+
+  /**
+   * {@link DreaminaClient#download(RequestResult, Path, DownloadProgress)} on the blocking
+   * executor: the journal records the download.
+   *
+   * @param result a completed result, with a video URL
+   * @param target where to put the file
+   * @param progress told the bytes so far, or {@code null}
+   * @return {@code target}
+   */
+  public CompletableFuture<Path> download(RequestResult result, Path target, DownloadProgress progress) {
+    Objects.requireNonNull(result, "result == null");
+    Objects.requireNonNull(target, "target == null");
+    return core.relay(() -> core.blocking(() -> core.download(result, target, progress)));
+  }
+
+  /**
+   * {@link DreaminaClient#generateAndDownload(ImageToVideoRequest, Path, AwaitOptions)} with the
+   * client's default options, without blocking; the download runs on the blocking executor.
+   *
+   * @param request a validated request
+   * @param target where to put the MP4
+   * @return the completed result; the video is at {@code target}
+   */
+  public CompletableFuture<RequestResult> generateAndDownload(ImageToVideoRequest request, Path target) {
+    return generateAndDownload(request, target, client.awaitOptions());
+  }
+
+  /**
+   * {@link DreaminaClient#generateAndDownload(ImageToVideoRequest, Path, AwaitOptions)} without
+   * blocking; the download runs on the blocking executor.
+   *
+   * @param request a validated request
+   * @param target where to put the MP4
+   * @param options how to poll
+   * @return the completed result; the video is at {@code target}
+   */
+  public CompletableFuture<RequestResult> generateAndDownload(
+      ImageToVideoRequest request, Path target, AwaitOptions options) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(target, "target == null");
+    Objects.requireNonNull(options, "options == null");
+    return core.relay(() -> core.generateAndDownloadAsync(request, target, options, client.preflightsImages()));
+  }
+
+  /**
+   * {@link DreaminaClient#resume(String, AwaitOptions)} with the client's default options.
+   *
+   * @param requestId the job's id
+   * @return the completed result
+   */
+  public CompletableFuture<RequestResult> resume(String requestId) {
+    return resume(requestId, client.awaitOptions());
+  }
+
+  /**
+   * {@link DreaminaClient#resume(String, AwaitOptions)} without blocking: never submits; downloads
+   * to the journaled target, when there is one, on the blocking executor.
+   *
+   * @param requestId the job's id
+   * @param options how to poll
+   * @return the completed result
+   */
+  public CompletableFuture<RequestResult> resume(String requestId, AwaitOptions options) {
+    Objects.requireNonNull(requestId, "requestId == null");
+    Objects.requireNonNull(options, "options == null");
+    return core.relay(() -> core.resumeAsync(requestId, options));
+  }
+
+  @Override
+  public String toString() {
+    return "DreaminaClientAsync{" + client + "}";
+  }
+}

@@ -1,0 +1,425 @@
+package dev.dreamina.internal;
+
+import dev.dreamina.AwaitOptions;
+import dev.dreamina.CancelResult;
+import dev.dreamina.DownloadProgress;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.Price;
+import dev.dreamina.RequestResult;
+import dev.dreamina.RequestStatus;
+import dev.dreamina.Submission;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.SubmissionJournal;
+import dev.dreamina.preflight.ImagePreflight;
+import dev.dreamina.preflight.PreflightReport;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * What the blocking client and its async view share, built once per client: the API, polling,
+ * downloads, the journal and the image preflight, and each step of a job written once for both
+ * paths (preflight, journal, "a completed result must carry a video"). The blocking methods run on
+ * the caller's thread; the async ones return futures that complete on SDK threads (the public
+ * views relay them to the callback executor).
+ */
+public final class ClientCore {
+  private static final System.Logger LOG = System.getLogger("dev.dreamina");
+  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+
+  /** How many async HTTP exchanges a client of the SDK's own runs at once (and so its threads). */
+  public static final int MAX_ASYNC_REQUESTS = 10;
+
+  /**
+   * Everything a client is configured with. {@link #toString()} leaves the token out.
+   *
+   * @param httpClient the user's client to derive from, or {@code null} for one of the SDK's own
+   * @param blockingExecutor where the async view runs blocking steps (image preflight, downloads),
+   *     or {@code null} for the SDK's own daemon threads
+   * @param journal the journal, or {@code null} for none
+   */
+  public record Config(
+      HttpUrl baseUrl,
+      String apiToken,
+      OkHttpClient httpClient,
+      int maxRetries,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      Duration maxRetryAfter,
+      long maxDownloadBytes,
+      Executor callbackExecutor,
+      Executor blockingExecutor,
+      SubmissionJournal journal,
+      TimeSource time,
+      DoubleSupplier jitter) {
+    @Override
+    public String toString() {
+      return "Config{baseUrl=" + baseUrl + ", maxRetries=" + maxRetries + "}";
+    }
+  }
+
+  private final HttpUrl baseUrl;
+  private final int maxRetries;
+  private final OkHttpClient http;
+  private final boolean ownsHttpClient;
+  private final RunComfyApi api;
+  private final Poller poller;
+  private final Downloader downloader;
+  private final ImagePreflight imagePreflight;
+  private final JournalRecorder journal;
+  private final Executor callbackExecutor;
+  private final Executor blockingExecutor;
+  private final ExecutorService ownBlockingExecutor;
+
+  public ClientCore(Config c) {
+    RequestValidation.warmUpInBackground(); // the requests to come are validated
+    this.baseUrl = c.baseUrl();
+    this.maxRetries = c.maxRetries();
+    this.ownsHttpClient = c.httpClient() == null;
+    OkHttpClient base = ownsHttpClient ? ownHttpClient() : c.httpClient();
+    this.http = Transport.prepare(base, c.connectTimeout(), c.requestTimeout());
+    RetryPolicy retryPolicy =
+        new RetryPolicy(c.maxRetries(), INITIAL_BACKOFF, MAX_BACKOFF, c.maxRetryAfter(), c.jitter());
+    this.api = new RunComfyApi(new Transport(http, baseUrl, c.apiToken(), retryPolicy, c.time()));
+    this.poller = new Poller(api, c.time());
+    this.downloader = new Downloader(http, retryPolicy, c.time(), c.maxDownloadBytes());
+    this.imagePreflight =
+        ImagePreflight.builder()
+            .httpClient(http)
+            .connectTimeout(c.connectTimeout())
+            .timeout(c.requestTimeout())
+            .build();
+    this.journal = new JournalRecorder(c.journal(), c.apiToken(), c.time());
+    this.callbackExecutor = c.callbackExecutor();
+    this.ownBlockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor() : null;
+    this.blockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor : c.blockingExecutor();
+  }
+
+  /**
+   * OkHttp's default dispatcher runs up to 64 async calls at once, 5 per host, on a pool that can
+   * briefly hold more threads than that. The SDK talks to one host: it runs {@value
+   * #MAX_ASYNC_REQUESTS} calls at once on exactly that many threads at most (idle ones end after a
+   * minute), enough for thousands of polling jobs.
+   */
+  private static OkHttpClient ownHttpClient() {
+    ThreadPoolExecutor threads =
+        new ThreadPoolExecutor(
+            MAX_ASYNC_REQUESTS,
+            MAX_ASYNC_REQUESTS,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            daemonThreads("dreamina-http-"));
+    threads.allowCoreThreadTimeOut(true);
+    Dispatcher dispatcher = new Dispatcher(threads);
+    dispatcher.setMaxRequests(MAX_ASYNC_REQUESTS);
+    dispatcher.setMaxRequestsPerHost(MAX_ASYNC_REQUESTS);
+    // Fast fallback (happy eyeballs) connects on OkHttp's shared task threads, one per parallel
+    // connect; without it a connect runs on the dispatcher thread that needs it, as in OkHttp 4.
+    return new OkHttpClient.Builder().dispatcher(dispatcher).fastFallback(false).build();
+  }
+
+  /** Threads made on demand for blocking steps of async calls; idle ones end after a minute. */
+  private static ExecutorService ownBlockingExecutor() {
+    return new ThreadPoolExecutor(
+        0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads("dreamina-blocking-"));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  // ---- plain calls -------------------------------------------------------------------------------
+
+  public RunComfyApi api() {
+    return api;
+  }
+
+  public ImagePreflight imagePreflight() {
+    return imagePreflight;
+  }
+
+  public Price price() {
+    return api.price();
+  }
+
+  public RequestStatus status(String requestId) {
+    return api.status(requestId, ApiCall.NO_DEADLINE);
+  }
+
+  public RequestResult result(String requestId) {
+    return api.result(requestId, ApiCall.NO_DEADLINE);
+  }
+
+  public CancelResult cancel(String requestId) {
+    return api.cancel(requestId, true);
+  }
+
+  // ---- submit: preflight, journal intent, the paid call, its outcome journaled --------------------
+
+  public Submission submit(ImageToVideoRequest request, Path downloadTo, boolean preflight) {
+    if (preflight) {
+      checkImage(request);
+    }
+    JournalRecorder.Recording recording = journal.intent(request, downloadTo);
+    try {
+      Submission submission = api.submit(request);
+      recording.settle(submission, null);
+      return submission;
+    } catch (DreaminaException e) {
+      recording.settle(null, e);
+      throw e;
+    }
+  }
+
+  /**
+   * The same steps as {@link #submit}, the preflight on the blocking executor. The future
+   * completes only once the outcome is journaled, and cancelling it never aborts the paid
+   * exchange: the public views relay it detached.
+   */
+  public CompletableFuture<Submission> submitAsync(
+      ImageToVideoRequest request, Path downloadTo, boolean preflight) {
+    CompletableFuture<Void> checked =
+        preflight
+            ? CompletableFuture.runAsync(() -> checkImage(request), blockingExecutor)
+            : CompletableFuture.completedFuture(null);
+    return checked.thenCompose(
+        ok -> {
+          JournalRecorder.Recording recording = journal.intent(request, downloadTo);
+          return api.submitAsync(request)
+              .whenComplete(
+                  (submission, failure) ->
+                      recording.settle(submission, failure == null ? null : Futures.unwrap(failure)));
+        });
+  }
+
+  private void checkImage(ImageToVideoRequest request) {
+    PreflightReport report = imagePreflight.check(request.imageUrl());
+    if (!report.passes()) {
+      throw new InvalidRequestException(
+          report.failures().stream()
+              .map(f -> new InvalidRequestException.Violation("image_urls", f.message()))
+              .toList());
+    }
+  }
+
+  // ---- await: poll, journal the end ---------------------------------------------------------------
+
+  public RequestResult await(String requestId, AwaitOptions options) {
+    RequestResult result;
+    try {
+      result = poller.await(requestId, options);
+    } catch (GenerationFailedException e) {
+      journal.ended(requestId, e);
+      throw e;
+    }
+    journal.ended(requestId, null);
+    return result;
+  }
+
+  public CompletableFuture<RequestResult> awaitAsync(String requestId, AwaitOptions options) {
+    CompletableFuture<RequestResult> wait = poller.awaitAsync(requestId, options);
+    if (!journal.enabled()) {
+      return wait;
+    }
+    CompletableFuture<RequestResult> recorded =
+        wait.whenComplete((result, failure) -> journal.ended(requestId, failure == null ? null : Futures.unwrap(failure)));
+    Futures.cancelTogether(recorded, wait);
+    return recorded;
+  }
+
+  // ---- generate: submit, await, and a completed result must carry a video ---------------------------
+
+  public RequestResult generate(
+      ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
+    Submission submission = submit(request, downloadTo, preflight);
+    return withVideo(await(submission.requestId(), options));
+  }
+
+  /**
+   * Cancelling the future while the submit is in flight lets the submit finish (it may have
+   * created a paid job), then logs its request id at WARNING and, with {@link
+   * AwaitOptions#cancelOnAbort()}, cancels that job; cancelling it later stops the polling.
+   */
+  public CompletableFuture<RequestResult> generateAsync(
+      ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
+    CompletableFuture<RequestResult> generated = new CompletableFuture<>();
+    submitAsync(request, downloadTo, preflight)
+        .whenComplete(
+            (submission, failure) -> {
+              if (failure != null) {
+                generated.completeExceptionally(Futures.unwrap(failure));
+                return;
+              }
+              if (generated.isCancelled()) {
+                abandoned(submission.requestId(), options);
+                return;
+              }
+              CompletableFuture<RequestResult> wait = awaitAsync(submission.requestId(), options);
+              Futures.cancelTogether(generated, wait);
+              wait.whenComplete(
+                  (result, waitFailure) -> {
+                    try {
+                      if (waitFailure != null) {
+                        generated.completeExceptionally(Futures.unwrap(waitFailure));
+                      } else {
+                        generated.complete(withVideo(result));
+                      }
+                    } catch (InvalidResponseException noVideo) {
+                      generated.completeExceptionally(noVideo);
+                    }
+                  });
+            });
+    return generated;
+  }
+
+  private void abandoned(String requestId, AwaitOptions options) {
+    LOG.log(
+        Level.WARNING,
+        "generate was cancelled while its submit was in flight; it created request "
+            + requestId
+            + (options.cancelOnAbort() ? ", which is being cancelled" : ", which runs (and is paid)"));
+    if (options.cancelOnAbort()) {
+      api.cancelAsync(requestId, false);
+    }
+  }
+
+  /** The result, when it carries a video URL; else the InvalidResponseException to throw. */
+  public static RequestResult withVideo(RequestResult result) {
+    if (result.videoUrl().isEmpty()) {
+      throw new InvalidResponseException(
+          "Request "
+              + result.requestId()
+              + " completed, but its result has no video URL (output.video, or a single item in"
+              + " output.videos): "
+              + result.output(),
+          result.requestId(),
+          null);
+    }
+    return result;
+  }
+
+  // ---- download, and the journal's record of it --------------------------------------------------
+
+  public Path download(URI url, Path target, DownloadProgress progress) {
+    return downloader.download(url, target, progress, null);
+  }
+
+  public Path download(RequestResult result, Path target, DownloadProgress progress) {
+    downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
+    journal.downloaded(result.requestId());
+    return target;
+  }
+
+  public RequestResult generateAndDownload(
+      ImageToVideoRequest request, Path target, AwaitOptions options, boolean preflight) {
+    RequestResult result = generate(request, target, options, preflight);
+    download(result, target, null);
+    return result;
+  }
+
+  public CompletableFuture<RequestResult> generateAndDownloadAsync(
+      ImageToVideoRequest request, Path target, AwaitOptions options, boolean preflight) {
+    CompletableFuture<RequestResult> generated = generateAsync(request, target, options, preflight);
+    CompletableFuture<RequestResult> downloaded =
+        generated.thenCompose(result -> blocking(() -> download(result, target, null)).thenApply(path -> result));
+    Futures.cancelTogether(downloaded, generated);
+    return downloaded;
+  }
+
+  // ---- resume: never submits; downloads to the journaled target --------------------------------------
+
+  public RequestResult resume(String requestId, AwaitOptions options) {
+    Optional<Path> target = journal.byRequestId(requestId).flatMap(JournalEntry::target);
+    RequestResult result = await(requestId, options);
+    target.ifPresent(path -> download(result, path, null));
+    return result;
+  }
+
+  public CompletableFuture<RequestResult> resumeAsync(String requestId, AwaitOptions options) {
+    Optional<Path> target = journal.byRequestId(requestId).flatMap(JournalEntry::target);
+    CompletableFuture<RequestResult> awaited = awaitAsync(requestId, options);
+    if (target.isEmpty()) {
+      return awaited;
+    }
+    CompletableFuture<RequestResult> resumed =
+        awaited.thenCompose(result -> blocking(() -> download(result, target.get(), null)).thenApply(path -> result));
+    Futures.cancelTogether(resumed, awaited);
+    return resumed;
+  }
+
+  public List<JournalEntry> pending() {
+    return journal.pending();
+  }
+
+  public void dismiss(String localId) {
+    journal.dismiss(localId);
+  }
+
+  // ---- running the async view's steps ------------------------------------------------------------
+
+  /** A blocking step of an async call, on the blocking executor. */
+  public <T> CompletableFuture<T> blocking(Supplier<T> step) {
+    return CompletableFuture.supplyAsync(step, blockingExecutor);
+  }
+
+  /**
+   * Starts an async call and relays it to the callback executor; a bad argument found while
+   * starting (a malformed request id) fails the future rather than throwing.
+   */
+  public <T> CompletableFuture<T> relay(Supplier<CompletableFuture<T>> start) {
+    CompletableFuture<T> started;
+    try {
+      started = start.get();
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
+    }
+    return Futures.relay(started, callbackExecutor);
+  }
+
+  /** Like {@link #relay}, but cancelling the result leaves the source running: for a paid submit. */
+  public <T> CompletableFuture<T> detachedRelay(CompletableFuture<T> source) {
+    return Futures.detachedRelay(source, callbackExecutor);
+  }
+
+  /** Releases what the client created: its connection pool and threads. */
+  public void close() {
+    if (ownsHttpClient) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+    if (ownBlockingExecutor != null) {
+      ownBlockingExecutor.shutdown();
+    }
+  }
+
+  public String describe() {
+    return "baseUrl=" + baseUrl + ", maxRetries=" + maxRetries;
+  }
+}
