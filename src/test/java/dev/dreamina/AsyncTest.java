@@ -12,16 +12,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
@@ -29,11 +35,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.Headers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What only the async API has: cancellation, the callback executor, and waiting for many jobs on
@@ -174,6 +183,58 @@ class AsyncTest {
     assertEquals("POST", take(server).getMethod());
     assertEquals("/v1/requests/" + ID + "/status", take(server).getUrl().encodedPath());
     assertEquals("/v1/requests/" + ID + "/result", take(server).getUrl().encodedPath());
+  }
+
+  @Test
+  void theAsyncViewIsTheSameClient() {
+    assertSame(client, client.async().sync());
+    assertSame(client.async(), client.async());
+    assertThrows(NullPointerException.class, () -> client.async().generate(null));
+    assertThrows(NullPointerException.class, () -> client.async().download((java.net.URI) null, Path.of("x"), null));
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void downloadsRunOnTheClientsOwnBlockingThreadsNotTheCommonPool(@TempDir Path dir) throws Exception {
+    server.enqueue(new MockResponse(200, Headers.of("Content-Type", "video/mp4"), "\0\0\0\u0018ftypmp42"));
+    List<String> threads = new CopyOnWriteArrayList<>();
+    Path target = dir.resolve("v.mp4");
+
+    Path saved = Mode.join(client.async().download(server.url("/v.mp4").uri(), target,
+        (bytes, total) -> threads.add(Thread.currentThread().getName())));
+
+    assertEquals(target, saved);
+    assertEquals(12, Files.size(target));
+    assertFalse(threads.isEmpty());
+    assertTrue(threads.stream().allMatch(name -> name.startsWith("dreamina-blocking-")), threads.toString());
+    assertNull(take(server).getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void generateAndDownloadAndResumeHaveAsyncTwins(@TempDir Path dir) throws Exception {
+    Path journalFile = dir.resolve("journal.json");
+    try (RunComfySandbox sandbox =
+            RunComfySandbox.builder().queueTime(Duration.ofMillis(50)).runTime(Duration.ofMillis(50)).start();
+        DreaminaClient real =
+            sandbox.clientBuilder()
+                .journal(FileSubmissionJournal.open(journalFile))
+                .awaitOptions(AwaitOptions.builder().pollInterval(Duration.ofMillis(20)).build())
+                .build()) {
+      Path first = dir.resolve("first.mp4");
+      RequestResult done = Mode.join(real.async().generateAndDownload(TestServer.request(), first));
+      assertEquals(Status.COMPLETED, done.status());
+      assertEquals("ftyp", new String(Files.readAllBytes(first), 4, 4, StandardCharsets.US_ASCII));
+      assertEquals(List.of(), real.pending(), "submitted, completed and downloaded: nothing pending");
+
+      // A job whose download was lost: resume() downloads it to the journaled target, async too.
+      Path second = dir.resolve("second.mp4");
+      String id = real.submit(TestServer.request(), second).requestId();
+      RequestResult resumed = Mode.join(real.async().resume(id));
+      assertEquals(id, resumed.requestId());
+      assertTrue(Files.size(second) > 10_000);
+      assertEquals(List.of(), real.pending());
+      assertEquals(2, sandbox.submitCount(), "resume never submits");
+    }
   }
 
   @Test

@@ -15,6 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.preflight.PreflightReport;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -117,6 +120,35 @@ class PreflightOnSubmitTest {
     assertEquals("POST", submit.getMethod());
     assertEquals("Bearer " + TOKEN, submit.getHeaders().get("Authorization"));
     preflighting.close();
+  }
+
+  @Test
+  void theAsyncViewPreflightsOnTheBlockingExecutorNeverOnTheCommonPool() throws Exception {
+    images.enqueue(serve(image("png", 1280, 720), "image/png"));
+    images.enqueue(serve(image("png", 100, 100), "image/png"));
+    api.enqueue(json(submissionJson()));
+    List<String> ranOn = new CopyOnWriteArrayList<>();
+    Executor recording =
+        task -> new Thread(() -> {
+          ranOn.add("blocking");
+          task.run();
+        }).start();
+    try (DreaminaClient preflighting =
+        TestServer.clientFor(api, new FakeTime())
+            .httpClient(TestTls.trustingClient())
+            .preflightImages(true)
+            .blockingExecutor(recording)
+            .build()) {
+      Submission submission = Mode.join(preflighting.async().submit(requestFor("/ok.png")));
+      assertEquals(TestServer.ID, submission.requestId());
+      assertEquals(List.of("blocking"), ranOn, "the fetch ran on the blocking executor");
+
+      InvalidRequestException e =
+          assertThrows(InvalidRequestException.class, () -> Mode.join(preflighting.async().submit(requestFor("/small.png"))));
+      assertEquals("image_urls", e.violations().get(0).field());
+      assertEquals(2, ranOn.size());
+      assertEquals(1, api.getRequestCount(), "the failing image was never submitted");
+    }
   }
 
   @Test
