@@ -14,9 +14,8 @@ module dev.dreamina {
   exports dev.dreamina.preflight;
   exports dev.dreamina.sandbox;
 
-  // Hibernate Validator reads the request's fields and creates the custom validators reflectively.
-  opens dev.dreamina to
-      org.hibernate.validator;
+  // Hibernate Validator reads the internal request fields and creates the custom validators
+  // reflectively; the public packages stay closed to it.
   opens dev.dreamina.internal to
       org.hibernate.validator;
 }

@@ -15,9 +15,9 @@ import dev.dreamina.errors.RateLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.internal.Arguments;
 import dev.dreamina.internal.ClientCore;
-import dev.dreamina.internal.LoopbackHosts;
 import dev.dreamina.internal.RunComfyApi;
 import dev.dreamina.internal.TimeSource;
+import dev.dreamina.internal.Urls;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
@@ -786,16 +786,18 @@ public final class DreaminaClient implements AutoCloseable {
     }
 
     private static HttpUrl checkBaseUrl(String text) {
-      HttpUrl url = HttpUrl.parse(text.trim());
-      if (url == null) {
+      if (HttpUrl.parse(text.trim()) == null) {
         throw new IllegalArgumentException("baseUrl is not an http or https URL: " + text);
       }
+      HttpUrl url =
+          Urls.httpsOrLoopback(text)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "baseUrl must use https (plain http is allowed only for loopback hosts): "
+                              + text));
       if (url.query() != null || url.fragment() != null) {
         throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + text);
-      }
-      if (!url.isHttps() && !LoopbackHosts.isLoopback(url.host())) {
-        throw new IllegalArgumentException(
-            "baseUrl must use https (plain http is allowed only for loopback hosts): " + text);
       }
       return url;
     }

@@ -1,17 +1,10 @@
 package dev.dreamina;
 
 import dev.dreamina.errors.InvalidRequestException;
-import dev.dreamina.internal.Constraints.FrameCount;
-import dev.dreamina.internal.Constraints.HttpsImageUrl;
-import dev.dreamina.internal.Constraints.WellFormedUnicode;
 import dev.dreamina.internal.RequestValidation;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.util.Objects;
 import java.util.OptionalInt;
-import org.hibernate.validator.constraints.CodePointLength;
 
 /**
  * An image-to-video job for Dreamina 3.0 Pro: a prompt, one JPEG or PNG image URL, and optionally
@@ -40,25 +33,14 @@ public final class ImageToVideoRequest {
   /** The longest prompt, in Unicode code points (as JSON Schema counts {@code maxLength}). */
   public static final int MAX_PROMPT_LENGTH = 800;
 
-  @NotBlank(message = "is required and must not be blank")
-  @CodePointLength(
-      max = MAX_PROMPT_LENGTH,
-      message = "must be at most {max} characters (Unicode code points)")
-  @WellFormedUnicode
   private final String prompt;
-
-  @NotNull(message = "is required: exactly one image URL")
-  @HttpsImageUrl
   private final String imageUrl;
-
-  @FrameCount private final Integer frames;
-
-  @Min(value = RANDOM_SEED, message = "must be -1 (random) or a number from 0 up")
+  private final Integer frames;
   private final Integer seed;
 
   private ImageToVideoRequest(Builder builder) {
     this.prompt = builder.prompt;
-    this.imageUrl = builder.imageUrl == null ? null : builder.imageUrl.trim();
+    this.imageUrl = builder.imageUrl.trim();
     this.frames = builder.frames;
     this.seed = builder.seed;
   }
@@ -128,10 +110,9 @@ public final class ImageToVideoRequest {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof ImageToVideoRequest)) {
+    if (!(o instanceof ImageToVideoRequest that)) {
       return false;
     }
-    ImageToVideoRequest that = (ImageToVideoRequest) o;
     return prompt.equals(that.prompt)
         && imageUrl.equals(that.imageUrl)
         && Objects.equals(frames, that.frames)
@@ -233,7 +214,8 @@ public final class ImageToVideoRequest {
      * @throws InvalidRequestException listing every broken rule, each under the API's field name
      */
     public ImageToVideoRequest build() {
-      return RequestValidation.check(new ImageToVideoRequest(this));
+      RequestValidation.check(prompt, imageUrl == null ? null : imageUrl.trim(), frames, seed);
+      return new ImageToVideoRequest(this);
     }
   }
 }

@@ -62,7 +62,7 @@ public final class Downloader {
   }
 
   public Path download(URI url, Path target, DownloadProgress progress, String requestId) {
-    HttpUrl httpUrl = HttpUrl.get(checkUrl(url).toString());
+    HttpUrl httpUrl = checkUrl(url);
     for (int attempt = 1; ; attempt++) {
       try {
         return attempt(url, httpUrl, target, progress, requestId);
@@ -89,16 +89,12 @@ public final class Downloader {
         && ((DownloadException) failure).statusCode().stream().anyMatch(RetryPolicy::isRetryableStatus);
   }
 
-  private static URI checkUrl(URI url) {
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-    boolean ok =
-        scheme.equals("https")
-            || (scheme.equals("http") && url.getHost() != null && LoopbackHosts.isLoopback(url.getHost()));
-    if (!ok || url.getHost() == null) {
-      throw new IllegalArgumentException(
-          "Download URL must be https (http only for loopback hosts): " + url);
-    }
-    return url;
+  private static HttpUrl checkUrl(URI url) {
+    return Urls.httpsOrLoopback(url.toString())
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "Download URL must be https (http only for loopback hosts): " + url));
   }
 
   private Path attempt(

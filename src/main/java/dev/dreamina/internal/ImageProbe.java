@@ -70,7 +70,7 @@ public final class ImageProbe {
     if (httpUrl == null) {
       throw new UnreachableException("not an http or https URL: " + url);
     }
-    if (!scheme.equals("https") && !LoopbackHosts.isLoopback(httpUrl.host())) {
+    if (Urls.httpsOrLoopback(url.toString()).isEmpty()) {
       throw new UnreachableException("RunComfy fetches images over https only, not " + scheme);
     }
     Request request =

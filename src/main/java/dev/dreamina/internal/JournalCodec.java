@@ -3,7 +3,6 @@ package dev.dreamina.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.journal.JournalEntry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,11 +27,7 @@ public final class JournalCodec {
       node.put("account", e.account());
       e.requestId().ifPresent(id -> node.put("request_id", id));
       node.put("state", e.state().name());
-      ObjectNode request = node.putObject("request");
-      request.put("prompt", e.request().prompt());
-      request.put("image_url", e.request().imageUrl().toString());
-      e.request().frames().ifPresent(f -> request.put("frames", f));
-      e.request().seed().ifPresent(s -> request.put("seed", s));
+      node.set("request", Json.requestNode(e.request()));
       e.target().ifPresent(t -> node.put("target", t.toString()));
       e.detail().ifPresent(d -> node.put("detail", d));
       node.put("created_at", e.createdAt().toString());
@@ -52,24 +47,13 @@ public final class JournalCodec {
     List<JournalEntry> entries = new ArrayList<>();
     for (JsonNode node : root.get("entries")) {
       try {
-        JsonNode request = node.get("request");
-        ImageToVideoRequest.Builder builder =
-            ImageToVideoRequest.builder()
-                .prompt(request.get("prompt").textValue())
-                .imageUrl(request.get("image_url").textValue());
-        if (request.hasNonNull("frames")) {
-          builder.frames(request.get("frames").intValue());
-        }
-        if (request.hasNonNull("seed")) {
-          builder.seed(request.get("seed").intValue());
-        }
         entries.add(
             new JournalEntry(
                 node.get("local_id").textValue(),
                 node.get("account").textValue(),
                 text(node, "request_id"),
                 JournalEntry.State.valueOf(node.get("state").textValue()),
-                builder.build(),
+                Json.request(node.get("request")),
                 text(node, "target").map(Path::of),
                 text(node, "detail"),
                 Instant.parse(node.get("created_at").textValue()),

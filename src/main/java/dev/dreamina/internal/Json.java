@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dreamina.ImageToVideoRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /** The SDK's one Jackson mapper, and the request body it writes. */
 public final class Json {
@@ -45,17 +43,45 @@ public final class Json {
 
   /** The submit body, exactly as the page's input schema; unset optional fields are left out. */
   public static byte[] requestBody(ImageToVideoRequest request) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("prompt", request.prompt());
-    body.put("image_urls", List.of(request.imageUrl().toString()));
-    request.frames().ifPresent(frames -> body.put("frames", frames));
-    request.seed().ifPresent(seed -> body.put("seed", seed));
     try {
-      return MAPPER.writeValueAsBytes(body);
+      return MAPPER.writeValueAsBytes(requestNode(request));
     } catch (JsonProcessingException e) {
       // Validation has already rejected what JSON cannot carry (unpaired surrogates).
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A request as the page's input schema has it: {@code prompt}, {@code image_urls} (one item),
+   * and {@code frames} and {@code seed} when set. The one serialisation of a request, for the wire
+   * and the journal alike.
+   */
+  static ObjectNode requestNode(ImageToVideoRequest request) {
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("prompt", request.prompt());
+    body.putArray("image_urls").add(request.imageUrl().toString());
+    request.frames().ifPresent(frames -> body.put("frames", frames));
+    request.seed().ifPresent(seed -> body.put("seed", seed));
+    return body;
+  }
+
+  /**
+   * Reads back what {@link #requestNode} wrote, validating it again; also reads the {@code
+   * image_url} field of journals written before the journal used the wire's shape.
+   */
+  static ImageToVideoRequest request(JsonNode node) {
+    JsonNode urls = node.get("image_urls");
+    ImageToVideoRequest.Builder builder =
+        ImageToVideoRequest.builder()
+            .prompt(node.get("prompt").textValue())
+            .imageUrl(urls != null ? urls.get(0).textValue() : node.get("image_url").textValue());
+    if (node.hasNonNull("frames")) {
+      builder.frames(node.get("frames").intValue());
+    }
+    if (node.hasNonNull("seed")) {
+      builder.seed(node.get("seed").intValue());
+    }
+    return builder.build();
   }
 
   /** A JSON value as plain Java: maps, lists, strings, numbers, booleans and {@code null}. */

@@ -3,6 +3,9 @@ package dev.dreamina.internal;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidRequestException.Violation;
+import dev.dreamina.internal.Constraints.FrameCount;
+import dev.dreamina.internal.Constraints.HttpsImageUrl;
+import dev.dreamina.internal.Constraints.WellFormedUnicode;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -21,12 +24,16 @@ import org.hibernate.validator.constraints.CodePointLength;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
- * Runs Bean Validation (Hibernate Validator) over a request and reports every violation under the
- * API's field names. The validator is built once, lazily, on first use: its bootstrap is the
+ * Runs Bean Validation (Hibernate Validator) over a request's values and reports every violation
+ * under the API's field names. The constraints sit on {@link Fields}, an internal value, so the
+ * public request knows nothing of the validator and only this package is opened to it. The validator is built once, lazily, on first use: its bootstrap is the
  * slowest part of a cold start. The {@link ParameterMessageInterpolator} means no Expression
  * Language implementation is needed at run time.
  */
 public final class RequestValidation {
+  private static final int MAX_PROMPT_LENGTH = ImageToVideoRequest.MAX_PROMPT_LENGTH;
+  private static final int RANDOM_SEED = ImageToVideoRequest.RANDOM_SEED;
+
   /** Java property name to API field name, in the order of the page's input schema. */
   private static final Map<String, String> API_NAMES =
       Map.of("prompt", "prompt", "imageUrl", "image_urls", "frames", "frames", "seed", "seed");
@@ -47,7 +54,7 @@ public final class RequestValidation {
                     NotBlank.class.getName(),
                     Min.class.getName(),
                     CodePointLength.class.getName()))
-            .initializeBeanMetaData(Set.of(ImageToVideoRequest.class))
+            .initializeBeanMetaData(Set.of(Fields.class))
             .ignoreXmlConfiguration()
             .messageInterpolator(new ParameterMessageInterpolator())
             .failFast(false)
@@ -68,11 +75,40 @@ public final class RequestValidation {
     }
   }
 
+  /** A request's values, with the rules of the page's input schema on them. */
+  static final class Fields {
+    @NotBlank(message = "is required and must not be blank")
+    @CodePointLength(
+        max = MAX_PROMPT_LENGTH,
+        message = "must be at most {max} characters (Unicode code points)")
+    @WellFormedUnicode
+    private final String prompt;
+
+    @NotNull(message = "is required: exactly one image URL")
+    @HttpsImageUrl
+    private final String imageUrl;
+
+    @FrameCount private final Integer frames;
+
+    @Min(value = RANDOM_SEED, message = "must be -1 (random) or a number from 0 up")
+    private final Integer seed;
+
+    Fields(String prompt, String imageUrl, Integer frames, Integer seed) {
+      this.prompt = prompt;
+      this.imageUrl = imageUrl;
+      this.frames = frames;
+      this.seed = seed;
+    }
+  }
+
   /**
+   * Checks a request's values; {@code null} stands for unset.
+   *
    * @throws InvalidRequestException listing every violation, when there is any
    */
-  public static ImageToVideoRequest check(ImageToVideoRequest request) {
-    Set<ConstraintViolation<ImageToVideoRequest>> violations = Holder.VALIDATOR.validate(request);
+  public static void check(String prompt, String imageUrl, Integer frames, Integer seed) {
+    Set<ConstraintViolation<Fields>> violations =
+        Holder.VALIDATOR.validate(new Fields(prompt, imageUrl, frames, seed));
     if (!violations.isEmpty()) {
       throw new InvalidRequestException(
           violations.stream()
@@ -83,7 +119,6 @@ public final class RequestValidation {
                       .thenComparing(Violation::message))
               .collect(Collectors.toList()));
     }
-    return request;
   }
 
   private static String apiName(ConstraintViolation<?> violation) {

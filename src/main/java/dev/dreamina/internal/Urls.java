@@ -1,14 +1,20 @@
 package dev.dreamina.internal;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
+import okhttp3.HttpUrl;
 
 /**
- * Reads URL strings from RunComfy's answers the way a browser (or RunComfy's own Python client)
- * would fetch them: a character that {@link URI} refuses, such as a space or a {@code |} in a
- * pre-signed query, is percent-encoded instead of making a paid result unreadable.
+ * The SDK's URL rules in one place: which URLs it talks to (https, or plain http to loopback only:
+ * tests and a local sandbox), and how it reads URL strings from RunComfy's answers, the way a
+ * browser (or RunComfy's own Python client) would fetch them: a character that {@link URI}
+ * refuses, such as a space or a {@code |} in a pre-signed query, is percent-encoded instead of
+ * making a paid result unreadable.
  */
 public final class Urls {
   /** Besides letters and digits, what may stand unencoded after the authority. */
@@ -17,6 +23,30 @@ public final class Urls {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private Urls() {}
+
+  /**
+   * The URL as OkHttp reads it, if it is one the SDK may talk to: {@code https}, or {@code http}
+   * to a loopback host. Used for the base URL, downloads and image fetches alike.
+   *
+   * @return the URL, or empty when it is not http(s), or is plain http to another host
+   */
+  public static Optional<HttpUrl> httpsOrLoopback(String text) {
+    HttpUrl url = HttpUrl.parse(text.trim());
+    return url != null && (url.isHttps() || isLoopback(url.host())) ? Optional.of(url) : Optional.empty();
+  }
+
+  /** Whether the host is {@code localhost} or a loopback IP literal. Never touches DNS. */
+  public static boolean isLoopback(String host) {
+    if (host.toLowerCase(Locale.ROOT).equals("localhost")) {
+      return true;
+    }
+    boolean ipLiteral = host.contains(":") || host.matches("[0-9.]+");
+    try {
+      return ipLiteral && InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
 
   /**
    * The absolute URL a string stands for: as is when {@link URI} accepts it, else with every
