@@ -20,29 +20,27 @@ public class ApiException extends DreaminaException {
   private final String body;
   private final Duration retryAfter;
 
+  /** Made by {@link Builder#build()}, which picks the subclass. */
+  ApiException(Builder b) {
+    super(describe(b.statusCode, b.errorCode, b.errorMessage, b.requestId), b.requestId, null);
+    this.statusCode = b.statusCode;
+    this.errorCode = b.errorCode;
+    this.errorMessage = b.errorMessage;
+    this.body = b.body == null ? "" : cut(b.body);
+    this.retryAfter = b.retryAfter;
+  }
+
   /**
-   * Creates an exception from an error answer.
+   * Starts describing an error answer. {@link Builder#build()} returns the exception the SDK
+   * throws for such an answer (the subclass chosen exactly as for a real one), so tests of your
+   * own error handling can make any of them: {@code
+   * ApiException.builder().statusCode(429).retryAfter(Duration.ofSeconds(5)).build()}. This
+   * builder, not a constructor, is the way to make one, so new fields never break your code.
    *
-   * @param statusCode the HTTP status code
-   * @param errorCode RunComfy's numeric {@code error_code}, or {@code null}
-   * @param errorMessage RunComfy's {@code error_message} or {@code message}, or {@code null}
-   * @param body the response body as text (cut to {@link #MAX_BODY_CHARS}), or {@code null}
-   * @param requestId the request id this concerns, or {@code null}
-   * @param retryAfter the server's {@code Retry-After}, or {@code null} when it sent none
+   * @return a builder; the status code defaults to 500
    */
-  public ApiException(
-      int statusCode,
-      Integer errorCode,
-      String errorMessage,
-      String body,
-      String requestId,
-      Duration retryAfter) {
-    super(describe(statusCode, errorCode, errorMessage, requestId), requestId, null);
-    this.statusCode = statusCode;
-    this.errorCode = errorCode;
-    this.errorMessage = errorMessage;
-    this.body = body == null ? "" : cut(body);
-    this.retryAfter = retryAfter;
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -108,5 +106,132 @@ public class ApiException extends DreaminaException {
       sb.append(" (request_id ").append(requestId).append(')');
     }
     return sb.toString();
+  }
+
+  /** Describes an error answer; {@link #build()} makes the matching exception. Not thread-safe. */
+  public static final class Builder {
+    private int statusCode = 500;
+    private Integer errorCode;
+    private String errorMessage;
+    private String body;
+    private String requestId;
+    private Duration retryAfter;
+
+    private Builder() {}
+
+    /**
+     * Sets the HTTP status code; 200 for a 2xx body that carried an {@code error_code}.
+     *
+     * @param statusCode the status code
+     * @return this builder
+     */
+    public Builder statusCode(int statusCode) {
+      this.statusCode = statusCode;
+      return this;
+    }
+
+    /**
+     * Sets RunComfy's numeric {@code error_code}, for example 404001.
+     *
+     * @param errorCode the code, or {@code null} for none
+     * @return this builder
+     */
+    public Builder errorCode(Integer errorCode) {
+      this.errorCode = errorCode;
+      return this;
+    }
+
+    /**
+     * Sets RunComfy's error message.
+     *
+     * @param errorMessage the message, or {@code null} for none
+     * @return this builder
+     */
+    public Builder errorMessage(String errorMessage) {
+      this.errorMessage = errorMessage;
+      return this;
+    }
+
+    /**
+     * Sets the response body as text; it is cut to {@link #MAX_BODY_CHARS}.
+     *
+     * @param body the body, or {@code null} for none
+     * @return this builder
+     */
+    public Builder body(String body) {
+      this.body = body;
+      return this;
+    }
+
+    /**
+     * Sets the request id the answer concerns.
+     *
+     * @param requestId the id, or {@code null} for none
+     * @return this builder
+     */
+    public Builder requestId(String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    /**
+     * Sets the server's {@code Retry-After}.
+     *
+     * @param retryAfter the wait, or {@code null} for none
+     * @return this builder
+     */
+    public Builder retryAfter(Duration retryAfter) {
+      this.retryAfter = retryAfter;
+      return this;
+    }
+
+    /**
+     * The exception the SDK throws for this answer: by {@code error_code} first (401001 and
+     * 400004 {@link AuthenticationException}, 400002 {@link InsufficientBalanceException},
+     * 403001 and 403003 {@link PermissionDeniedException}, 404001 {@link NotFoundException},
+     * 400001 and 422001 {@link BadRequestException}, 500001 {@link ServerException}), then by
+     * status (429 {@link RateLimitException} before any code; 400 and 422, 401, 402, 403, 404 as
+     * above; 5xx {@link ServerException}), else a plain {@link ApiException}.
+     *
+     * @return the exception
+     */
+    public ApiException build() {
+      if (statusCode == 429) {
+        return new RateLimitException(this);
+      }
+      if (errorCode != null) {
+        switch (errorCode) {
+          case 401001, 400004 -> {
+            return new AuthenticationException(this);
+          }
+          case 400002 -> {
+            return new InsufficientBalanceException(this);
+          }
+          case 403001, 403003 -> {
+            return new PermissionDeniedException(this);
+          }
+          case 404001 -> {
+            return new NotFoundException(this);
+          }
+          case 400001, 422001 -> {
+            return new BadRequestException(this);
+          }
+          case 500001 -> {
+            return new ServerException(this);
+          }
+          default -> {
+            // not a code with an exception of its own: the status decides
+          }
+        }
+      }
+      return switch (statusCode) {
+        case 400, 422 -> new BadRequestException(this);
+        case 401 -> new AuthenticationException(this);
+        case 402 -> new InsufficientBalanceException(this);
+        case 403 -> new PermissionDeniedException(this);
+        case 404 -> new NotFoundException(this);
+        default -> statusCode >= 500 ? new ServerException(this) : new ApiException(this);
+      };
+    }
   }
 }

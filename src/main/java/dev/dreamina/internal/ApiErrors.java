@@ -2,18 +2,11 @@ package dev.dreamina.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.errors.ApiException;
-import dev.dreamina.errors.AuthenticationException;
-import dev.dreamina.errors.BadRequestException;
-import dev.dreamina.errors.InsufficientBalanceException;
-import dev.dreamina.errors.NotFoundException;
-import dev.dreamina.errors.PermissionDeniedException;
-import dev.dreamina.errors.RateLimitException;
-import dev.dreamina.errors.ServerException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Maps an error answer to the exception for it: by HTTP 429 first, then RunComfy's error_code, then the status. */
+/** Reads an error answer's code and message; {@link ApiException.Builder#build()} picks the exception. */
 final class ApiErrors {
   private ApiErrors() {}
 
@@ -30,49 +23,14 @@ final class ApiErrors {
       int status, JsonNode json, String bodyText, String requestId, Duration retryAfter) {
     Integer code = errorCode(json);
     String message = errorMessage(json);
-    if (status == 429) {
-      return new RateLimitException(status, code, message, bodyText, requestId, retryAfter);
-    }
-    switch (code == null ? 0 : code) {
-      case 401001:
-      case 400004:
-        return new AuthenticationException(status, code, message, bodyText, requestId, retryAfter);
-      case 400002:
-        return new InsufficientBalanceException(
-            status, code, message, bodyText, requestId, retryAfter);
-      case 403001:
-      case 403003:
-        return new PermissionDeniedException(
-            status, code, message, bodyText, requestId, retryAfter);
-      case 404001:
-        return new NotFoundException(status, code, message, bodyText, requestId, retryAfter);
-      case 400001:
-      case 422001:
-        return new BadRequestException(status, code, message, bodyText, requestId, retryAfter);
-      case 500001:
-        return new ServerException(status, code, message, bodyText, requestId, retryAfter);
-      default:
-        break;
-    }
-    switch (status) {
-      case 400:
-      case 422:
-        return new BadRequestException(status, code, message, bodyText, requestId, retryAfter);
-      case 401:
-        return new AuthenticationException(status, code, message, bodyText, requestId, retryAfter);
-      case 402:
-        return new InsufficientBalanceException(
-            status, code, message, bodyText, requestId, retryAfter);
-      case 403:
-        return new PermissionDeniedException(
-            status, code, message, bodyText, requestId, retryAfter);
-      case 404:
-        return new NotFoundException(status, code, message, bodyText, requestId, retryAfter);
-      default:
-        return status >= 500
-            ? new ServerException(status, code, message, bodyText, requestId, retryAfter)
-            : new ApiException(status, code, message, bodyText, requestId, retryAfter);
-    }
+    return ApiException.builder()
+        .statusCode(status)
+        .errorCode(code)
+        .errorMessage(message)
+        .body(bodyText)
+        .requestId(requestId)
+        .retryAfter(retryAfter)
+        .build();
   }
 
   private static Integer errorCode(JsonNode json) {

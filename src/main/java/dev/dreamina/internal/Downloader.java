@@ -85,8 +85,8 @@ public final class Downloader {
     if (failure instanceof NetworkException) {
       return true;
     }
-    return failure instanceof DownloadException
-        && ((DownloadException) failure).statusCode().stream().anyMatch(RetryPolicy::isRetryableStatus);
+    return failure instanceof DownloadException refused
+        && refused.statusCode().stream().anyMatch(RetryPolicy::isRetryableStatus);
   }
 
   private static HttpUrl checkUrl(URI url) {

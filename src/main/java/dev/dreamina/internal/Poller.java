@@ -186,11 +186,11 @@ public final class Poller {
             try {
               if (failure != null) {
                 Throwable cause = Futures.unwrap(failure);
-                if (!(cause instanceof DreaminaException)) {
+                if (!(cause instanceof DreaminaException dreaminaFailure)) {
                   future.completeExceptionally(cause);
                   return;
                 }
-                throw wait.resultFailure(terminal, (DreaminaException) cause);
+                throw wait.resultFailure(terminal, dreaminaFailure);
               }
               settled = wait.settle(terminal, result);
             } catch (DreaminaException e) {
@@ -223,12 +223,12 @@ public final class Poller {
       if (future.isDone()) {
         return;
       }
-      if (!(failure instanceof DreaminaException)) {
+      if (!(failure instanceof DreaminaException dreaminaFailure)) {
         future.completeExceptionally(failure);
         return;
       }
       try {
-        wait.failed((DreaminaException) failure);
+        wait.failed(dreaminaFailure);
       } catch (DreaminaException fatal) {
         future.completeExceptionally(fatal);
         return;
@@ -257,8 +257,8 @@ public final class Poller {
               (cancel, failure) -> {
                 Throwable cause = failure == null ? null : Futures.unwrap(failure);
                 future.completeExceptionally(
-                    cause instanceof DreaminaException
-                        ? wait.timeout(true, null, (DreaminaException) cause)
+                    cause instanceof DreaminaException cancelFailure
+                        ? wait.timeout(true, null, cancelFailure)
                         : wait.timeout(true, cancel == null ? null : cancel.outcome(), null));
               });
     }
@@ -323,16 +323,13 @@ public final class Poller {
       if (terminal != Status.COMPLETED) {
         throw new GenerationFailedException(requestId, terminal, result.error().orElse(null), result);
       }
-      switch (result.status()) {
-        case COMPLETED:
-          return result;
-        case FAILED:
-        case CANCELLED:
-          throw new GenerationFailedException(
-              result.requestId(), result.status(), result.error().orElse(null), result);
-        default:
-          return null;
-      }
+      return switch (result.status()) {
+        case COMPLETED -> result;
+        case FAILED, CANCELLED ->
+            throw new GenerationFailedException(
+                result.requestId(), result.status(), result.error().orElse(null), result);
+        default -> null;
+      };
     }
 
     /** What a failed result call means once the status was terminal. */

@@ -66,8 +66,7 @@ public final class RetryPolicy {
     if (e instanceof NetworkException) {
       return true;
     }
-    if (e instanceof ApiException) {
-      ApiException api = (ApiException) e;
+    if (e instanceof ApiException api) {
       return isRetryableStatus(api.statusCode())
           || api.errorCode().orElse(0) == INTERNAL_ERROR_CODE;
     }

@@ -124,7 +124,7 @@ public final class Transport {
       return null;
     }
     Optional<Duration> retryAfter =
-        failure instanceof ApiException ? ((ApiException) failure).retryAfter() : Optional.empty();
+        failure instanceof ApiException answered ? answered.retryAfter() : Optional.empty();
     Duration delay = retryPolicy.delayBefore(attempt, retryAfter).orElse(null);
     boolean pastDeadline =
         delay != null

@@ -90,18 +90,11 @@ public record JournalEntry(
    * @return {@code true} when finished
    */
   public boolean finished() {
-    switch (state) {
-      case NOT_SUBMITTED:
-      case FAILED:
-      case CANCELLED:
-      case DOWNLOADED:
-      case DISMISSED:
-        return true;
-      case COMPLETED:
-        return target.isEmpty();
-      default:
-        return false;
-    }
+    return switch (state) {
+      case NOT_SUBMITTED, FAILED, CANCELLED, DOWNLOADED, DISMISSED -> true;
+      case COMPLETED -> target.isEmpty();
+      default -> false;
+    };
   }
 
   /**

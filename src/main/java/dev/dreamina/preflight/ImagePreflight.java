@@ -167,16 +167,12 @@ public final class ImagePreflight {
 
   private static String formatDetail(Format format, String contentType) {
     String served = contentType == null ? "" : " (served as " + contentType + ")";
-    switch (format) {
-      case HTML:
-        return "got an HTML page, not an image" + served + "; does the URL need a login or cookies?";
-      case TEXT:
-        return "got text, not an image" + served;
-      case UNKNOWN:
-        return "the content is not a JPEG or PNG" + served;
-      default:
-        return "the content is " + format + served;
-    }
+    return switch (format) {
+      case HTML -> "got an HTML page, not an image" + served + "; does the URL need a login or cookies?";
+      case TEXT -> "got text, not an image" + served;
+      case UNKNOWN -> "the content is not a JPEG or PNG" + served;
+      default -> "the content is " + format + served;
+    };
   }
 
   @Override
