@@ -4,7 +4,8 @@ module dev.dreamina {
   requires com.fasterxml.jackson.databind;
   requires jakarta.validation;
   requires org.hibernate.validator;
-  requires jdk.httpserver;
+  // Only the sandbox uses the JDK's HTTP server: an app that never starts one needs no jdk.httpserver.
+  requires static jdk.httpserver;
   // ImageIO reads image headers for ImagePreflight.
   requires java.desktop;
 
