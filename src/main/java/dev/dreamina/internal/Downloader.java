@@ -63,22 +63,14 @@ public final class Downloader {
 
   public Path download(URI url, Path target, DownloadProgress progress, String requestId) {
     HttpUrl httpUrl = checkUrl(url);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return attempt(url, httpUrl, target, progress, requestId);
-      } catch (DreaminaException failure) {
-        if (attempt > retryPolicy.maxRetries() || !transientFailure(failure)) {
-          throw failure;
-        }
-        Duration delay = retryPolicy.delayBefore(attempt, Optional.empty()).orElseThrow();
-        try {
-          time.sleep(delay);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new CallInterruptedException("Interrupted while downloading " + url, requestId, e);
-        }
-      }
-    }
+    return RetryPolicy.retrying(
+        attempt -> attempt(url, httpUrl, target, progress, requestId),
+        (attempt, failure) ->
+            attempt > retryPolicy.maxRetries() || !transientFailure(failure)
+                ? null
+                : retryPolicy.delayBefore(attempt, Optional.empty()).orElseThrow(),
+        time,
+        e -> new CallInterruptedException("Interrupted while downloading " + url, requestId, e));
   }
 
   private static boolean transientFailure(DreaminaException failure) {

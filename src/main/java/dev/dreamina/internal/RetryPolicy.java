@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 
 /**
  * Which failures are worth another attempt, and how long to wait before it: the server's {@code
@@ -83,6 +84,46 @@ public final class RetryPolicy {
       return wait.compareTo(maxRetryAfter) > 0 ? Optional.empty() : Optional.of(wait);
     }
     return Optional.of(backoff(retry, initialBackoff, maxBackoff, random));
+  }
+
+  /** One attempt of a call, numbered from 1. */
+  @FunctionalInterface
+  public interface Attempt<T> {
+    T run(int attempt);
+  }
+
+  /** How long to wait after a failed attempt before the next one, or {@code null} to give up. */
+  @FunctionalInterface
+  public interface DelayRule {
+    Duration after(int attempt, DreaminaException failure);
+  }
+
+  /**
+   * The one blocking retry loop, for API calls and downloads alike: runs attempts until one
+   * succeeds or {@code rule} gives up, sleeping on {@code time} in between. An interrupt during a
+   * sleep sets the flag again and ends the loop with {@code interrupted}'s exception.
+   */
+  public static <T> T retrying(
+      Attempt<T> attempt,
+      DelayRule rule,
+      TimeSource time,
+      Function<InterruptedException, DreaminaException> interrupted) {
+    for (int n = 1; ; n++) {
+      try {
+        return attempt.run(n);
+      } catch (DreaminaException failure) {
+        Duration delay = rule.after(n, failure);
+        if (delay == null) {
+          throw failure;
+        }
+        try {
+          time.sleep(delay);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw interrupted.apply(e);
+        }
+      }
+    }
   }
 
   /**

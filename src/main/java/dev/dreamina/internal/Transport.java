@@ -91,23 +91,17 @@ public final class Transport {
    * @return the answer's JSON, never an error body
    */
   public JsonNode execute(ApiCall call) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return attempt(call, attempt);
-      } catch (DreaminaException failure) {
-        Duration delay = retryDelay(call, attempt, failure);
-        if (delay == null) {
-          throw failure;
-        }
-        logRetry(call, delay, failure);
-        try {
-          time.sleep(delay);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw interrupted(call, e);
-        }
-      }
-    }
+    return RetryPolicy.retrying(
+        attempt -> attempt(call, attempt),
+        (attempt, failure) -> {
+          Duration delay = retryDelay(call, attempt, failure);
+          if (delay != null) {
+            logRetry(call, delay, failure);
+          }
+          return delay;
+        },
+        time,
+        e -> interrupted(call, e));
   }
 
   /** The wait before the next attempt, or null when the failure is final. */
