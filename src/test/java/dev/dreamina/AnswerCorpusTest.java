@@ -22,11 +22,8 @@ import java.util.OptionalInt;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,25 +41,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * status_of} and {@code describe_inference}, src/cmd/run.rs {@code StatusResponse} / {@code
  * ResultResponse}, src/cmd/cancel.rs {@code CancelResponse}); "docs" is ../shared/runcomfy-api.md.
  */
-class AnswerCorpusTest {
+class AnswerCorpusTest extends ApiTest {
   private static final String MODEL = DreaminaClient.MODEL_ID;
   private static final String V = "https://storage.runcomfy.net/x.mp4";
   private static final String V2 = "https://storage.runcomfy.net/y.mp4";
 
-  private final MockWebServer server = new MockWebServer();
-  private DreaminaClient client;
   @TempDir Path dir;
 
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-    client = TestServer.clientFor(server, new FakeTime()).maxRetries(0).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
+  @Override
+  DreaminaClient.Builder configure(DreaminaClient.Builder builder) {
+    return builder.maxRetries(0);
   }
 
   // ---- result ----------------------------------------------------------------------------------

@@ -36,11 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,23 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * few threads. (Requests, errors, retries and waits are pinned for both APIs by the {@link Mode}
  * tests.)
  */
-class AsyncTest {
-  private final MockWebServer server = new MockWebServer();
-  private final FakeTime time = new FakeTime();
-  private DreaminaClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-    client = TestServer.clientFor(server, time).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-  }
-
+class AsyncTest extends ApiTest {
   @Test
   void cancellingAnAwaitStopsItsPollingAtOnce() throws Exception {
     time.holdTasks();

@@ -25,34 +25,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** awaitResult and generate, with fake time: every poll delay is recorded, none is slept. */
-class AwaitTest {
-  private final MockWebServer server = new MockWebServer();
-  private final FakeTime time = new FakeTime();
+class AwaitTest extends ApiTest {
   private final List<RequestStatus> updates = new ArrayList<>();
-  private DreaminaClient client;
   private AwaitOptions options;
 
   @BeforeEach
-  void start() throws Exception {
-    server.start();
-    client = TestServer.clientFor(server, time).build();
+  void start() {
     options = AwaitOptions.builder().onUpdate(updates::add).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
   }
 
   private List<String> paths() throws InterruptedException {

@@ -32,13 +32,11 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okhttp3.Headers;
 import okio.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** download(): real files on disk, atomic, no token sent, capped and type-checked. */
-class DownloadTest {
+class DownloadTest extends ApiTest {
   private static final byte[] VIDEO = new byte[200_000];
 
   static {
@@ -47,21 +45,11 @@ class DownloadTest {
     }
   }
 
-  private final MockWebServer server = new MockWebServer();
-  private final FakeTime time = new FakeTime();
-  private DreaminaClient client;
   @TempDir Path dir;
 
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-    client = TestServer.clientFor(server, time).maxDownloadBytes(VIDEO.length).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
+  @Override
+  DreaminaClient.Builder configure(DreaminaClient.Builder builder) {
+    return builder.maxDownloadBytes(VIDEO.length);
   }
 
   private URI url() {

@@ -17,33 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The exact request of each call, and the parsing of each documented answer. */
-class DreaminaClientTest {
-  private final MockWebServer server = new MockWebServer();
-  private final FakeTime time = new FakeTime();
-  private DreaminaClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-    client = TestServer.clientFor(server, time).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-  }
-
+class DreaminaClientTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void submitPostsTheInputSchemaToTheModelPath(Mode mode) throws Exception {

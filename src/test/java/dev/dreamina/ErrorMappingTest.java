@@ -23,10 +23,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import okhttp3.Headers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,20 +31,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every row of the README's error table, on a read call with retries off. */
-class ErrorMappingTest {
-  private final MockWebServer server = new MockWebServer();
-  private DreaminaClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-    client = TestServer.clientFor(server, new FakeTime()).maxRetries(0).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
+class ErrorMappingTest extends ApiTest {
+  @Override
+  DreaminaClient.Builder configure(DreaminaClient.Builder builder) {
+    return builder.maxRetries(0);
   }
 
   static Stream<Arguments> errorTable() {

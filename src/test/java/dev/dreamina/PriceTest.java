@@ -13,32 +13,15 @@ import dev.dreamina.sandbox.RunComfySandbox;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The price endpoint, the estimate, and the cost of a result. */
-class PriceTest {
+class PriceTest extends ApiTest {
   private static final String MODEL = "bytedance/dreamina-3-0/pro/image-to-video";
-  private final MockWebServer server = new MockWebServer();
-  private DreaminaClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-    client = TestServer.clientFor(server, new FakeTime()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-  }
 
   private static String priceJson(String price, String unit) {
     return "{\"model_id\":\"" + MODEL + "\",\"base_price_usd\":" + price + ",\"price_unit\":\"" + unit

@@ -27,8 +27,6 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import okhttp3.Headers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,26 +36,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Which calls retry, how long they wait, and that a paid submit is never repeated once it may have
  * reached the server. Time is fake: every backoff is recorded, none is slept.
  */
-class RetryTest {
+class RetryTest extends ApiTest {
   /** Backoffs with jitter fixed at 0: 500 ms and 1 s, scaled by 0.75. */
   private static final List<Duration> TWO_BACKOFFS =
       List.of(Duration.ofMillis(375), Duration.ofMillis(750));
-
-  private final MockWebServer server = new MockWebServer();
-  private final FakeTime time = new FakeTime();
-  private DreaminaClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server.start();
-    client = TestServer.clientFor(server, time).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-  }
 
   private static MockResponse reset() {
     return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
