@@ -31,7 +31,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -122,11 +121,18 @@ public final class DreaminaClient implements AutoCloseable {
     return async;
   }
 
+  /** {@link #submit(ImageToVideoRequest, Path)} with no download target: a plain paid submit. */
+  public Submission submit(ImageToVideoRequest request) {
+    return submit(request, null);
+  }
+
   /**
    * Submits a paid job. It is retried only when no job can exist: the connection was never made,
-   * or the server answered 429.
+   * or the server answered 429. With a {@link Builder#journal journal}, it records where the video
+   * is to be downloaded, so that after a crash {@link #resume(String)} downloads it there.
    *
    * @param request a validated request
+   * @param downloadTo where the video is to go, or {@code null}
    * @return the job's request id and URLs
    * @throws InvalidRequestException when image preflight is on ({@link #withPreflight}, {@link
    *     Builder#preflightImages}) and the image fails it; nothing is submitted
@@ -134,19 +140,6 @@ public final class DreaminaClient implements AutoCloseable {
    *     answer came back; do not resubmit blindly
    * @throws ApiException when RunComfy rejected it (see the subclasses)
    * @throws NetworkException when no connection could be made, so nothing was submitted
-   */
-  public Submission submit(ImageToVideoRequest request) {
-    return submit(request, null);
-  }
-
-  /**
-   * Submits a paid job, as {@link #submit(ImageToVideoRequest)} does, and records in the {@link
-   * Builder#journal journal} where its video is to be downloaded, so that after a crash {@link
-   * #resume(String)} downloads it there. Without a journal it is a plain submit.
-   *
-   * @param request a validated request
-   * @param downloadTo where the video is to go, or {@code null}
-   * @return the job's request id and URLs
    * @throws JournalException when the journal cannot record the job; nothing is submitted
    */
   public Submission submit(ImageToVideoRequest request, Path downloadTo) {
@@ -206,13 +199,7 @@ public final class DreaminaClient implements AutoCloseable {
     return core.cancel(Objects.requireNonNull(requestId, "requestId == null"));
   }
 
-  /**
-   * Waits for a job with this client's default {@link AwaitOptions}; see {@link
-   * #awaitResult(String, AwaitOptions)}.
-   *
-   * @param requestId the job's id
-   * @return the completed job's result
-   */
+  /** {@link #awaitResult(String, AwaitOptions)} with this client's default {@link AwaitOptions}. */
   public RequestResult awaitResult(String requestId) {
     return awaitResult(requestId, awaitOptions);
   }
@@ -238,13 +225,7 @@ public final class DreaminaClient implements AutoCloseable {
     return core.await(requestId, options);
   }
 
-  /**
-   * Submits a job and waits for its video, with this client's default {@link AwaitOptions}.
-   *
-   * @param request a validated request
-   * @return the completed result; {@link RequestResult#videoUrl()} is always present
-   * @see #generate(ImageToVideoRequest, AwaitOptions)
-   */
+  /** {@link #generate(ImageToVideoRequest, AwaitOptions)} with this client's default {@link AwaitOptions}. */
   public RequestResult generate(ImageToVideoRequest request) {
     return generate(request, awaitOptions);
   }
@@ -266,13 +247,7 @@ public final class DreaminaClient implements AutoCloseable {
     return core.generate(request, null, options, preflightImages);
   }
 
-  /**
-   * Downloads a video to {@code target}; see {@link #download(URI, Path, DownloadProgress)}.
-   *
-   * @param url the video's URL, usually {@link RequestResult#videoUrl()}
-   * @param target where to put the file; its directory is created if needed
-   * @return {@code target}
-   */
+  /** {@link #download(URI, Path, DownloadProgress)} without progress reports. */
   public Path download(URI url, Path target) {
     return download(url, target, null);
   }
@@ -304,14 +279,7 @@ public final class DreaminaClient implements AutoCloseable {
     return core.download(url, target, progress);
   }
 
-  /**
-   * Downloads a completed job's video to {@code target}; see {@link #download(RequestResult, Path,
-   * DownloadProgress)}.
-   *
-   * @param result a completed result, with a video URL
-   * @param target where to put the file
-   * @return {@code target}
-   */
+  /** {@link #download(RequestResult, Path, DownloadProgress)} without progress reports. */
   public Path download(RequestResult result, Path target) {
     return download(result, target, null);
   }
@@ -333,15 +301,7 @@ public final class DreaminaClient implements AutoCloseable {
     return core.download(result, target, progress);
   }
 
-  /**
-   * Submits a job, waits for it and downloads its video to {@code target}, with this client's
-   * default {@link AwaitOptions}: the common "give me the MP4" case.
-   *
-   * @param request a validated request
-   * @param target where to put the MP4
-   * @return the completed result; the video is at {@code target}
-   * @see #generateAndDownload(ImageToVideoRequest, Path, AwaitOptions)
-   */
+  /** {@link #generateAndDownload(ImageToVideoRequest, Path, AwaitOptions)} with the default options: the common "give me the MP4" case. */
   public RequestResult generateAndDownload(ImageToVideoRequest request, Path target) {
     return generateAndDownload(request, target, awaitOptions);
   }
@@ -380,12 +340,7 @@ public final class DreaminaClient implements AutoCloseable {
     return core.pending();
   }
 
-  /**
-   * {@link #resume(String, AwaitOptions)} with this client's default options.
-   *
-   * @param requestId the job's id, for example from {@link #pending()}
-   * @return the completed result
-   */
+  /** {@link #resume(String, AwaitOptions)} with this client's default {@link AwaitOptions}. */
   public RequestResult resume(String requestId) {
     return resume(requestId, awaitOptions);
   }
@@ -555,8 +510,7 @@ public final class DreaminaClient implements AutoCloseable {
      * @throws IllegalArgumentException when it is not a usable URL
      */
     public Builder baseUrl(String baseUrl) {
-      Objects.requireNonNull(baseUrl, "baseUrl == null");
-      checkBaseUrl(baseUrl);
+      Urls.baseUrl(Objects.requireNonNull(baseUrl, "baseUrl == null"));
       this.baseUrl = baseUrl;
       return this;
     }
@@ -758,7 +712,7 @@ public final class DreaminaClient implements AutoCloseable {
       }
       ClientCore.Config config =
           new ClientCore.Config(
-              checkBaseUrl(baseUrl),
+              Urls.baseUrl(baseUrl),
               token,
               httpClient,
               maxRetries,
@@ -783,23 +737,6 @@ public final class DreaminaClient implements AutoCloseable {
           + ", maxRetries="
           + maxRetries
           + "}";
-    }
-
-    private static HttpUrl checkBaseUrl(String text) {
-      if (HttpUrl.parse(text.trim()) == null) {
-        throw new IllegalArgumentException("baseUrl is not an http or https URL: " + text);
-      }
-      HttpUrl url =
-          Urls.httpsOrLoopback(text)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "baseUrl must use https (plain http is allowed only for loopback hosts): "
-                              + text));
-      if (url.query() != null || url.fragment() != null) {
-        throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + text);
-      }
-      return url;
     }
 
     private static String nonBlank(String s) {

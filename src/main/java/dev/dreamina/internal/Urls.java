@@ -35,6 +35,27 @@ public final class Urls {
     return url != null && (url.isHttps() || isLoopback(url.host())) ? Optional.of(url) : Optional.empty();
   }
 
+  /**
+   * The API's base URL, checked: http(s), https unless the host is loopback, no query or fragment.
+   *
+   * @throws IllegalArgumentException saying which rule it breaks
+   */
+  public static HttpUrl baseUrl(String text) {
+    if (HttpUrl.parse(text.trim()) == null) {
+      throw new IllegalArgumentException("baseUrl is not an http or https URL: " + text);
+    }
+    HttpUrl url =
+        httpsOrLoopback(text)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "baseUrl must use https (plain http is allowed only for loopback hosts): " + text));
+    if (url.query() != null || url.fragment() != null) {
+      throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + text);
+    }
+    return url;
+  }
+
   /** Whether the host is {@code localhost} or a loopback IP literal. Never touches DNS. */
   public static boolean isLoopback(String host) {
     if (host.toLowerCase(Locale.ROOT).equals("localhost")) {
