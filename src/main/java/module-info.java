@@ -8,6 +8,8 @@ module dev.dreamina {
   requires static jdk.httpserver;
   // ImageIO reads image headers for ImagePreflight.
   requires java.desktop;
+  // Quiets Hibernate Validator's start-up line on the JDK's default logging.
+  requires java.logging;
 
   exports dev.dreamina;
   exports dev.dreamina.errors;

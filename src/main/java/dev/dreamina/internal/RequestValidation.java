@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.hibernate.validator.PredefinedScopeHibernateValidator;
 import org.hibernate.validator.constraints.CodePointLength;
@@ -43,6 +45,10 @@ public final class RequestValidation {
   private RequestValidation() {}
 
   private static final class Holder {
+    static {
+      quietVersionLine();
+    }
+
     // The predefined scope initialises only the built-in constraints and the bean named here,
     // instead of every built-in constraint: about half the bootstrap of a cold JVM.
     static final Validator VALIDATOR =
@@ -60,6 +66,28 @@ public final class RequestValidation {
             .failFast(false)
             .buildValidatorFactory()
             .getValidator();
+  }
+
+  /**
+   * Hibernate Validator's logger for the one line it prints at start-up ({@code HV000001:
+   * Hibernate Validator 9.x}), held strongly: the JDK forgets the level of a logger nobody holds.
+   */
+  private static final String VERSION_LOGGER = "org.hibernate.validator.internal.util.Version";
+
+  private static Logger versionLogger;
+
+  /**
+   * Keeps Hibernate Validator's version line off the console on the JDK's default logging, so
+   * that building a first request prints nothing the user did not ask for. Only that one logger,
+   * and only when nobody has set its level; with JBoss Logging routed to SLF4J or Log4j, the
+   * application's own configuration decides, as before.
+   */
+  private static void quietVersionLine() {
+    Logger logger = Logger.getLogger(VERSION_LOGGER);
+    if (logger.getLevel() == null) {
+      logger.setLevel(Level.WARNING);
+      versionLogger = logger;
+    }
   }
 
   private static final AtomicBoolean WARMING = new AtomicBoolean();

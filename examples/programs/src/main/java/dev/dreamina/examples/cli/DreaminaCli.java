@@ -49,7 +49,7 @@ import picocli.CommandLine.ParentCommand;
     name = "dreamina",
     mixinStandardHelpOptions = true,
     scope = CommandLine.ScopeType.INHERIT,
-    version = "dreamina (dreamina-java examples)",
+    versionProvider = DreaminaCli.Version.class,
     description = "Dreamina 3.0 Pro image-to-video on RunComfy.",
     subcommands = {
       DreaminaCli.Generate.class,
@@ -76,6 +76,15 @@ import picocli.CommandLine.ParentCommand;
       "130:interrupted (Ctrl-C)"
     })
 public final class DreaminaCli {
+  /** {@code dreamina <version>}: the SDK's version, from its jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = DreaminaClient.class.getPackage().getImplementationVersion();
+      return new String[] {"dreamina " + (version == null ? "(version unknown: the SDK is not a jar here)" : version)};
+    }
+  }
+
   static final int VALIDATION = 3;
   static final int AUTH = 4;
   static final int JOB_FAILED = 5;
@@ -118,6 +127,16 @@ public final class DreaminaCli {
     cli.setOut(out);
     cli.setErr(err);
     cli.registerConverter(Duration.class, DreaminaCli::parseDuration);
+    cli.setParameterExceptionHandler(
+        (e, args1) -> {
+          CommandLine command = e.getCommandLine();
+          List<String> unknown = command.getUnmatchedArguments();
+          // An unknown option is the mistake to name first, before any required option it hides.
+          err.println("error: " + (unknown.isEmpty() ? e.getMessage() : "unknown option: " + String.join(" ", unknown)));
+          err.print(command.getHelp().synopsisHeading() + command.getHelp().synopsis(0));
+          err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more.");
+          return CommandLine.ExitCode.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           err.println("error: " + e.getMessage());
@@ -384,8 +403,12 @@ public final class DreaminaCli {
 
     @Override
     public Integer call() {
-      ImagePreflight preflight = ImagePreflight.create();
       boolean url = image.regionMatches(true, 0, "https://", 0, 8) || image.regionMatches(true, 0, "http://", 0, 7);
+      if (!url && !Files.exists(Path.of(image))) {
+        cli.err.println("error: no such file: " + image);
+        return VALIDATION;
+      }
+      ImagePreflight preflight = ImagePreflight.create();
       PreflightReport report = url ? preflight.check(URI.create(image)) : preflight.check(Path.of(image));
       report.format().ifPresent(f -> cli.out.println("type: " + f));
       report.bytes().ifPresent(n -> cli.out.println("bytes: " + n));

@@ -76,6 +76,29 @@ class DreaminaCliTest {
   }
 
   @Test
+  void versionPrintsTheSdksVersion() {
+    assertEquals(0, run("-V"));
+    assertTrue(out.toString().trim().matches("dreamina (\\d+\\.\\d+\\.\\d+.*|\\(version unknown.*)"), out.toString());
+  }
+
+  @Test
+  void anUnknownOptionIsNamedWithOneUsageLine() {
+    assertEquals(2, run("generate", "--bogus"));
+    String text = err.toString();
+    assertTrue(text.contains("unknown option: --bogus"), text);
+    assertFalse(text.contains("Missing required"), text);
+    assertTrue(text.lines().filter(l -> l.startsWith("Usage:")).count() == 1, text);
+    assertFalse(text.contains("Exit codes:"), "not the whole help: " + text);
+  }
+
+  @Test
+  void aMissingLocalFileIsNoSuchFile() {
+    assertEquals(3, run("preflight", "missing-image-for-the-test.png"));
+    assertTrue(err.toString().contains("no such file: missing-image-for-the-test.png"), err.toString());
+    assertFalse(out.toString().contains("publicly reachable"), out.toString());
+  }
+
+  @Test
   void validationErrorExitsThreeAndSendsNothing() {
     int code = run("generate", "--prompt", " ", "--image-url", "http://example.com/a.gif");
     assertEquals(DreaminaCli.VALIDATION, code);
