@@ -94,6 +94,7 @@ public final class ClientCore {
   private final ExecutorService ownBlockingExecutor;
 
   public ClientCore(Config c) {
+    OkHttpVersion.check();
     RequestValidation.warmUpInBackground(); // the requests to come are validated
     this.baseUrl = c.baseUrl();
     this.maxRetries = c.maxRetries();
@@ -136,9 +137,7 @@ public final class ClientCore {
     Dispatcher dispatcher = new Dispatcher(threads);
     dispatcher.setMaxRequests(MAX_ASYNC_REQUESTS);
     dispatcher.setMaxRequestsPerHost(MAX_ASYNC_REQUESTS);
-    // Fast fallback (happy eyeballs) connects on OkHttp's shared task threads, one per parallel
-    // connect; without it a connect runs on the dispatcher thread that needs it, as in OkHttp 4.
-    return new OkHttpClient.Builder().dispatcher(dispatcher).fastFallback(false).build();
+    return OkHttpVersion.withoutFastFallback(new OkHttpClient.Builder().dispatcher(dispatcher)).build();
   }
 
   /** Threads made on demand for blocking steps of async calls; idle ones end after a minute. */
