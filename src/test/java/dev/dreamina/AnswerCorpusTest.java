@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -160,6 +161,9 @@ class AnswerCorpusTest extends ApiTest {
         result("unreadable timestamps are left out",
             completedWith("{\"video\":\"" + V + "\"}").replace("}}", "},\"created_at\":\"yesterday\",\"finished_at\":[1]}"),
             Status.COMPLETED, V, null),
+        result("a created_at of 1e999999999 seconds is unreadable, quickly",
+            completedWith("{\"video\":\"" + V + "\"}").replace("}}", "},\"created_at\":1e999999999,\"finished_at\":-1e-999999999}"),
+            Status.COMPLETED, V, null),
         result("PN: an empty model_id is not another model",
             completedWith("{\"video\":\"" + V + "\"}").replace("}}", "},\"model_id\":\"\"}"), Status.COMPLETED, V, null),
         result("PN/CLI: failed with an error object",
@@ -186,6 +190,7 @@ class AnswerCorpusTest extends ApiTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("results")
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang detector, not a speed check
   void resultAnswers(Mode mode, ResultCase c) {
     server.enqueue(json(c.body()));
     if (c.fails() != null) {

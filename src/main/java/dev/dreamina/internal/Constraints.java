@@ -145,4 +145,29 @@ public final class Constraints {
       return true;
     }
   }
+
+  /**
+   * Present and not blank, where blank means {@link String#isBlank()}: empty or only whitespace.
+   * Not Bean Validation's {@code @NotBlank}, whose meaning changed between Hibernate Validator 8
+   * (which also counts control characters as blank) and 9 (which does not): the SDK supports both,
+   * and a prompt must mean the same on each.
+   */
+  @Target(FIELD)
+  @Retention(RUNTIME)
+  @Constraint(validatedBy = NotBlankTextValidator.class)
+  public @interface NotBlankText {
+    String message() default "is required and must not be blank";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** Checks {@link NotBlankText}. */
+  public static final class NotBlankTextValidator implements ConstraintValidator<NotBlankText, String> {
+    @Override
+    public boolean isValid(String value, ConstraintValidatorContext context) {
+      return value != null && !value.isBlank();
+    }
+  }
 }

@@ -5,12 +5,12 @@ import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidRequestException.Violation;
 import dev.dreamina.internal.Constraints.FrameCount;
 import dev.dreamina.internal.Constraints.HttpsImageUrl;
+import dev.dreamina.internal.Constraints.NotBlankText;
 import dev.dreamina.internal.Constraints.WellFormedUnicode;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.Comparator;
 import java.util.List;
@@ -57,7 +57,6 @@ public final class RequestValidation {
             .builtinConstraints(
                 Set.of(
                     NotNull.class.getName(),
-                    NotBlank.class.getName(),
                     Min.class.getName(),
                     CodePointLength.class.getName()))
             .initializeBeanMetaData(Set.of(Fields.class))
@@ -105,7 +104,7 @@ public final class RequestValidation {
 
   /** A request's values, with the rules of the page's input schema on them. */
   static final class Fields {
-    @NotBlank(message = "is required and must not be blank")
+    @NotBlankText
     @CodePointLength(
         max = MAX_PROMPT_LENGTH,
         message = "must be at most {max} characters (Unicode code points)")

@@ -58,6 +58,11 @@ public final class ResponseParser {
       Set.of("model_id", "base_price_usd", "price_unit", "pricing_note");
   private static final Set<String> CANCEL_FIELDS = Set.of("request_id", "status", "outcome");
 
+  /** Beyond {@link Instant#MAX}'s seconds a timestamp is unreadable. */
+  private static final BigDecimal MAX_EPOCH_SECONDS = BigDecimal.valueOf(Instant.MAX.getEpochSecond());
+
+  private static final BigDecimal ONE_NANOSECOND = new BigDecimal("1e-9");
+
   private ResponseParser() {}
 
   public static Submission submission(JsonNode json) {
@@ -366,6 +371,15 @@ public final class ResponseParser {
 
     private static Optional<Instant> epochSeconds(JsonNode value) {
       BigDecimal seconds = value.decimalValue();
+      // Compared first, by exponent, which is cheap: the arithmetic below on 1e999999999 or
+      // 1e-999999999 would build numbers of a billion digits and hang the caller.
+      BigDecimal magnitude = seconds.abs();
+      if (magnitude.compareTo(MAX_EPOCH_SECONDS) > 0) {
+        return Optional.empty();
+      }
+      if (magnitude.compareTo(ONE_NANOSECOND) < 0) {
+        return Optional.of(Instant.EPOCH);
+      }
       try {
         return Optional.of(
             Instant.ofEpochSecond(
