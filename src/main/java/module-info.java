@@ -4,6 +4,10 @@ module dev.dreamina {
   requires com.fasterxml.jackson.databind;
   requires jakarta.validation;
   requires org.hibernate.validator;
+  // Hibernate Validator 8 (the oldest supported) is an automatic module that names none of its
+  // own dependencies, so on the module path nothing would resolve these two; 9 requires them itself.
+  requires com.fasterxml.classmate;
+  requires org.jboss.logging;
   // Only the sandbox uses the JDK's HTTP server: an app that never starts one needs no jdk.httpserver.
   requires static jdk.httpserver;
   // ImageIO reads image headers for ImagePreflight.
