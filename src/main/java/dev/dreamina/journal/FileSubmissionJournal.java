@@ -5,6 +5,7 @@ import dev.dreamina.internal.JournalCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,7 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Every write is atomic: the whole journal goes to a temp file beside it ({@code
  *       .<name>.tmp}), is forced to disk, and is moved over the old file. A process killed
  *       mid-write leaves the old file, whole; the next write reuses the temp file.
- *   <li>Safe across threads of one process (one lock; no two processes should share a file).
+ *   <li>Shared safely by the threads of a process and by processes on one machine: every change
+ *       is a read-modify-write under an OS file lock on {@code .<name>.lock} beside the journal,
+ *       re-reading the file first, so no writer overwrites what another wrote; reads take the
+ *       lock shared. Not for a network file system, whose locks are not to be relied on.
  *   <li>Entries are keyed by their local id and hold no secret: the account is a hash of the token.
  *   <li>Finished entries beyond {@code maxFinished} (default {@value #DEFAULT_MAX_FINISHED}) are
  *       pruned, oldest first; unfinished ones are never pruned.
@@ -42,14 +47,24 @@ public final class FileSubmissionJournal implements SubmissionJournal {
    */
   static volatile Runnable halfWritten;
 
+  /**
+   * One lock per journal file in this JVM, shared by every instance open on it: the OS lock is
+   * per process, and a second lock of the same file from this JVM would throw rather than wait.
+   * Not {@code synchronized}: no pinned virtual threads.
+   */
+  private static final Map<Path, ReentrantLock> THREAD_LOCKS = new ConcurrentHashMap<>();
+
   private final Path file;
+  private final Path lockFile;
   private final int maxFinished;
-  private final ReentrantLock lock = new ReentrantLock(); // not synchronized: no pinned virtual threads
+  private final ReentrantLock lock;
   private final Map<String, JournalEntry> entries = new LinkedHashMap<>();
 
   private FileSubmissionJournal(Path file, int maxFinished) {
     this.file = file;
+    this.lockFile = file.resolveSibling("." + file.getFileName() + ".lock");
     this.maxFinished = maxFinished;
+    this.lock = THREAD_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
   }
 
   /**
@@ -78,11 +93,41 @@ public final class FileSubmissionJournal implements SubmissionJournal {
       throw new IllegalArgumentException("maxFinished < 0: " + maxFinished);
     }
     FileSubmissionJournal journal = new FileSubmissionJournal(file.toAbsolutePath(), maxFinished);
-    journal.load();
+    journal.entries();
     return journal;
   }
 
+  /** Runs {@code change} holding this JVM's lock of the file, then the OS lock on its lock file. */
+  private void locked(IoStep change) throws IOException {
+    lock.lock();
+    try {
+      Files.createDirectories(file.getParent());
+      try (FileChannel channel =
+          FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock held = channel.lock(); // released when the channel closes
+        change.run();
+        held.release();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoStep {
+    void run() throws IOException;
+  }
+
+  /** Replaces the entries in memory with what the file holds now; call under the lock. */
   private void load() {
+    entries.clear();
+    Path parent = file.getParent();
+    if (Files.exists(parent) && !Files.isDirectory(parent)) {
+      throw new JournalException("Cannot read the journal " + file + ": " + parent + " is not a directory", null, null);
+    }
+    if (!Files.exists(file)) {
+      return; // not written yet: an empty journal
+    }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -113,31 +158,40 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     return file;
   }
 
+  /**
+   * Records an entry: under the locks, re-reads the file (what other processes wrote stays),
+   * replaces or adds this entry, prunes, and writes the whole journal atomically.
+   *
+   * @throws JournalException when the file cannot be read or written; it is left as it was
+   */
   @Override
   public void record(JournalEntry entry) {
     Objects.requireNonNull(entry, "entry == null");
-    lock.lock();
     try {
-      Map<String, JournalEntry> before = new LinkedHashMap<>(entries);
-      entries.put(entry.localId(), entry);
-      prune();
-      try {
-        write();
-      } catch (IOException e) {
-        entries.clear();
-        entries.putAll(before);
-        throw new JournalException(
-            "Cannot write the journal " + file + ": " + e, entry.requestId().orElse(null), e);
-      }
-    } finally {
-      lock.unlock();
+      locked(
+          () -> {
+            load();
+            entries.put(entry.localId(), entry);
+            prune();
+            write();
+          });
+    } catch (IOException e) {
+      throw new JournalException(
+          "Cannot write the journal " + file + ": " + e, entry.requestId().orElse(null), e);
     }
   }
 
+  /**
+   * The entries as the file holds them now, other processes' included. Reading needs no OS lock:
+   * every write replaces the file atomically, so a reader sees one whole version or another.
+   *
+   * @throws JournalException when the file cannot be read
+   */
   @Override
   public List<JournalEntry> entries() {
     lock.lock();
     try {
+      load();
       return List.copyOf(entries.values());
     } finally {
       lock.unlock();
@@ -159,8 +213,8 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     byte[] bytes = JournalCodec.write(new ArrayList<>(entries.values()));
     Path dir = file.getParent();
     Files.createDirectories(dir);
-    // One fixed temp name: the next write reuses what a killed writer left, and opening the
-    // journal never has to delete anything (which could race with a live writer).
+    // One fixed temp name, safe because only the holder of the OS lock writes it: the next write
+    // reuses what a killed writer left, and nothing ever has to be cleaned up.
     Path temp = dir.resolve("." + file.getFileName() + ".tmp");
     try {
       try (FileChannel channel =

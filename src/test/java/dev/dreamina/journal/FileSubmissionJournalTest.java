@@ -101,9 +101,10 @@ class FileSubmissionJournalTest {
     }
     try (var files = Files.list(dir)) {
       List<Path> left = files.sorted().collect(Collectors.toList());
+      Path lock = dir.resolve(".journal.json.lock");
       assertTrue(
-          List.of(List.of(file), List.of(dir.resolve(".journal.json.tmp"), file)).contains(left),
-          "the journal, and at most its one temp file, which the next write reuses: " + left);
+          List.of(List.of(lock, file), List.of(lock, dir.resolve(".journal.json.tmp"), file)).contains(left),
+          "the journal, its lock file, and at most its one temp file, which the next write reuses: " + left);
     }
   }
 
@@ -175,6 +176,38 @@ class FileSubmissionJournalTest {
   }
 
   @Test
+  void eightProcessesWritingOneFileAtOnceLoseNothing() throws Exception {
+    Path file = dir.resolve("shared/journal.json");
+    int processes = 8;
+    int jobs = 25;
+    List<Process> writers = new ArrayList<>();
+    for (int p = 0; p < processes; p++) {
+      writers.add(
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp", System.getProperty("java.class.path"),
+                  JournalFleetChild.class.getName(), file.toString(), "p" + p, String.valueOf(jobs))
+              .redirectErrorStream(true)
+              .start());
+    }
+    // A reader polls the file all the while: it must always read a whole journal.
+    int reads = 0;
+    while (writers.stream().anyMatch(Process::isAlive)) {
+      FileSubmissionJournal.open(file).entries();
+      reads++;
+    }
+    for (Process writer : writers) {
+      assertEquals(0, writer.waitFor(), new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    List<JournalEntry> entries = FileSubmissionJournal.open(file).entries();
+    assertEquals(processes * jobs, entries.size(), "every job of every process is there");
+    assertTrue(entries.stream().allMatch(e -> e.state() == State.SUBMITTED && e.requestId().isPresent()),
+        "each with its final state");
+    assertTrue(reads > 0);
+  }
+
+  @Test
   void aJournalThatCannotBeWrittenSaysSoAndKeepsItsState() throws Exception {
     FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("sub/journal.json"));
     Files.writeString(dir.resolve("sub"), "a file where the journal's directory should be");
@@ -183,7 +216,11 @@ class FileSubmissionJournalTest {
         assertThrows(JournalException.class, () -> journal.record(entry("a", State.INTENT, Optional.empty())));
 
     assertTrue(e.getMessage().startsWith("Cannot write the journal"), e.getMessage());
-    assertEquals(List.of(), journal.entries(), "a failed write changes nothing");
+    assertEquals(
+        "a file where the journal's directory should be", Files.readString(dir.resolve("sub")), "a failed write changes nothing");
+    // Every read is of the file as it is now: it cannot be read there either, and says why.
+    JournalException read = assertThrows(JournalException.class, journal::entries);
+    assertTrue(read.getMessage().contains("is not a directory"), read.getMessage());
     assertThrows(JournalException.class, () -> FileSubmissionJournal.open(dir.resolve("sub/other.json")));
   }
 
