@@ -14,6 +14,8 @@ module dev.dreamina {
   requires java.desktop;
   // Quiets Hibernate Validator's start-up line on the JDK's default logging.
   requires java.logging;
+  // JdbcSubmissionJournal: plain JDBC through the application's DataSource.
+  requires java.sql;
 
   exports dev.dreamina;
   exports dev.dreamina.errors;

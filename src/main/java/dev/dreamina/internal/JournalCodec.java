@@ -3,8 +3,10 @@ package dev.dreamina.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.journal.JournalEntry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +65,24 @@ public final class JournalCodec {
       }
     }
     return entries;
+  }
+
+  /** A request as JSON text, in the wire's shape: what the database journal stores. */
+  public static String requestJson(ImageToVideoRequest request) {
+    return Json.text(Json.requestNode(request));
+  }
+
+  /**
+   * Reads back what {@link #requestJson} wrote.
+   *
+   * @throws IOException when it is not a request this SDK can read
+   */
+  public static ImageToVideoRequest request(String json) throws IOException {
+    try {
+      return Json.request(Json.parse(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (RuntimeException broken) {
+      throw new IOException("a stored request is unreadable: " + broken.getMessage(), broken);
+    }
   }
 
   private static Optional<String> text(JsonNode node, String name) {

@@ -1,0 +1,203 @@
+package dev.dreamina.journal;
+
+import dev.dreamina.errors.JournalException;
+import dev.dreamina.internal.JournalCodec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A {@link SubmissionJournal} in one table of a relational database, through any {@link
+ * DataSource} the application already has (its connection pool included): so that several
+ * processes and machines can share one journal. Plain JDBC; no dependency beyond the driver the
+ * application brings.
+ *
+ * <ul>
+ *   <li>Each {@link #record} is one transaction, committed before it returns: the intent is in the
+ *       database before a submit is sent, or nothing is submitted ({@link JournalException}).
+ *   <li>The token is never stored; each row carries {@code account}, a hash of it.
+ *   <li>The table ({@value #DEFAULT_TABLE} unless named) is created by your migrations, from the
+ *       DDL in {@link #ddl(String)}; {@link #createTableIfMissing()} does it for tests and small
+ *       apps. The DDL is plain SQL that PostgreSQL and H2 both take.
+ * </ul>
+ *
+ * <p>Shared by several clients, the journal keeps every client's entries; recovery across
+ * instances (claiming jobs with leases) is not part of this class yet.
+ */
+public final class JdbcSubmissionJournal implements SubmissionJournal {
+  /** The table used unless another is named. */
+  public static final String DEFAULT_TABLE = "dreamina_journal";
+
+  private static final String COLUMNS =
+      "local_id, account, request_id, state, request, target, detail, created_at, updated_at";
+
+  private final DataSource dataSource;
+  private final String table;
+
+  private JdbcSubmissionJournal(DataSource dataSource, String table) {
+    this.dataSource = dataSource;
+    this.table = table;
+  }
+
+  /**
+   * A journal in the table {@value #DEFAULT_TABLE}.
+   *
+   * @param dataSource where to get connections
+   * @return the journal
+   */
+  public static JdbcSubmissionJournal of(DataSource dataSource) {
+    return of(dataSource, DEFAULT_TABLE);
+  }
+
+  /**
+   * A journal in the named table.
+   *
+   * @param dataSource where to get connections
+   * @param table the table name: a letter or underscore, then up to 62 letters, digits or
+   *     underscores (it goes into SQL, so nothing else is accepted)
+   * @return the journal
+   */
+  public static JdbcSubmissionJournal of(DataSource dataSource, String table) {
+    Objects.requireNonNull(dataSource, "dataSource == null");
+    Objects.requireNonNull(table, "table == null");
+    if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("table must be [A-Za-z_][A-Za-z0-9_]{0,62}: " + table);
+    }
+    return new JdbcSubmissionJournal(dataSource, table);
+  }
+
+  /**
+   * The table's DDL, for your migrations. Timestamps are ISO-8601 text, exact to the nanosecond
+   * on every database.
+   *
+   * @param table the table name
+   * @return a {@code CREATE TABLE IF NOT EXISTS} statement
+   */
+  public static String ddl(String table) {
+    return "CREATE TABLE IF NOT EXISTS " + table + " ("
+        + "local_id VARCHAR(64) PRIMARY KEY, "
+        + "account VARCHAR(32) NOT NULL, "
+        + "request_id VARCHAR(128), "
+        + "state VARCHAR(16) NOT NULL, "
+        + "request VARCHAR NOT NULL, "
+        + "target VARCHAR, "
+        + "detail VARCHAR, "
+        + "created_at VARCHAR(40) NOT NULL, "
+        + "updated_at VARCHAR(40) NOT NULL)";
+  }
+
+  /**
+   * Creates the table when it does not exist. For tests and small apps; production databases
+   * usually create it with their migrations, from {@link #ddl(String)}.
+   *
+   * @return this journal
+   * @throws JournalException when it cannot be created
+   */
+  public JdbcSubmissionJournal createTableIfMissing() {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute(ddl(table));
+    } catch (SQLException e) {
+      throw new JournalException("Cannot create the journal table " + table + ": " + e.getMessage(), null, e);
+    }
+    return this;
+  }
+
+  @Override
+  public void record(JournalEntry entry) {
+    Objects.requireNonNull(entry, "entry == null");
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        if (update(c, entry) == 0) {
+          insert(c, entry);
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new JournalException(
+          "Cannot write the journal table " + table + ": " + e.getMessage(), entry.requestId().orElse(null), e);
+    }
+  }
+
+  private int update(Connection c, JournalEntry e) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE " + table + " SET account = ?, request_id = ?, state = ?, request = ?, target = ?,"
+                + " detail = ?, created_at = ?, updated_at = ? WHERE local_id = ?")) {
+      bind(s, e, 1);
+      s.setString(9, e.localId());
+      return s.executeUpdate();
+    }
+  }
+
+  private void insert(Connection c, JournalEntry e) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO " + table + " (account, request_id, state, request, target, detail, created_at,"
+                + " updated_at, local_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      bind(s, e, 1);
+      s.setString(9, e.localId());
+      s.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement s, JournalEntry e, int from) throws SQLException {
+    s.setString(from, e.account());
+    s.setString(from + 1, e.requestId().orElse(null));
+    s.setString(from + 2, e.state().name());
+    s.setString(from + 3, JournalCodec.requestJson(e.request()));
+    s.setString(from + 4, e.target().map(Path::toString).orElse(null));
+    s.setString(from + 5, e.detail().orElse(null));
+    s.setString(from + 6, e.createdAt().toString());
+    s.setString(from + 7, e.updatedAt().toString());
+  }
+
+  @Override
+  public List<JournalEntry> entries() {
+    List<JournalEntry> entries = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table);
+        ResultSet rows = s.executeQuery()) {
+      while (rows.next()) {
+        entries.add(
+            new JournalEntry(
+                rows.getString("local_id"),
+                rows.getString("account"),
+                Optional.ofNullable(rows.getString("request_id")),
+                JournalEntry.State.valueOf(rows.getString("state")),
+                JournalCodec.request(rows.getString("request")),
+                Optional.ofNullable(rows.getString("target")).map(Path::of),
+                Optional.ofNullable(rows.getString("detail")),
+                Instant.parse(rows.getString("created_at")),
+                Instant.parse(rows.getString("updated_at"))));
+      }
+    } catch (SQLException | IOException | RuntimeException e) {
+      throw new JournalException("Cannot read the journal table " + table + ": " + e.getMessage(), null, e);
+    }
+    // In the order they were first recorded, as the contract says.
+    entries.sort(Comparator.comparing(JournalEntry::createdAt).thenComparing(JournalEntry::localId));
+    return entries;
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcSubmissionJournal{table=" + table + "}";
+  }
+}
