@@ -346,10 +346,14 @@ public final class ClientCore {
 
   public CompletableFuture<RequestResult> generateAndDownloadAsync(
       ImageToVideoRequest request, Path target, AwaitOptions options, boolean preflight) {
-    CompletableFuture<RequestResult> generated = generateAsync(request, target, options, preflight);
+    return thenDownload(generateAsync(request, target, options, preflight), target);
+  }
+
+  /** The job's result once its video is downloaded to {@code target} on the blocking executor. */
+  private CompletableFuture<RequestResult> thenDownload(CompletableFuture<RequestResult> job, Path target) {
     CompletableFuture<RequestResult> downloaded =
-        generated.thenCompose(result -> blocking(() -> download(result, target, null)).thenApply(path -> result));
-    Futures.cancelTogether(downloaded, generated);
+        job.thenCompose(result -> blocking(() -> download(result, target, null)).thenApply(path -> result));
+    Futures.cancelTogether(downloaded, job);
     return downloaded;
   }
 
@@ -368,10 +372,7 @@ public final class ClientCore {
     if (target.isEmpty()) {
       return awaited;
     }
-    CompletableFuture<RequestResult> resumed =
-        awaited.thenCompose(result -> blocking(() -> download(result, target.get(), null)).thenApply(path -> result));
-    Futures.cancelTogether(resumed, awaited);
-    return resumed;
+    return thenDownload(awaited, target.get());
   }
 
   public List<JournalEntry> pending() {

@@ -137,36 +137,35 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   }
 
   private int update(Connection c, JournalEntry e) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE " + table + " SET account = ?, request_id = ?, state = ?, request = ?, target = ?,"
-                + " detail = ?, created_at = ?, updated_at = ? WHERE local_id = ?")) {
-      bind(s, e, 1);
-      s.setString(9, e.localId());
-      return s.executeUpdate();
-    }
+    return execute(
+        c,
+        "UPDATE " + table + " SET account = ?, request_id = ?, state = ?, request = ?, target = ?,"
+            + " detail = ?, created_at = ?, updated_at = ? WHERE local_id = ?",
+        e);
   }
 
   private void insert(Connection c, JournalEntry e) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO " + table + " (account, request_id, state, request, target, detail, created_at,"
-                + " updated_at, local_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      bind(s, e, 1);
-      s.setString(9, e.localId());
-      s.executeUpdate();
-    }
+    execute(
+        c,
+        "INSERT INTO " + table + " (account, request_id, state, request, target, detail, created_at,"
+            + " updated_at, local_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        e);
   }
 
-  private static void bind(PreparedStatement s, JournalEntry e, int from) throws SQLException {
-    s.setString(from, e.account());
-    s.setString(from + 1, e.requestId().orElse(null));
-    s.setString(from + 2, e.state().name());
-    s.setString(from + 3, JournalCodec.requestJson(e.request()));
-    s.setString(from + 4, e.target().map(Path::toString).orElse(null));
-    s.setString(from + 5, e.detail().orElse(null));
-    s.setString(from + 6, e.createdAt().toString());
-    s.setString(from + 7, e.updatedAt().toString());
+  /** Runs an UPDATE or INSERT whose nine parameters are the entry's columns, local id last. */
+  private static int execute(Connection c, String sql, JournalEntry e) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, e.account());
+      s.setString(2, e.requestId().orElse(null));
+      s.setString(3, e.state().name());
+      s.setString(4, JournalCodec.requestJson(e.request()));
+      s.setString(5, e.target().map(Path::toString).orElse(null));
+      s.setString(6, e.detail().orElse(null));
+      s.setString(7, e.createdAt().toString());
+      s.setString(8, e.updatedAt().toString());
+      s.setString(9, e.localId());
+      return s.executeUpdate();
+    }
   }
 
   @Override
