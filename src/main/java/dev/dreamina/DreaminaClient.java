@@ -19,6 +19,7 @@ import dev.dreamina.internal.RunComfyApi;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.Urls;
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import java.net.URI;
@@ -26,6 +27,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
@@ -107,6 +110,11 @@ public final class DreaminaClient implements AutoCloseable {
    *
    * @return a new builder with the defaults
    */
+  /** {@link Builder#journalLease}'s default, in seconds. */
+  public static final long DEFAULT_JOURNAL_LEASE_SECONDS = 120;
+
+  private static final Duration DEFAULT_JOURNAL_LEASE = Duration.ofSeconds(DEFAULT_JOURNAL_LEASE_SECONDS);
+
   public static Builder builder() {
     return new Builder();
   }
@@ -374,6 +382,40 @@ public final class DreaminaClient implements AutoCloseable {
     core.dismiss(localId);
   }
 
+  /** {@link #recover(AwaitOptions)} with this client's default {@link AwaitOptions}. */
+  public RecoveryReport recover() {
+    return recover(awaitOptions);
+  }
+
+  /**
+   * Finishes the unfinished jobs of this client's account in a journal that several instances
+   * share, without ever submitting: run it on every instance at start-up and then periodically
+   * (every minute, say). Each job is claimed first, its lease taken in one atomic step, so only
+   * one instance works it at a time; a job another instance holds is left alone until its lease
+   * runs out ({@link Builder#journalLease}), which is how a dead instance's jobs pass to a
+   * survivor. Each claimed job is awaited and, when it has a download target, downloaded there,
+   * all at once on the async path; this call returns when all have ended. Nothing is thrown for
+   * one job: each entry's outcome is in the report, and a job without a request id is {@link
+   * RecoveryReport.Outcome#NEEDS_A_PERSON reported}, never submitted again.
+   *
+   * @param options how to poll each job
+   * @return what was found and done; empty without a journal
+   * @throws JournalException when the journal cannot be read
+   */
+  public RecoveryReport recover(AwaitOptions options) {
+    Objects.requireNonNull(options, "options == null");
+    CompletableFuture<RecoveryReport> pass = core.recoverAsync(options);
+    try {
+      return pass.get();
+    } catch (InterruptedException e) {
+      pass.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CallInterruptedException("Interrupted while recovering journaled jobs", null, e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+  }
+
   // ---- Settings ----
 
   /**
@@ -451,6 +493,8 @@ public final class DreaminaClient implements AutoCloseable {
     private Executor callbackExecutor = ForkJoinPool.commonPool();
     private Executor blockingExecutor;
     private SubmissionJournal journal;
+    private String instanceId;
+    private Duration journalLease = DEFAULT_JOURNAL_LEASE;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -676,6 +720,48 @@ public final class DreaminaClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * This client's name in the journal's leases ({@link SubmissionJournal#claim}), so that a
+     * person reading the journal table sees which instance works on a job. Default: the {@code
+     * HOSTNAME} environment variable (else {@code "host"}), the process id and a random suffix,
+     * unique per client. Two clients must never share one.
+     *
+     * @param instanceId up to 128 characters, for example a pod name
+     * @return this builder
+     */
+    public Builder instanceId(String instanceId) {
+      Objects.requireNonNull(instanceId, "instanceId == null");
+      if (instanceId.isBlank() || instanceId.length() > 128) {
+        throw new IllegalArgumentException("instanceId must be 1 to 128 characters, not blank");
+      }
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    /**
+     * How long a job's lease in the journal lasts unrenewed. The client renews the leases of the
+     * jobs it works on every third of this; when it dies, its jobs wait this long before another
+     * instance's {@link DreaminaClient#recover()} takes them. The instances' clocks must agree to
+     * well within it. Default: {@value #DEFAULT_JOURNAL_LEASE_SECONDS} seconds.
+     *
+     * @param journalLease at least one second
+     * @return this builder
+     */
+    public Builder journalLease(Duration journalLease) {
+      Objects.requireNonNull(journalLease, "journalLease == null");
+      if (journalLease.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("journalLease must be at least one second: " + journalLease);
+      }
+      this.journalLease = journalLease;
+      return this;
+    }
+
+    private static String defaultInstanceId() {
+      String host = nonBlank(System.getenv("HOSTNAME"));
+      return (host == null ? "host" : host) + "/" + ProcessHandle.current().pid() + "/"
+          + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+    }
+
     /** Tests inject time, so that no backoff or poll sleeps for real. */
     Builder timeSource(TimeSource time) {
       this.time = Objects.requireNonNull(time, "time == null");
@@ -723,6 +809,8 @@ public final class DreaminaClient implements AutoCloseable {
               callbackExecutor,
               blockingExecutor,
               journal,
+              instanceId != null ? instanceId : defaultInstanceId(),
+              journalLease,
               time,
               jitter);
       return new DreaminaClient(new ClientCore(config), awaitOptions, preflightImages);

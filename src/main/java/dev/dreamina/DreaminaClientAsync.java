@@ -2,6 +2,7 @@ package dev.dreamina;
 
 import dev.dreamina.internal.ApiCall;
 import dev.dreamina.internal.ClientCore;
+import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -268,6 +269,28 @@ public final class DreaminaClientAsync {
     Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(options, "options == null");
     return core.relay(() -> core.resumeAsync(requestId, options));
+  }
+
+  /**
+   * {@link DreaminaClient#recover(AwaitOptions)} without blocking, with the client's default
+   * options.
+   *
+   * @return what was found and done, once every claimed job has ended
+   */
+  public CompletableFuture<RecoveryReport> recover() {
+    return recover(client.awaitOptions());
+  }
+
+  /**
+   * {@link DreaminaClient#recover(AwaitOptions)} without blocking: the journal is read and the
+   * leases taken on the blocking executor, the jobs awaited on the async path.
+   *
+   * @param options how to poll each job
+   * @return what was found and done, once every claimed job has ended
+   */
+  public CompletableFuture<RecoveryReport> recover(AwaitOptions options) {
+    Objects.requireNonNull(options, "options == null");
+    return core.relay(() -> core.recoverAsync(options));
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
@@ -59,6 +60,8 @@ public final class ClientCore {
    * @param blockingExecutor where the async view runs blocking steps (image preflight, downloads),
    *     or {@code null} for the SDK's own daemon threads
    * @param journal the journal, or {@code null} for none
+   * @param instanceId this client's name in the journal's leases
+   * @param journalLease how long a lease lasts unrenewed
    */
   public record Config(
       HttpUrl baseUrl,
@@ -72,6 +75,8 @@ public final class ClientCore {
       Executor callbackExecutor,
       Executor blockingExecutor,
       SubmissionJournal journal,
+      String instanceId,
+      Duration journalLease,
       TimeSource time,
       DoubleSupplier jitter) {
     @Override
@@ -112,10 +117,11 @@ public final class ClientCore {
             .connectTimeout(c.connectTimeout())
             .timeout(c.requestTimeout())
             .build();
-    this.journal = new JournalRecorder(c.journal(), c.apiToken(), c.time());
     this.callbackExecutor = c.callbackExecutor();
     this.ownBlockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor() : null;
     this.blockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor : c.blockingExecutor();
+    this.journal =
+        new JournalRecorder(c.journal(), c.apiToken(), c.time(), c.instanceId(), c.journalLease(), blockingExecutor);
   }
 
   /**
@@ -183,11 +189,16 @@ public final class ClientCore {
 
   // ---- submit: preflight, journal intent, the paid call, its outcome journaled --------------------
 
+  /** A plain submit: its lease is taken, and left to run out unless the job is awaited here. */
   public Submission submit(ImageToVideoRequest request, Path downloadTo, boolean preflight) {
+    return submit(request, downloadTo, preflight, false);
+  }
+
+  private Submission submit(ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
     if (preflight) {
       checkImage(request);
     }
-    JournalRecorder.Recording recording = journal.intent(request, downloadTo);
+    JournalRecorder.Recording recording = journal.intent(request, downloadTo, keepLease);
     try {
       Submission submission = api.submit(request);
       recording.settle(submission, null);
@@ -205,13 +216,18 @@ public final class ClientCore {
    */
   public CompletableFuture<Submission> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight) {
+    return submitAsync(request, downloadTo, preflight, false);
+  }
+
+  private CompletableFuture<Submission> submitAsync(
+      ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
     CompletableFuture<Void> checked =
         preflight
             ? CompletableFuture.runAsync(() -> checkImage(request), blockingExecutor)
             : CompletableFuture.completedFuture(null);
     return checked.thenCompose(
         ok -> {
-          JournalRecorder.Recording recording = journal.intent(request, downloadTo);
+          JournalRecorder.Recording recording = journal.intent(request, downloadTo, keepLease);
           return api.submitAsync(request)
               .whenComplete(
                   (submission, failure) ->
@@ -258,7 +274,7 @@ public final class ClientCore {
 
   public RequestResult generate(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
-    Submission submission = submit(request, downloadTo, preflight);
+    Submission submission = submit(request, downloadTo, preflight, true);
     return withVideo(await(submission.requestId(), options));
   }
 
@@ -270,7 +286,7 @@ public final class ClientCore {
   public CompletableFuture<RequestResult> generateAsync(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
     CompletableFuture<RequestResult> generated = new CompletableFuture<>();
-    submitAsync(request, downloadTo, preflight)
+    submitAsync(request, downloadTo, preflight, true)
         .whenComplete(
             (submission, failure) -> {
               if (failure != null) {
@@ -332,8 +348,13 @@ public final class ClientCore {
   }
 
   public Path download(RequestResult result, Path target, DownloadProgress progress) {
-    downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
-    journal.downloaded(result.requestId());
+    try {
+      downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
+    } catch (RuntimeException e) {
+      journal.downloaded(result.requestId(), e);
+      throw e;
+    }
+    journal.downloaded(result.requestId(), null);
     return target;
   }
 
@@ -383,6 +404,14 @@ public final class ClientCore {
     journal.dismiss(localId);
   }
 
+  /** One recovery pass over the journal: see {@link Recovery}. */
+  public CompletableFuture<RecoveryReport> recoverAsync(AwaitOptions options) {
+    if (!journal.enabled()) {
+      return CompletableFuture.completedFuture(new RecoveryReport(List.of()));
+    }
+    return new Recovery(this, journal).run(options);
+  }
+
   // ---- running the async view's steps ------------------------------------------------------------
 
   /** A blocking step of an async call, on the blocking executor. */
@@ -411,6 +440,7 @@ public final class ClientCore {
 
   /** Releases what the client created: its connection pool and threads. */
   public void close() {
+    journal.close();
     if (ownsHttpClient) {
       http.dispatcher().executorService().shutdown();
       http.connectionPool().evictAll();

@@ -10,16 +10,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The journal file's JSON: {@code {"version":1,"entries":[...]}}, one object per job. */
+/**
+ * The journal file's JSON: {@code {"version":1,"entries":[...],"leases":{...}}}, one object per
+ * job, and the leases held, by local id ({@code "leases"} may be absent: none held).
+ */
 public final class JournalCodec {
   private static final int VERSION = 1;
 
   private JournalCodec() {}
 
-  public static byte[] write(List<JournalEntry> entries) throws IOException {
+  /** A job's lease: who works on it, and until when. */
+  public record Lease(String owner, Instant until) {}
+
+  /** What a journal file holds. */
+  public record Contents(List<JournalEntry> entries, Map<String, Lease> leases) {}
+
+  public static byte[] write(Collection<JournalEntry> entries, Map<String, Lease> leases) throws IOException {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("version", VERSION);
     ArrayNode list = root.putArray("entries");
@@ -35,13 +47,17 @@ public final class JournalCodec {
       node.put("created_at", e.createdAt().toString());
       node.put("updated_at", e.updatedAt().toString());
     }
+    ObjectNode leaseNodes = root.putObject("leases");
+    leases.forEach(
+        (localId, lease) ->
+            leaseNodes.putObject(localId).put("owner", lease.owner()).put("until", lease.until().toString()));
     return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
   }
 
   /**
    * @throws IOException when the bytes are not a journal this version can read
    */
-  public static List<JournalEntry> read(byte[] bytes) throws IOException {
+  public static Contents read(byte[] bytes) throws IOException {
     JsonNode root = Json.parse(bytes);
     if (root.path("version").asInt(-1) != VERSION || !root.path("entries").isArray()) {
       throw new IOException("not a version " + VERSION + " journal");
@@ -64,7 +80,16 @@ public final class JournalCodec {
         throw new IOException("a journal entry is unreadable: " + broken.getMessage() + ": " + node, broken);
       }
     }
-    return entries;
+    Map<String, Lease> leases = new HashMap<>();
+    for (var field : (Iterable<Map.Entry<String, JsonNode>>) () -> root.path("leases").fields()) {
+      JsonNode node = field.getValue();
+      try {
+        leases.put(field.getKey(), new Lease(node.get("owner").textValue(), Instant.parse(node.get("until").textValue())));
+      } catch (RuntimeException broken) {
+        throw new IOException("a lease is unreadable: " + broken.getMessage() + ": " + node, broken);
+      }
+    }
+    return new Contents(entries, leases);
   }
 
   /** A request as JSON text, in the wire's shape: what the database journal stores. */

@@ -14,17 +14,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 /**
  * What the client writes to its {@link SubmissionJournal}, and reads back. Before a submit a
  * failed write throws, so nothing is submitted; after one it is logged at WARNING instead, since
  * the job exists and its caller must still get its request id.
+ *
+ * <p>It also holds the leases of the jobs this client works on ({@link SubmissionJournal#claim}):
+ * taken with the intent (or by recovery), renewed every third of the lease time while the job is
+ * awaited or downloaded, and given up when the client stops working on it. A plain submit keeps
+ * its lease for one lease time, unrenewed; a closed client renews nothing, so its leases run out.
  */
 public final class JournalRecorder {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
@@ -32,11 +43,25 @@ public final class JournalRecorder {
   private final SubmissionJournal journal;
   private final String account;
   private final TimeSource time;
+  private final String owner;
+  private final Duration lease;
+  private final Executor blockingExecutor;
 
-  public JournalRecorder(SubmissionJournal journal, String apiToken, TimeSource time) {
+  /** The jobs whose leases this client renews, by local id: their request id, "" before it is known. */
+  private final Map<String, String> held = new ConcurrentHashMap<>();
+
+  private final ReentrantLock renewalLock = new ReentrantLock();
+  private Future<?> renewal; // guarded by renewalLock
+  private boolean closed; // guarded by renewalLock
+
+  public JournalRecorder(
+      SubmissionJournal journal, String apiToken, TimeSource time, String owner, Duration lease, Executor blockingExecutor) {
     this.journal = journal;
     this.account = journal == null ? "" : account(apiToken);
     this.time = time;
+    this.owner = owner;
+    this.lease = lease;
+    this.blockingExecutor = blockingExecutor;
   }
 
   public boolean enabled() {
@@ -54,13 +79,15 @@ public final class JournalRecorder {
   }
 
   /**
-   * Records the intent to submit.
+   * Records the intent to submit, and takes the job's lease.
    *
+   * @param keepLease whether this client goes on to await the job, renewing its lease; a plain
+   *     submit leaves its lease to run out
    * @throws JournalException when it cannot be written; then nothing may be submitted
    */
-  public Recording intent(ImageToVideoRequest request, Path target) {
+  public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease) {
     if (journal == null) {
-      return new Recording(null);
+      return new Recording(null, false);
     }
     var now = time.now();
     JournalEntry entry =
@@ -76,31 +103,43 @@ public final class JournalRecorder {
             now);
     try {
       journal.record(entry);
+      if (!journal.claim(entry.localId(), owner, now, now.plus(lease))) {
+        throw new IllegalStateException("the lease on a new entry was refused");
+      }
     } catch (RuntimeException e) {
       throw new JournalException(
           "Not submitted: the journal cannot record the job, so a crash could lose it. " + e.getMessage(),
           null,
           e);
     }
-    return new Recording(entry);
+    hold(entry.localId(), "");
+    return new Recording(entry, keepLease);
   }
 
   /** One submit's entry, updated as its outcome becomes known. */
   public final class Recording {
     private JournalEntry entry;
+    private final boolean keepLease;
 
-    private Recording(JournalEntry entry) {
+    private Recording(JournalEntry entry, boolean keepLease) {
       this.entry = entry;
+      this.keepLease = keepLease;
     }
 
     /** Records how the submit ended: its request id, an unknown outcome, or no job. */
     public void settle(Submission submission, Throwable failure) {
       if (failure == null) {
         update(State.SUBMITTED, submission.requestId(), null);
-      } else if (failure instanceof SubmissionUnknownException) {
-        update(State.UNKNOWN, null, failure.getMessage());
+        if (entry != null && keepLease) {
+          held.replace(entry.localId(), submission.requestId());
+        } else if (entry != null) {
+          held.remove(entry.localId()); // not renewed: the lease runs out, then recovery may take it
+        }
       } else {
-        update(State.NOT_SUBMITTED, null, failure.getMessage());
+        update(failure instanceof SubmissionUnknownException ? State.UNKNOWN : State.NOT_SUBMITTED, null, failure.getMessage());
+        if (entry != null) {
+          letGo(entry.localId());
+        }
       }
     }
 
@@ -117,24 +156,162 @@ public final class JournalRecorder {
    * {@link GenerationFailedException}); any other failure says nothing about the job.
    */
   public void ended(String requestId, Throwable failure) {
-    if (failure == null) {
-      terminal(requestId, Status.COMPLETED, null);
-    } else if (failure instanceof GenerationFailedException failed) {
-      terminal(requestId, failed.status(), failed.error().orElse(null));
+    if (journal == null) {
+      return;
     }
+    Optional<JournalEntry> entry = byRequestId(requestId);
+    if (failure == null) {
+      terminal(entry, Status.COMPLETED, null);
+      if (entry.isPresent() && entry.get().target().isPresent()) {
+        return; // its download comes next, under the same lease
+      }
+    } else if (failure instanceof GenerationFailedException failed) {
+      terminal(entry, failed.status(), failed.error().orElse(null));
+    }
+    entry.ifPresent(e -> letGo(e.localId()));
   }
 
   /** Records a terminal state of a journaled job; jobs not in the journal are left alone. */
-  private void terminal(String requestId, Status status, String detail) {
+  private void terminal(Optional<JournalEntry> entry, Status status, String detail) {
     State state =
         status == Status.COMPLETED ? State.COMPLETED : status == Status.CANCELLED ? State.CANCELLED : State.FAILED;
-    byRequestId(requestId)
-        .filter(e -> e.state() != State.DOWNLOADED)
-        .ifPresent(e -> note(e.with(state, null, detail, time.now())));
+    entry.filter(e -> e.state() != State.DOWNLOADED).ifPresent(e -> note(e.with(state, null, detail, time.now())));
   }
 
-  public void downloaded(String requestId) {
-    byRequestId(requestId).ifPresent(e -> note(e.with(State.DOWNLOADED, null, null, time.now())));
+  /** Records a download ({@code failure == null}), and stops working on the job either way. */
+  public void downloaded(String requestId, Throwable failure) {
+    if (journal == null) {
+      return;
+    }
+    Optional<JournalEntry> entry = byRequestId(requestId);
+    if (failure == null) {
+      entry.ifPresent(e -> note(e.with(State.DOWNLOADED, null, null, time.now())));
+    }
+    entry.ifPresent(e -> letGo(e.localId()));
+  }
+
+  // ---- leases --------------------------------------------------------------------------------------
+
+  /** This client's owner name in the journal's leases. */
+  public String owner() {
+    return owner;
+  }
+
+  /** Whether this client holds (and renews) the job's lease. */
+  public boolean holds(String localId) {
+    return held.containsKey(localId);
+  }
+
+  /**
+   * Takes the job's lease for this client, for recovery.
+   *
+   * @return whether this client holds it now
+   */
+  public boolean claim(String localId) {
+    var now = time.now();
+    return journal.claim(localId, owner, now, now.plus(lease));
+  }
+
+  /** Starts renewing a lease this client took. */
+  public void hold(String localId, String requestId) {
+    held.put(localId, requestId);
+    renewalLock.lock();
+    try {
+      if (renewal == null && !closed) {
+        scheduleRenewal();
+      }
+    } finally {
+      renewalLock.unlock();
+    }
+  }
+
+  /** Stops working on a job: no more renewals, and the lease is given up for others to take. */
+  public void letGo(String localId) {
+    held.remove(localId);
+    try {
+      journal.release(localId, owner);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Could not give up the lease on journal entry " + localId + "; it runs out by itself: " + e.getMessage());
+    }
+  }
+
+  private void scheduleRenewal() {
+    Duration every = lease.dividedBy(3);
+    renewal =
+        TimeSource.SYSTEM.schedule(
+            every,
+            () -> {
+              try {
+                blockingExecutor.execute(this::renewAndReschedule);
+              } catch (RuntimeException shutDown) {
+                clearRenewal();
+              }
+            });
+  }
+
+  private void renewAndReschedule() {
+    renewLeases();
+    renewalLock.lock();
+    try {
+      renewal = null;
+      if (!closed && !held.isEmpty()) {
+        scheduleRenewal();
+      }
+    } finally {
+      renewalLock.unlock();
+    }
+  }
+
+  private void clearRenewal() {
+    renewalLock.lock();
+    try {
+      renewal = null;
+    } finally {
+      renewalLock.unlock();
+    }
+  }
+
+  /**
+   * Renews every lease this client holds. One it finds taken (this client stalled for longer than
+   * the lease) it stops renewing, and logs at WARNING: another instance may be working that job.
+   */
+  public void renewLeases() {
+    for (var job : held.entrySet()) {
+      String localId = job.getKey();
+      try {
+        if (!claim(localId)) {
+          held.remove(localId);
+          LOG.log(
+              Level.WARNING,
+              "Lost the lease on request " + (job.getValue().isEmpty() ? "(not submitted yet)" : job.getValue())
+                  + " (journal entry " + localId + "): it ran out, and another instance may be working the job");
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Could not renew the lease on journal entry " + localId + "; trying again: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Stops renewing; the leases still held run out. */
+  public void close() {
+    renewalLock.lock();
+    try {
+      closed = true;
+      if (renewal != null) {
+        renewal.cancel(false);
+        renewal = null;
+      }
+    } finally {
+      renewalLock.unlock();
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------
+
+  public Optional<JournalEntry> byLocalId(String localId) {
+    return journal.entries().stream()
+        .filter(e -> e.account().equals(account) && e.localId().equals(localId))
+        .findFirst();
   }
 
   public Optional<JournalEntry> byRequestId(String requestId) {
@@ -157,13 +334,7 @@ public final class JournalRecorder {
   }
 
   public void dismiss(String localId) {
-    JournalEntry entry =
-        journal == null
-            ? null
-            : journal.entries().stream()
-                .filter(e -> e.account().equals(account) && e.localId().equals(localId))
-                .findFirst()
-                .orElse(null);
+    JournalEntry entry = journal == null ? null : byLocalId(localId).orElse(null);
     if (entry == null) {
       throw new IllegalArgumentException("No journal entry with local id " + localId);
     }

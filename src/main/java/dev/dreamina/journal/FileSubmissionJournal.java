@@ -12,7 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       mid-write leaves the old file, whole; the next write reuses the temp file.
  *   <li>Shared safely by the threads of a process and by processes on one machine: every change
  *       is a read-modify-write under an OS file lock on {@code .<name>.lock} beside the journal,
- *       re-reading the file first, so no writer overwrites what another wrote; reads take the
- *       lock shared. Not for a network file system, whose locks are not to be relied on.
+ *       re-reading the file first, so no writer overwrites what another wrote; reads need no lock.
+ *       Leases ({@link #claim}) are kept in the same file, taken under the same lock. Not for a network file system, whose locks are not to be relied on.
  *   <li>Entries are keyed by their local id and hold no secret: the account is a hash of the token.
  *   <li>Finished entries beyond {@code maxFinished} (default {@value #DEFAULT_MAX_FINISHED}) are
  *       pruned, oldest first; unfinished ones are never pruned.
@@ -59,6 +60,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   private final int maxFinished;
   private final ReentrantLock lock;
   private final Map<String, JournalEntry> entries = new LinkedHashMap<>();
+  private final Map<String, JournalCodec.Lease> leases = new HashMap<>();
 
   private FileSubmissionJournal(Path file, int maxFinished) {
     this.file = file;
@@ -121,6 +123,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   /** Replaces the entries in memory with what the file holds now; call under the lock. */
   private void load() {
     entries.clear();
+    leases.clear();
     Path parent = file.getParent();
     if (Files.exists(parent) && !Files.isDirectory(parent)) {
       throw new JournalException("Cannot read the journal " + file + ": " + parent + " is not a directory", null, null);
@@ -137,9 +140,11 @@ public final class FileSubmissionJournal implements SubmissionJournal {
       throw new JournalException("Cannot read the journal " + file + ": " + e, null, e);
     }
     try {
-      for (JournalEntry entry : JournalCodec.read(bytes)) {
+      JournalCodec.Contents contents = JournalCodec.read(bytes);
+      for (JournalEntry entry : contents.entries()) {
         entries.put(entry.localId(), entry);
       }
+      leases.putAll(contents.leases());
     } catch (IOException e) {
       throw new JournalException(
           "The journal " + file + " is not readable (" + e.getMessage()
@@ -167,18 +172,67 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   @Override
   public void record(JournalEntry entry) {
     Objects.requireNonNull(entry, "entry == null");
+    change(
+        entry.requestId().orElse(null),
+        () -> {
+          entries.put(entry.localId(), entry);
+          prune();
+          return true;
+        });
+  }
+
+  /** Under the locks, after re-reading the file: one read-modify-write of the file. */
+  @Override
+  public boolean claim(String localId, String owner, Instant now, Instant until) {
+    Objects.requireNonNull(owner, "owner == null");
+    return change(
+        null,
+        () -> {
+          JournalCodec.Lease lease = leases.get(localId);
+          boolean free = lease == null || lease.owner().equals(owner) || !lease.until().isAfter(now);
+          if (!entries.containsKey(localId) || !free) {
+            return false;
+          }
+          leases.put(localId, new JournalCodec.Lease(owner, until));
+          return true;
+        });
+  }
+
+  @Override
+  public void release(String localId, String owner) {
+    Objects.requireNonNull(owner, "owner == null");
+    change(
+        null,
+        () -> {
+          JournalCodec.Lease lease = leases.get(localId);
+          return lease != null && lease.owner().equals(owner) && leases.remove(localId) != null;
+        });
+  }
+
+  /**
+   * Re-reads the file under the locks, applies {@code change}, and writes the file when it
+   * returns {@code true}.
+   */
+  private boolean change(String requestId, Change change) {
+    boolean[] changed = new boolean[1];
     try {
       locked(
           () -> {
             load();
-            entries.put(entry.localId(), entry);
-            prune();
-            write();
+            changed[0] = change.apply();
+            if (changed[0]) {
+              write();
+            }
           });
     } catch (IOException e) {
-      throw new JournalException(
-          "Cannot write the journal " + file + ": " + e, entry.requestId().orElse(null), e);
+      throw new JournalException("Cannot write the journal " + file + ": " + e, requestId, e);
     }
+    return changed[0];
+  }
+
+  @FunctionalInterface
+  private interface Change {
+    boolean apply();
   }
 
   /**
@@ -210,7 +264,8 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   }
 
   private void write() throws IOException {
-    byte[] bytes = JournalCodec.write(new ArrayList<>(entries.values()));
+    leases.keySet().retainAll(entries.keySet()); // pruned entries take their leases along
+    byte[] bytes = JournalCodec.write(entries.values(), leases);
     Path dir = file.getParent();
     Files.createDirectories(dir);
     // One fixed temp name, safe because only the holder of the OS lock writes it: the next write

@@ -32,8 +32,11 @@ import javax.sql.DataSource;
  *       apps. The DDL is plain SQL that PostgreSQL and H2 both take.
  * </ul>
  *
- * <p>Shared by several clients, the journal keeps every client's entries; recovery across
- * instances (claiming jobs with leases) is not part of this class yet.
+ * <p>Shared by several instances, it keeps every client's entries, and {@link #claim} takes a
+ * job's lease in one {@code UPDATE … WHERE} on its row, so that recovery on several instances
+ * ({@link dev.dreamina.DreaminaClient#recover()}) never works one job twice at once. Lease times
+ * are epoch milliseconds from the instances' own clocks, which must agree to well within the
+ * lease time (NTP does).
  */
 public final class JdbcSubmissionJournal implements SubmissionJournal {
   /** The table used unless another is named. */
@@ -79,7 +82,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
 
   /**
    * The table's DDL, for your migrations. Timestamps are ISO-8601 text, exact to the nanosecond
-   * on every database.
+   * on every database; {@code lease_until} is epoch milliseconds, so that it compares in SQL.
    *
    * @param table the table name
    * @return a {@code CREATE TABLE IF NOT EXISTS} statement
@@ -94,7 +97,9 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
         + "target VARCHAR, "
         + "detail VARCHAR, "
         + "created_at VARCHAR(40) NOT NULL, "
-        + "updated_at VARCHAR(40) NOT NULL)";
+        + "updated_at VARCHAR(40) NOT NULL, "
+        + "lease_owner VARCHAR(128), "
+        + "lease_until BIGINT)";
   }
 
   /**
@@ -116,23 +121,102 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   @Override
   public void record(JournalEntry entry) {
     Objects.requireNonNull(entry, "entry == null");
+    inTransaction(
+        "write to",
+        entry.requestId().orElse(null),
+        c -> {
+          if (update(c, entry) == 0) {
+            insert(c, entry);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * One {@code UPDATE} of the entry's row that succeeds only when the lease is free, ended, or
+   * {@code owner}'s: the database's row lock makes it atomic between instances.
+   */
+  @Override
+  public boolean claim(String localId, String owner, Instant now, Instant until) {
+    Objects.requireNonNull(localId, "localId == null");
+    Objects.requireNonNull(owner, "owner == null");
+    return inTransaction(
+        "take a lease in",
+        null,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE local_id = ?"
+                      + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)")) {
+            s.setString(1, owner);
+            s.setLong(2, until.toEpochMilli());
+            s.setString(3, localId);
+            s.setString(4, owner);
+            s.setLong(5, now.toEpochMilli());
+            return s.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public void release(String localId, String owner) {
+    inTransaction(
+        "give up a lease in",
+        null,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE " + table + " SET lease_owner = NULL, lease_until = NULL"
+                      + " WHERE local_id = ? AND lease_owner = ?")) {
+            s.setString(1, localId);
+            s.setString(2, owner);
+            return s.executeUpdate();
+          }
+        });
+  }
+
+  @FunctionalInterface
+  private interface SqlStep<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code step} in one transaction, committed before it returns, or rolled back. */
+  private <T> T inTransaction(String what, String requestId, SqlStep<T> step) {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
-        if (update(c, entry) == 0) {
-          insert(c, entry);
-        }
+        T result = step.run(c);
         c.commit();
+        return result;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        rollBack(c, e);
         throw e;
       } finally {
-        c.setAutoCommit(autoCommit);
+        restore(c, autoCommit);
       }
     } catch (SQLException e) {
       throw new JournalException(
-          "Cannot write the journal table " + table + ": " + e.getMessage(), entry.requestId().orElse(null), e);
+          "Cannot " + what + " the journal table " + table + ": " + e.getMessage(), requestId, e);
+    }
+  }
+
+  /** Rolls back; on a connection that is gone, there is nothing to roll back. */
+  private static void rollBack(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void restore(Connection c, boolean autoCommit) {
+    try {
+      if (!c.isClosed()) {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException ignored) {
+      // a broken connection: the pool discards it
     }
   }
 

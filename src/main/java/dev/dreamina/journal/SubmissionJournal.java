@@ -2,6 +2,7 @@ package dev.dreamina.journal;
 
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.errors.JournalException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -11,8 +12,11 @@ import java.util.List;
  * unknown outcome, each terminal state and each download. {@link DreaminaClient#pending()} and
  * {@link DreaminaClient#resume(String)} read it back.
  *
- * <p>{@link FileSubmissionJournal} is the shipped implementation. Another one (a database table,
- * say) needs only these two methods. Implementations must be thread-safe.
+ * <p>{@link FileSubmissionJournal} (one machine) and {@link JdbcSubmissionJournal} (a database
+ * that several machines share) are the shipped implementations. Another one needs {@link #record}
+ * and {@link #entries}; if several processes share it, also {@link #claim} and {@link #release},
+ * which keep two of them from working one job at once ({@link DreaminaClient#recover()}).
+ * Implementations must be thread-safe.
  */
 public interface SubmissionJournal {
   /**
@@ -31,4 +35,36 @@ public interface SubmissionJournal {
    * @throws JournalException when they cannot be read
    */
   List<JournalEntry> entries();
+
+  /**
+   * Takes or renews the lease on an entry, in one atomic step: {@code owner} gets it until {@code
+   * until} when nobody holds it, when its lease ended at or before {@code now}, or when {@code
+   * owner} holds it already. A client leases the jobs it is submitting, waiting for or
+   * downloading, and renews the leases while it works; recovery on another instance takes a job
+   * only once its lease has run out. Leases are not part of {@link JournalEntry}, and {@link
+   * #record} leaves them as they are.
+   *
+   * <p>The default, for a journal only one process uses, grants every claim.
+   *
+   * @param localId the entry's {@link JournalEntry#localId()}
+   * @param owner who takes it: a client's {@code instanceId}
+   * @param now the owner's clock, to tell whether the current lease ended
+   * @param until when the new lease ends
+   * @return {@code true} when {@code owner} holds the lease now; {@code false} when someone else
+   *     does, or there is no such entry
+   * @throws JournalException when the journal cannot be read or written
+   */
+  default boolean claim(String localId, String owner, Instant now, Instant until) {
+    return true;
+  }
+
+  /**
+   * Gives up {@code owner}'s lease on an entry, so another instance may take it at once. Does
+   * nothing when {@code owner} does not hold it.
+   *
+   * @param localId the entry's local id
+   * @param owner the owner
+   * @throws JournalException when the journal cannot be written
+   */
+  default void release(String localId, String owner) {}
 }

@@ -1,6 +1,7 @@
 package dev.dreamina.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,15 +12,26 @@ import dev.dreamina.Status;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.sandbox.RunComfySandbox;
+import dev.dreamina.TestPostgres;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -83,6 +95,84 @@ abstract class SubmissionJournalContractTest {
     }
   }
 
+  @Test
+  void aLeaseIsRenewedByItsOwnerAndTakenOverOnlyOnceItRanOut() {
+    SubmissionJournal journal = journal();
+    journal.record(entry("a", 1, State.SUBMITTED, Optional.of("req_a")));
+    Instant t = T0.plusSeconds(100);
+
+    assertTrue(journal.claim("a", "A", t, t.plusSeconds(60)), "a free entry is taken");
+    assertFalse(journal.claim("a", "B", t.plusSeconds(30), t.plusSeconds(90)), "A's lease is live");
+    assertTrue(journal.claim("a", "A", t.plusSeconds(30), t.plusSeconds(90)), "its owner renews it");
+    assertFalse(reopen().claim("a", "B", t.plusMillis(89_999), t.plusSeconds(150)), "renewed: live until 90 s");
+    assertTrue(reopen().claim("a", "B", t.plusSeconds(90), t.plusSeconds(150)), "ran out: B takes it over");
+    assertFalse(journal.claim("a", "A", t.plusSeconds(91), t.plusSeconds(151)), "A lost it");
+    assertFalse(journal.claim("nobody", "A", t, t.plusSeconds(60)), "no such entry");
+  }
+
+  @Test
+  void aLeaseIsGivenUpOnlyByItsOwnerAndRecordLeavesItAlone() {
+    SubmissionJournal journal = journal();
+    JournalEntry a = entry("a", 1, State.SUBMITTED, Optional.of("req_a"));
+    journal.record(a);
+    Instant t = T0.plusSeconds(100);
+    assertTrue(journal.claim("a", "A", t, t.plusSeconds(60)));
+
+    journal.record(a.with(State.COMPLETED, null, null, t.plusSeconds(1)));
+    assertFalse(journal.claim("a", "B", t.plusSeconds(2), t.plusSeconds(60)), "record kept A's lease");
+    journal.release("a", "B");
+    assertFalse(journal.claim("a", "B", t.plusSeconds(3), t.plusSeconds(60)), "B cannot give up A's lease");
+    reopen().release("a", "A");
+    assertTrue(journal.claim("a", "B", t.plusSeconds(4), t.plusSeconds(60)), "given up: free at once");
+    assertEquals(State.COMPLETED, journal.entries().get(0).state());
+  }
+
+  @Test
+  void exactlyOneOfManyConcurrentClaimsWins() throws Exception {
+    SubmissionJournal journal = journal();
+    int jobs = 20;
+    int instances = 8;
+    for (int i = 0; i < jobs; i++) {
+      journal.record(entry("job" + i, i, State.SUBMITTED, Optional.of("req_" + i)));
+    }
+    Instant t = T0.plusSeconds(100);
+    ExecutorService threads = Executors.newFixedThreadPool(instances);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<List<String>>> won = new ArrayList<>();
+      for (int n = 0; n < instances; n++) {
+        String owner = "instance-" + n;
+        SubmissionJournal own = reopen();
+        won.add(
+            threads.submit(
+                () -> {
+                  go.await();
+                  List<String> mine = new ArrayList<>();
+                  for (int i = 0; i < jobs; i++) {
+                    if (own.claim("job" + i, owner, t, t.plusSeconds(60))) {
+                      mine.add("job" + i);
+                    }
+                  }
+                  return mine;
+                }));
+      }
+      go.countDown();
+      List<String> all = new ArrayList<>();
+      for (Future<List<String>> f : won) {
+        all.addAll(f.get(60, TimeUnit.SECONDS));
+      }
+      all.sort(null);
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        expected.add("job" + i);
+      }
+      expected.sort(null);
+      assertEquals(expected, all, "every job won once, by one instance");
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   static final class FileJournalContractTest extends SubmissionJournalContractTest {
     @Override
     SubmissionJournal journal() {
@@ -98,21 +188,7 @@ abstract class SubmissionJournalContractTest {
   static final class H2JournalContractTest extends SubmissionJournalContractTest {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private final DataSource dataSource =
-        dataSource("jdbc:h2:mem:journal" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
-
-    /** The smallest DataSource: new connections from the driver (H2 in memory, here). */
-    private static DataSource dataSource(String url) {
-      return (DataSource)
-          Proxy.newProxyInstance(
-              DataSource.class.getClassLoader(),
-              new Class<?>[] {DataSource.class},
-              (proxy, method, args) -> {
-                if (method.getName().equals("getConnection")) {
-                  return DriverManager.getConnection(url);
-                }
-                throw new UnsupportedOperationException(method.getName());
-              });
-    }
+        TestPostgres.dataSource("jdbc:h2:mem:journal" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
 
     @Override
     SubmissionJournal journal() {
@@ -146,6 +222,81 @@ abstract class SubmissionJournalContractTest {
     void aTableNameIsCheckedBeforeItGoesIntoSql() {
       assertThrows(IllegalArgumentException.class, () -> JdbcSubmissionJournal.of(dataSource, "j; DROP TABLE x"));
       assertTrue(JdbcSubmissionJournal.ddl("jobs").startsWith("CREATE TABLE IF NOT EXISTS jobs ("));
+    }
+  }
+
+  /** The same contract on a real PostgreSQL, started by the test run ({@link TestPostgres}). */
+  static final class PostgresJournalContractTest extends SubmissionJournalContractTest {
+    private String url;
+    private DataSource dataSource;
+
+    private DataSource dataSource() {
+      if (dataSource == null) {
+        url = TestPostgres.get().newDatabase();
+        dataSource = TestPostgres.pooled(url);
+      }
+      return dataSource;
+    }
+
+    @Override
+    SubmissionJournal journal() {
+      return JdbcSubmissionJournal.of(dataSource()).createTableIfMissing();
+    }
+
+    @Override
+    SubmissionJournal reopen() {
+      return JdbcSubmissionJournal.of(dataSource());
+    }
+
+    /**
+     * The server ends the journal's connection mid-transaction, after the intent's UPDATE and
+     * before its INSERT, as a crash or a failover would: nothing is committed, nothing submitted.
+     */
+    @Test
+    void anIntentWriteCutOffMidTransactionMeansNoSubmit() throws Exception {
+      JdbcSubmissionJournal.of(dataSource()).createTableIfMissing();
+      AtomicInteger cutOff = new AtomicInteger();
+      DataSource dying =
+          (DataSource)
+              Proxy.newProxyInstance(
+                  DataSource.class.getClassLoader(),
+                  new Class<?>[] {DataSource.class},
+                  (proxy, method, args) -> cutBeforeInsert(DriverManager.getConnection(url), cutOff));
+      try (RunComfySandbox sandbox = RunComfySandbox.start();
+          DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(dying)).build()) {
+        JournalException e = assertThrows(JournalException.class, () -> client.submit(REQUEST));
+        assertTrue(e.getMessage().contains("Not submitted"), e.getMessage());
+        assertEquals(1, cutOff.get(), "the connection was ended mid-transaction");
+        assertEquals(0, sandbox.submitRequestCount(), "no submit reached the API");
+      }
+      assertEquals(List.of(), reopen().entries(), "nothing was committed");
+    }
+
+    /** The connection, whose backend the server terminates before its first INSERT runs. */
+    private Connection cutBeforeInsert(Connection real, AtomicInteger cutOff) throws SQLException {
+      int pid;
+      try (Statement s = real.createStatement(); ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+        r.next();
+        pid = r.getInt(1);
+      }
+      return (Connection)
+          Proxy.newProxyInstance(
+              Connection.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("prepareStatement") && ((String) args[0]).startsWith("INSERT")) {
+                  try (Connection admin = dataSource().getConnection();
+                      Statement s = admin.createStatement()) {
+                    s.execute("SELECT pg_terminate_backend(" + pid + ")");
+                  }
+                  cutOff.incrementAndGet();
+                }
+                try {
+                  return method.invoke(real, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
     }
   }
 }

@@ -1,0 +1,261 @@
+package dev.dreamina;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dreamina.internal.TimeSource;
+import dev.dreamina.journal.JdbcSubmissionJournal;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.RecoveryReport;
+import dev.dreamina.journal.RecoveryReport.Outcome;
+import dev.dreamina.journal.SubmissionJournal;
+import dev.dreamina.sandbox.RecordedCall;
+import dev.dreamina.sandbox.RunComfySandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three instances share one PostgreSQL journal and one sandbox. A submits 50 jobs and dies; B and
+ * C run recovery at once. Every lease event goes through a {@link LeaseLog} that orders them, so
+ * the test can tell who held which job when.
+ */
+class FleetRecoveryTest {
+  private static final Duration LEASE = Duration.ofSeconds(60);
+  private static final int JOBS = 50;
+
+  @TempDir Path dir;
+
+  @Test
+  void aDeadInstancesJobsAreFinishedExactlyOnceBySurvivorsOnlyAfterItsLeasesRanOut() throws Exception {
+    DataSource database = TestPostgres.pooled(TestPostgres.get().newDatabase());
+    JdbcSubmissionJournal table = JdbcSubmissionJournal.of(database).createTableIfMissing();
+    LeaseLog log = new LeaseLog(table);
+    // The instances' wall clock, moved forward by the test instead of waiting for leases to run out.
+    OffsetTime time = new OffsetTime();
+    AwaitOptions quickPolls =
+        AwaitOptions.builder().pollInterval(Duration.ofMillis(50)).maxPollInterval(Duration.ofMillis(200)).build();
+
+    try (RunComfySandbox sandbox =
+        RunComfySandbox.builder()
+            .queueTime(Duration.ofMillis(100))
+            .runTime(Duration.ofMillis(300))
+            .runTimeSpread(Duration.ofMillis(400))
+            .start()) {
+      // A submits its jobs, each to be downloaded into the shared folder, then dies: closed
+      // without awaiting anything, its leases held.
+      DreaminaClient a = instance(sandbox, log, time, "A", quickPolls);
+      List<CompletableFuture<Submission>> submits = new ArrayList<>();
+      for (int i = 0; i < JOBS; i++) {
+        submits.add(a.async().submit(request(i), dir.resolve("video-" + i + ".mp4")));
+      }
+      List<String> requestIds = new ArrayList<>();
+      for (CompletableFuture<Submission> s : submits) {
+        requestIds.add(s.get(30, TimeUnit.SECONDS).requestId());
+      }
+      a.close();
+      Map<String, Instant> leaseOfA = log.untilByJob("A");
+      assertEquals(JOBS, leaseOfA.size(), "A leased every job it submitted");
+
+      try (DreaminaClient b = instance(sandbox, log, time, "B", quickPolls);
+          DreaminaClient c = instance(sandbox, log, time, "C", quickPolls)) {
+        // Before A's leases run out, B and C leave every job alone.
+        List<RecoveryReport> early = bothAtOnce(b, c);
+        for (RecoveryReport report : early) {
+          assertEquals(JOBS, report.items(Outcome.HELD).size(), report.toString());
+        }
+        assertEquals(0, downloads(sandbox).size(), "nothing downloaded while A's leases were live");
+
+        time.advance(LEASE.plusSeconds(1));
+        List<RecoveryReport> late = bothAtOnce(b, c);
+
+        List<RecoveryReport.Item> finished =
+            late.stream().flatMap(r -> r.items(Outcome.FINISHED).stream()).toList();
+        assertEquals(JOBS, finished.size(), "each job finished once: " + late);
+        assertTrue(finished.stream().allMatch(i -> i.entry().state() == JournalEntry.State.DOWNLOADED));
+        assertEquals(
+            requestIds.stream().sorted().toList(),
+            finished.stream().map(i -> i.entry().requestId().orElseThrow()).sorted().toList());
+        assertTrue(
+            late.stream().flatMap(r -> r.items().stream()).allMatch(
+                i -> i.outcome() == Outcome.FINISHED || i.outcome() == Outcome.HELD),
+            late.toString());
+        assertEquals(List.of(), b.pending());
+        assertEquals(List.of(), bothAtOnce(b, c).stream().flatMap(r -> r.items().stream()).toList(), "nothing left");
+      }
+
+      try (Stream<Path> files = Files.list(dir)) {
+        assertEquals(JOBS, files.filter(p -> p.getFileName().toString().endsWith(".mp4")).count());
+      }
+      Map<String, Long> downloadsPerJob = downloads(sandbox).stream().collect(Collectors.groupingBy(p -> p, Collectors.counting()));
+      assertEquals(JOBS, downloadsPerJob.size(), "every job's video fetched");
+      assertTrue(downloadsPerJob.values().stream().allMatch(n -> n == 1), "each exactly once: " + downloadsPerJob);
+      assertEquals(JOBS, sandbox.submitRequestCount(), "recovery never submits");
+
+      log.assertNoJobHeldByTwoAtOnce();
+      for (LeaseLog.Event taken : log.claims()) {
+        if (!taken.owner().equals("A")) {
+          assertFalse(
+              taken.now().isBefore(leaseOfA.get(taken.localId())),
+              taken + " was taken before A's lease ran out at " + leaseOfA.get(taken.localId()));
+        }
+      }
+      assertTrue(log.claims().stream().anyMatch(e -> !e.owner().equals("A")), "survivors took jobs over");
+    }
+  }
+
+  private static DreaminaClient instance(
+      RunComfySandbox sandbox, SubmissionJournal journal, TimeSource time, String name, AwaitOptions options) {
+    return sandbox.clientBuilder()
+        .journal(journal)
+        .instanceId(name)
+        .journalLease(LEASE)
+        .awaitOptions(options)
+        .timeSource(time)
+        .build();
+  }
+
+  private static List<RecoveryReport> bothAtOnce(DreaminaClient b, DreaminaClient c) throws Exception {
+    CompletableFuture<RecoveryReport> fromB = CompletableFuture.supplyAsync(b::recover);
+    CompletableFuture<RecoveryReport> fromC = CompletableFuture.supplyAsync(c::recover);
+    return List.of(fromB.get(60, TimeUnit.SECONDS), fromC.get(60, TimeUnit.SECONDS));
+  }
+
+  private static List<String> downloads(RunComfySandbox sandbox) {
+    return sandbox.requests().stream()
+        .filter(r -> r.method().equals("GET") && r.path().startsWith("/files/"))
+        .map(RecordedCall::path)
+        .toList();
+  }
+
+  private static ImageToVideoRequest request(int i) {
+    return ImageToVideoRequest.builder()
+        .prompt("fleet job " + i)
+        .imageUrl("https://example.com/" + i + ".png")
+        .frames(121)
+        .seed(i)
+        .build();
+  }
+
+  /** The real clock and sleeps, with a wall clock the test moves forward. */
+  static final class OffsetTime implements TimeSource {
+    private volatile Duration offset = Duration.ZERO;
+
+    void advance(Duration by) {
+      offset = offset.plus(by);
+    }
+
+    @Override
+    public long nanoTime() {
+      return SYSTEM.nanoTime();
+    }
+
+    @Override
+    public Instant now() {
+      return SYSTEM.now().plus(offset);
+    }
+
+    @Override
+    public void sleep(Duration duration) throws InterruptedException {
+      SYSTEM.sleep(duration);
+    }
+
+    @Override
+    public Future<?> schedule(Duration delay, Runnable task) {
+      return SYSTEM.schedule(delay, task);
+    }
+  }
+
+  /**
+   * The shared journal, logging each lease taken (after the database granted it) and each lease
+   * given up (before the database is told), so that in the log a job's holder always lets go
+   * before the next one takes it, if the database did its job.
+   */
+  static final class LeaseLog implements SubmissionJournal {
+    record Event(String localId, String owner, boolean taken, Instant now, Instant until) {}
+
+    private final SubmissionJournal journal;
+    private final List<Event> events = new ArrayList<>();
+
+    LeaseLog(SubmissionJournal journal) {
+      this.journal = journal;
+    }
+
+    @Override
+    public void record(JournalEntry entry) {
+      journal.record(entry);
+    }
+
+    @Override
+    public List<JournalEntry> entries() {
+      return journal.entries();
+    }
+
+    @Override
+    public boolean claim(String localId, String owner, Instant now, Instant until) {
+      boolean taken = journal.claim(localId, owner, now, until);
+      if (taken) {
+        add(new Event(localId, owner, true, now, until));
+      }
+      return taken;
+    }
+
+    @Override
+    public void release(String localId, String owner) {
+      add(new Event(localId, owner, false, null, null));
+      journal.release(localId, owner);
+    }
+
+    private synchronized void add(Event event) {
+      events.add(event);
+    }
+
+    synchronized List<Event> claims() {
+      return events.stream().filter(Event::taken).toList();
+    }
+
+    /** When each job's lease taken by {@code owner} ends, as last renewed. */
+    synchronized Map<String, Instant> untilByJob(String owner) {
+      Map<String, Instant> until = new HashMap<>();
+      events.stream().filter(e -> e.taken() && e.owner().equals(owner)).forEach(e -> until.put(e.localId(), e.until()));
+      return until;
+    }
+
+    /**
+     * Walks the log: a lease taken by someone other than the job's holder is a double hold,
+     * unless the holder gave it up first or its lease had run out (A's, never given up).
+     */
+    synchronized void assertNoJobHeldByTwoAtOnce() {
+      Map<String, Event> holder = new HashMap<>();
+      for (Event e : events) {
+        Event current = holder.get(e.localId());
+        if (!e.taken()) {
+          if (current != null && current.owner().equals(e.owner())) {
+            holder.remove(e.localId());
+          }
+          continue;
+        }
+        if (current != null && !current.owner().equals(e.owner())) {
+          assertFalse(
+              e.now().isBefore(current.until()),
+              e.owner() + " took " + e.localId() + " while " + current.owner() + " held it until " + current.until());
+        }
+        holder.put(e.localId(), e);
+      }
+    }
+  }
+}
