@@ -21,7 +21,9 @@ import dev.dreamina.errors.PermissionDeniedException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.examples.ExampleBackend;
 import dev.dreamina.journal.FileSubmissionJournal;
+import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
@@ -57,6 +59,7 @@ import picocli.CommandLine.ParentCommand;
       DreaminaCli.ResultCommand.class,
       DreaminaCli.CancelCommand.class,
       DreaminaCli.AwaitCommand.class,
+      DreaminaCli.ResumeCommand.class,
       DreaminaCli.PreflightCommand.class,
       DreaminaCli.PendingCommand.class
     },
@@ -73,6 +76,7 @@ import picocli.CommandLine.ParentCommand;
       "8:submit outcome unknown: check your requests before resubmitting",
       "9:other API error (404, 429, 5xx)",
       "10:the journal cannot be read or written (nothing was submitted)",
+      "11:resume left jobs that need you (no request id, a missing folder, not finished)",
       "130:interrupted (Ctrl-C)"
     })
 public final class DreaminaCli {
@@ -93,6 +97,7 @@ public final class DreaminaCli {
   static final int SUBMISSION_UNKNOWN = 8;
   static final int API = 9;
   static final int JOURNAL = 10;
+  static final int NOT_ALL_FINISHED = 11;
   static final int INTERRUPTED = 130;
 
   @Option(names = "--sandbox", description = "Run against an embedded sandbox: no token, no credits.")
@@ -100,9 +105,13 @@ public final class DreaminaCli {
 
   @Option(
       names = "--journal",
-      description = "Journal of paid jobs, for `pending` and `resume` after a crash (default:"
-          + " $DREAMINA_JOURNAL, else ~/.dreamina/journal.json; none with --sandbox unless given).")
-  Path journal;
+      paramLabel = "FILE|JDBC_URL",
+      description = "Journal of paid jobs, for `pending` and `resume` after a crash: a file, or a"
+          + " jdbc: URL of a database several machines share (user and password from"
+          + " $DREAMINA_JOURNAL_USER and $DREAMINA_JOURNAL_PASSWORD, never here; the table from"
+          + " $DREAMINA_JOURNAL_TABLE, default dreamina_journal). Default: $DREAMINA_JOURNAL, else"
+          + " ~/.dreamina/journal.json; none with --sandbox unless given.")
+  String journal;
 
   private final Map<String, String> env;
   private final PrintWriter out;
@@ -214,17 +223,24 @@ public final class DreaminaCli {
     return backend;
   }
 
-  /** The journal: the --journal file; else, against RunComfy, $DREAMINA_JOURNAL or the default. */
+  /** The journal: --journal; else, against RunComfy, $DREAMINA_JOURNAL or the default file. */
   SubmissionJournal journal() {
-    Path file = journal;
-    if (file == null && !sandbox) {
+    String where = journal;
+    if (where == null && !sandbox) {
       String fromEnv = env.get("DREAMINA_JOURNAL");
-      file =
+      where =
           fromEnv != null && !fromEnv.isBlank()
-              ? Path.of(fromEnv)
-              : Path.of(System.getProperty("user.home"), ".dreamina", "journal.json");
+              ? fromEnv
+              : Path.of(System.getProperty("user.home"), ".dreamina", "journal.json").toString();
     }
-    return file == null ? null : FileSubmissionJournal.open(file);
+    if (where == null) {
+      return null;
+    }
+    if (where.startsWith("jdbc:")) {
+      String table = env.getOrDefault("DREAMINA_JOURNAL_TABLE", JdbcSubmissionJournal.DEFAULT_TABLE);
+      return JdbcSubmissionJournal.of(JdbcUrlDataSource.of(where, env), table);
+    }
+    return FileSubmissionJournal.open(Path.of(where));
   }
 
   /** Waits for a job with a progress display, and a bounded cancel on Ctrl-C. */
@@ -360,7 +376,6 @@ public final class DreaminaCli {
 
   @Command(
       name = "await",
-      aliases = "resume",
       description =
           "Wait for a job submitted earlier (after a crash, say) and download its MP4: to where the"
               + " journal says it was meant to go, else -o. Never pays again.")
@@ -388,6 +403,50 @@ public final class DreaminaCli {
         RequestResult done = cli.await(backend, requestId, timeout);
         cli.download(client, done, journaled.orElse(output != null ? output : Path.of(requestId + ".mp4")));
         return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "resume",
+      description =
+          "With REQUEST_ID, `await` it. Without, finish every unfinished job of this account in the"
+              + " journal, as each instance of an app would: jobs another process is working on are"
+              + " left to it, jobs with no request id are listed for you to check. Never pays again.")
+  static final class ResumeCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Parameters(paramLabel = "REQUEST_ID", arity = "0..1")
+    String requestId;
+
+    @Option(names = "--timeout", description = "How long to wait for each job, e.g. 90s, 15m (default 15m).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      if (requestId != null) {
+        AwaitCommand await = new AwaitCommand();
+        await.cli = cli;
+        await.requestId = requestId;
+        await.timeout = timeout;
+        return await.call();
+      }
+      try (ExampleBackend backend = cli.open()) {
+        DreaminaClient client = backend.client();
+        AwaitOptions options = timeout == null ? AwaitOptions.defaults() : AwaitOptions.builder().timeout(timeout).build();
+        RecoveryReport report = client.recover(options);
+        for (RecoveryReport.Item item : report.items()) {
+          JournalEntry e = item.entry();
+          cli.out.println(
+              item.outcome() + "  " + e.requestId().orElse("(no request id)") + "  " + e.state()
+                  + e.target().map(t -> "  -> " + t).orElse("")
+                  + item.detail().map(d -> System.lineSeparator() + "    " + d).orElse(""));
+        }
+        cli.out.println(report.items().isEmpty() ? "nothing pending" : report.toString());
+        boolean left =
+            report.items().stream()
+                .anyMatch(i -> i.outcome() != RecoveryReport.Outcome.FINISHED && i.outcome() != RecoveryReport.Outcome.HELD);
+        return left ? NOT_ALL_FINISHED : 0;
       }
     }
   }

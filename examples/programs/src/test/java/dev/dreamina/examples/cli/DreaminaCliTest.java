@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.examples.ExampleBackend;
+import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -12,7 +15,10 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -285,5 +291,64 @@ class DreaminaCliTest {
             "--image-url", "https://example.com/a.png", "-o", dir.resolve("v.mp4").toString());
     assertEquals(DreaminaCli.JOURNAL, code, err.toString());
     assertEquals(0, sandbox.submitCount());
+  }
+
+  @Test
+  void resumeWithoutAnIdFinishesWhatAnotherMachineLeftInASharedDatabase() throws Exception {
+    String url = "jdbc:h2:mem:cli-resume;DB_CLOSE_DELAY=-1";
+    JdbcUrlDataSource database = JdbcUrlDataSource.of(url, Map.of());
+    JdbcSubmissionJournal journal = JdbcSubmissionJournal.of(database).createTableIfMissing();
+    Path video = dir.resolve("left-behind.mp4");
+    Path elsewhere = dir.resolve("only-on-the-dead-machine").resolve("v.mp4");
+    String id;
+    String missing;
+    try (DreaminaClient crashed = sandbox.clientBuilder().journal(journal).build()) {
+      id = crashed.submit(request(), video).requestId();
+      missing = crashed.submit(request(), elsewhere).requestId();
+    }
+
+    assertEquals(0, run("--journal", url, "resume"), err.toString());
+    assertTrue(out.toString().contains("HELD  " + id), "its lease is live: " + out);
+    assertFalse(Files.exists(video));
+
+    try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE dreamina_journal SET lease_until = 0"); // as if two minutes went by
+    }
+    assertEquals(DreaminaCli.NOT_ALL_FINISHED, run("--journal", url, "resume"), err.toString());
+    assertTrue(Files.size(video) > 10_000);
+    assertTrue(out.toString().contains("FINISHED  " + id + "  DOWNLOADED"), out.toString());
+    assertTrue(out.toString().contains("TARGET_MISSING  " + missing), out.toString());
+    assertTrue(out.toString().contains(elsewhere.getParent() + " does not exist on this instance"), out.toString());
+    assertEquals(2, sandbox.submitCount(), "resume never pays again");
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("--journal", url, "pending"), err.toString());
+    assertTrue(out.toString().startsWith("SUBMITTED  " + missing), out.toString());
+    assertFalse(out.toString().contains(id), out.toString());
+  }
+
+  @Test
+  void databaseCredentialsComeOnlyFromTheEnvironment() {
+    assertEquals(
+        DreaminaCli.VALIDATION, run("--journal", "jdbc:postgresql://db.internal/jobs?user=app&password=hunter2", "pending"));
+    assertTrue(err.toString().contains("set DREAMINA_JOURNAL_PASSWORD"), err.toString());
+    assertFalse(err.toString().contains("hunter2"), err.toString());
+
+    String url = "jdbc:h2:mem:cli-credentials;DB_CLOSE_DELAY=-1";
+    Map<String, String> env = new HashMap<>(env());
+    env.put("DREAMINA_JOURNAL_USER", "journal");
+    env.put("DREAMINA_JOURNAL_PASSWORD", "s3cret-pw");
+    JdbcSubmissionJournal.of(JdbcUrlDataSource.of(url, env)).createTableIfMissing(); // the user's database
+    assertEquals(0, run(env, "--journal", url, "pending"), err.toString());
+    assertTrue(out.toString().contains("nothing pending"), out.toString());
+
+    env.put("DREAMINA_JOURNAL_PASSWORD", "wrong-pw");
+    assertEquals(DreaminaCli.JOURNAL, run(env, "--journal", url, "pending"));
+    assertTrue(err.toString().contains("journal table dreamina_journal"), err.toString());
+    assertFalse(err.toString().contains("wrong-pw") || err.toString().contains("s3cret-pw"), err.toString());
+  }
+
+  private static ImageToVideoRequest request() {
+    return ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build();
   }
 }
