@@ -33,7 +33,7 @@ import org.tukaani.xz.XZInputStream;
  * {@code nobody}'s. A shutdown hook stops the server and deletes the folder when the JVM exits,
  * failed tests or not.
  */
-public final class TestPostgres {
+public final class TestPostgres implements AutoCloseable {
   private static final String ARCHIVE = "postgres-linux-x86_64.txz";
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static TestPostgres running;
@@ -43,6 +43,7 @@ public final class TestPostgres {
   private final Path data;
   private final int port;
   private final boolean asNobody;
+  private boolean stopped;
 
   private TestPostgres(Path dir, Path bin, Path data, int port, boolean asNobody) {
     this.dir = dir;
@@ -58,16 +59,24 @@ public final class TestPostgres {
         System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
         "the PostgreSQL binaries on the test class path are for Linux x86-64");
     if (running == null) {
-      try {
-        running = start();
-      } catch (IOException e) {
-        throw new IllegalStateException("Cannot start the test PostgreSQL: " + e.getMessage(), e);
-      }
+      running = startNew(false);
     }
     return running;
   }
 
-  private static TestPostgres start() throws IOException {
+  /**
+   * Another server, which the caller closes: the benchmarks' one is {@code durable} (each commit
+   * flushed to disk, as in production); the tests' one is not ({@code fsync} off), for speed.
+   */
+  public static TestPostgres startNew(boolean durable) {
+    try {
+      return start(durable);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot start the test PostgreSQL: " + e.getMessage(), e);
+    }
+  }
+
+  private static TestPostgres start(boolean durable) throws IOException {
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("dreamina-pg-");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // nobody reads the binaries
@@ -86,10 +95,10 @@ public final class TestPostgres {
     }
     TestPostgres server = new TestPostgres(dir, home.resolve("bin"), data, port, root);
     server.run("initdb", "-D", data.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "test-postgres-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
     server.run(
         "pg_ctl", "-D", data.toString(), "-l", data.resolve("server.log").toString(), "-w", "-t", "60",
-        "-o", "-p " + port + " -h 127.0.0.1 -c unix_socket_directories= -F -c max_connections=200",
+        "-o", "-p " + port + " -h 127.0.0.1 -c unix_socket_directories= -c max_connections=200" + (durable ? "" : " -F"),
         "start");
     return server;
   }
@@ -140,7 +149,13 @@ public final class TestPostgres {
     }
   }
 
-  private void stop() {
+  /** Stops the server and deletes its folder; again does nothing. */
+  @Override
+  public synchronized void close() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
     try {
       run("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop");
     } catch (IOException e) {

@@ -2,6 +2,10 @@ package dev.dreamina.bench;
 
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.TestPostgres;
+import dev.dreamina.journal.FileSubmissionJournal;
+import dev.dreamina.journal.JdbcSubmissionJournal;
+import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RecordedCall;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.io.BufferedReader;
@@ -10,6 +14,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -20,10 +26,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
 
 /**
- * B1 to B5 of issue 5, each against a baseline measured in the same run, on loopback. Figures are
+ * B1 to B5 of issue 5 and B6 of issue 14, each against a baseline measured in the same run, on
+ * loopback. Figures are
  * medians of rounds, and ratios of medians; nothing here asserts a time.
  *
  * <pre>
@@ -58,7 +66,7 @@ public final class Benchmarks {
   }
 
   private final Scale scale;
-  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5");
+  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5", "b6");
   private final List<String> report = new ArrayList<>();
   private final Map<String, String> figures = new HashMap<>();
 
@@ -113,6 +121,9 @@ public final class Benchmarks {
     }
     if (only.contains("b5")) {
       footprint();
+    }
+    if (only.contains("b6")) {
+      journals();
     }
   }
 
@@ -348,6 +359,74 @@ public final class Benchmarks {
       result.put(kv[0], kv.length > 1 ? kv[1] : "");
     }
     return result;
+  }
+
+  // ---- B6 ----
+
+  /**
+   * Submits through the same client settings with no journal, the file journal and the PostgreSQL
+   * journal (a durable server started here, each commit flushed, through a pool of connections),
+   * in rotating order each round, each round on a fresh journal.
+   */
+  private void journals() throws Exception {
+    int submits = Math.min(scale.callsPerRound(), 200);
+    Path dir = Files.createTempDirectory("dreamina-b6-");
+    try (LoopbackServer server = new LoopbackServer(0);
+        TestPostgres postgres = TestPostgres.startNew(true)) {
+      DataSource database = TestPostgres.pooled(postgres.newDatabase());
+      JdbcSubmissionJournal.of(database).createTableIfMissing();
+      List<String> kinds = List.of("none", "file", "postgres");
+      Map<String, List<Double>> rounds = new HashMap<>();
+      for (int round = -1; round < scale.rounds(); round++) { // round -1 warms up
+        for (int k = 0; k < kinds.size(); k++) {
+          String kind = kinds.get(Math.floorMod(round + k, kinds.size()));
+          SubmissionJournal journal =
+              switch (kind) {
+                case "file" -> FileSubmissionJournal.open(dir.resolve("journal-" + round + ".json"));
+                case "postgres" -> {
+                  try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("TRUNCATE " + JdbcSubmissionJournal.DEFAULT_TABLE);
+                  }
+                  yield JdbcSubmissionJournal.of(database);
+                }
+                default -> null;
+              };
+          DreaminaClient.Builder builder = DreaminaClient.builder().apiToken("bench-token").baseUrl(server.baseUrl());
+          try (DreaminaClient client = (journal == null ? builder : builder.journal(journal)).build()) {
+            ImageToVideoRequest.Builder request =
+                ImageToVideoRequest.builder().imageUrl("https://example.com/street.jpg").frames(241).seed(42);
+            long start = System.nanoTime();
+            for (int i = 0; i < submits; i++) {
+              client.submit(request.prompt("A slow tracking shot " + i).build());
+            }
+            if (round >= 0) {
+              rounds.computeIfAbsent(kind, x -> new ArrayList<>()).add((System.nanoTime() - start) / 1000.0 / submits);
+            }
+          }
+        }
+      }
+      double none = median(rounds.get("none"));
+      double file = median(rounds.get("file"));
+      double pg = median(rounds.get("postgres"));
+      figures.put("b6.file.ratio", String.format(Locale.ROOT, "%.3f", file / none));
+      figures.put("b6.postgres.ratio", String.format(Locale.ROOT, "%.3f", pg / none));
+      line("## B6: submit with a journal (loopback, fixed answers)");
+      line("");
+      line("Median of " + scale.rounds() + " rounds of " + submits + " submits each, after a warm-up round;"
+          + " the three kinds rotate their order each round, each on a fresh journal. A journaled submit"
+          + " makes two durable writes: the intent with its lease, then the request id.");
+      line("");
+      line("| journal | µs/submit | / no journal |");
+      line("|---|---|---|");
+      line(String.format(Locale.ROOT, "| none | %.1f | 1.00 |", none));
+      line(String.format(Locale.ROOT, "| file (fsync each write) | %.1f | **%.2f** |", file, file / none));
+      line(String.format(Locale.ROOT, "| PostgreSQL 17, loopback, fsync on, pooled | %.1f | **%.2f** |", pg, pg / none));
+      line("");
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
   }
 
   private static double median(List<Double> values) {

@@ -102,10 +102,7 @@ public final class JournalRecorder {
             now,
             now);
     try {
-      journal.record(entry);
-      if (!journal.claim(entry.localId(), owner, now, now.plus(lease))) {
-        throw new IllegalStateException("the lease on a new entry was refused");
-      }
+      journal.recordLeased(entry, owner, now.plus(lease));
     } catch (RuntimeException e) {
       throw new JournalException(
           "Not submitted: the journal cannot record the job, so a crash could lose it. " + e.getMessage(),

@@ -181,6 +181,29 @@ public final class FileSubmissionJournal implements SubmissionJournal {
         });
   }
 
+  /** One write of the file: the entry and its lease. */
+  @Override
+  public void recordLeased(JournalEntry entry, String owner, Instant until) {
+    Objects.requireNonNull(entry, "entry == null");
+    Objects.requireNonNull(owner, "owner == null");
+    boolean leased =
+        change(
+            entry.requestId().orElse(null),
+            () -> {
+              if (!free(entry.localId(), owner, entry.updatedAt())) {
+                return false;
+              }
+              entries.put(entry.localId(), entry);
+              leases.put(entry.localId(), new JournalCodec.Lease(owner, until));
+              prune();
+              return true;
+            });
+    if (!leased) {
+      throw new JournalException(
+          "Entry " + entry.localId() + " in " + file + " is leased by another owner", entry.requestId().orElse(null), null);
+    }
+  }
+
   /** Under the locks, after re-reading the file: one read-modify-write of the file. */
   @Override
   public boolean claim(String localId, String owner, Instant now, Instant until) {
@@ -188,14 +211,18 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     return change(
         null,
         () -> {
-          JournalCodec.Lease lease = leases.get(localId);
-          boolean free = lease == null || lease.owner().equals(owner) || !lease.until().isAfter(now);
-          if (!entries.containsKey(localId) || !free) {
+          if (!entries.containsKey(localId) || !free(localId, owner, now)) {
             return false;
           }
           leases.put(localId, new JournalCodec.Lease(owner, until));
           return true;
         });
+  }
+
+  /** Whether {@code owner} may take the entry's lease: nobody holds it, it ended, or it is theirs. */
+  private boolean free(String localId, String owner, Instant now) {
+    JournalCodec.Lease lease = leases.get(localId);
+    return lease == null || lease.owner().equals(owner) || !lease.until().isAfter(now);
   }
 
   @Override

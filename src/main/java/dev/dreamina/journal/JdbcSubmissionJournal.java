@@ -132,6 +132,27 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
         });
   }
 
+  /** One transaction: the entry's row, then its lease. */
+  @Override
+  public void recordLeased(JournalEntry entry, String owner, Instant until) {
+    Objects.requireNonNull(entry, "entry == null");
+    Objects.requireNonNull(owner, "owner == null");
+    boolean leased =
+        inTransaction(
+            "write to",
+            entry.requestId().orElse(null),
+            c -> {
+              if (update(c, entry) == 0) {
+                insert(c, entry);
+              }
+              return lease(c, entry.localId(), owner, entry.updatedAt(), until);
+            });
+    if (!leased) {
+      throw new JournalException(
+          "Entry " + entry.localId() + " in " + table + " is leased by another owner", entry.requestId().orElse(null), null);
+    }
+  }
+
   /**
    * One {@code UPDATE} of the entry's row that succeeds only when the lease is free, ended, or
    * {@code owner}'s: the database's row lock makes it atomic between instances.
@@ -140,22 +161,21 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   public boolean claim(String localId, String owner, Instant now, Instant until) {
     Objects.requireNonNull(localId, "localId == null");
     Objects.requireNonNull(owner, "owner == null");
-    return inTransaction(
-        "take a lease in",
-        null,
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE local_id = ?"
-                      + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)")) {
-            s.setString(1, owner);
-            s.setLong(2, until.toEpochMilli());
-            s.setString(3, localId);
-            s.setString(4, owner);
-            s.setLong(5, now.toEpochMilli());
-            return s.executeUpdate() == 1;
-          }
-        });
+    return inTransaction("take a lease in", null, c -> lease(c, localId, owner, now, until));
+  }
+
+  private boolean lease(Connection c, String localId, String owner, Instant now, Instant until) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE local_id = ?"
+                + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)")) {
+      s.setString(1, owner);
+      s.setLong(2, until.toEpochMilli());
+      s.setString(3, localId);
+      s.setString(4, owner);
+      s.setLong(5, now.toEpochMilli());
+      return s.executeUpdate() == 1;
+    }
   }
 
   @Override

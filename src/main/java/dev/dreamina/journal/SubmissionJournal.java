@@ -37,6 +37,24 @@ public interface SubmissionJournal {
   List<JournalEntry> entries();
 
   /**
+   * Stores the entry, as {@link #record} does, with {@code owner}'s lease on it until {@code
+   * until}: what a client writes before it submits, so that the job is leased from its first
+   * moment. Where the journal can, it is one durable change; the default records, then claims.
+   *
+   * @param entry the entry
+   * @param owner who leases it
+   * @param until when the lease ends
+   * @throws JournalException when it cannot be stored, or someone else holds the entry's lease
+   */
+  default void recordLeased(JournalEntry entry, String owner, Instant until) {
+    record(entry);
+    if (!claim(entry.localId(), owner, entry.updatedAt(), until)) {
+      throw new JournalException(
+          "Entry " + entry.localId() + " is leased by another owner", entry.requestId().orElse(null), null);
+    }
+  }
+
+  /**
    * Takes or renews the lease on an entry, in one atomic step: {@code owner} gets it until {@code
    * until} when nobody holds it, when its lease ended at or before {@code now}, or when {@code
    * owner} holds it already. A client leases the jobs it is submitting, waiting for or

@@ -19,7 +19,7 @@ class BenchmarksSmokeTest {
 
     assertEquals(String.valueOf(Benchmarks.Scale.TINY.jobs()), figures.get("b2.completed"));
     assertEquals(String.valueOf(Benchmarks.Scale.TINY.jobs()), figures.get("b2.submits"));
-    for (String ratio : new String[] {"b1.submit.ratio", "b1.status.ratio", "b3.ratio", "b4.ratio"}) {
+    for (String ratio : new String[] {"b1.submit.ratio", "b1.status.ratio", "b3.ratio", "b4.ratio", "b6.file.ratio", "b6.postgres.ratio"}) {
       assertTrue(Double.parseDouble(figures.get(ratio)) > 0, ratio + " was measured");
     }
   }

@@ -111,6 +111,20 @@ abstract class SubmissionJournalContractTest {
   }
 
   @Test
+  void anEntryRecordedLeasedIsHeldFromItsFirstMoment() {
+    SubmissionJournal journal = journal();
+    JournalEntry a = entry("a", 1, State.INTENT, Optional.empty());
+    journal.recordLeased(a, "A", a.updatedAt().plusSeconds(60));
+
+    assertEquals(List.of(a), reopen().entries());
+    assertFalse(reopen().claim("a", "B", a.updatedAt().plusSeconds(59), a.updatedAt().plusSeconds(120)));
+    JournalException e =
+        assertThrows(JournalException.class, () -> reopen().recordLeased(a, "B", a.updatedAt().plusSeconds(60)));
+    assertTrue(e.getMessage().contains("leased by another owner"), e.getMessage());
+    assertTrue(journal.claim("a", "B", a.updatedAt().plusSeconds(60), a.updatedAt().plusSeconds(120)), "ran out");
+  }
+
+  @Test
   void aLeaseIsGivenUpOnlyByItsOwnerAndRecordLeavesItAlone() {
     SubmissionJournal journal = journal();
     JournalEntry a = entry("a", 1, State.SUBMITTED, Optional.of("req_a"));
