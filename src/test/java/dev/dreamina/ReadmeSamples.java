@@ -2,7 +2,9 @@ package dev.dreamina;
 
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.journal.FileSubmissionJournal;
+import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
 import dev.dreamina.sandbox.RunComfySandbox;
@@ -13,6 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every {@code java} block of the README, word for word, as compiled code: {@link
@@ -131,5 +136,22 @@ final class ReadmeSamples {
   /** README block 9. */
   static void sample9() throws Exception {
     java.util.logging.Logger.getLogger("dev.dreamina").setLevel(java.util.logging.Level.FINE);
+  }
+
+  /** README block 10. */
+  static void sample10(javax.sql.DataSource dataSource) throws Exception {
+    DreaminaClient client = DreaminaClient.builder()
+        .fromEnv()
+        .journal(JdbcSubmissionJournal.of(dataSource))      // the app's pool; one table for every instance
+        .instanceId(System.getenv("HOSTNAME"))              // shown in the table's lease_owner column
+        .build();
+
+    // At start-up and then every minute, on every instance:
+    ScheduledExecutorService recovery = Executors.newSingleThreadScheduledExecutor();
+    recovery.scheduleWithFixedDelay(() -> {
+        RecoveryReport report = client.recover();           // never submits
+        report.items(RecoveryReport.Outcome.NEEDS_A_PERSON)
+            .forEach(item -> System.err.println(item.detail().orElseThrow()));
+    }, 0, 1, TimeUnit.MINUTES);
   }
 }

@@ -275,7 +275,12 @@ public final class ClientCore {
   public RequestResult generate(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
     Submission submission = submit(request, downloadTo, preflight, true);
-    return withVideo(await(submission.requestId(), options));
+    try {
+      return withVideo(await(submission.requestId(), options));
+    } catch (InvalidResponseException noVideo) {
+      journal.stoppedWorking(submission.requestId());
+      throw noVideo;
+    }
   }
 
   /**
@@ -308,6 +313,7 @@ public final class ClientCore {
                         generated.complete(withVideo(result));
                       }
                     } catch (InvalidResponseException noVideo) {
+                      journal.stoppedWorking(submission.requestId());
                       generated.completeExceptionally(noVideo);
                     }
                   });
@@ -375,6 +381,12 @@ public final class ClientCore {
     CompletableFuture<RequestResult> downloaded =
         job.thenCompose(result -> blocking(() -> download(result, target, null)).thenApply(path -> result));
     Futures.cancelTogether(downloaded, job);
+    downloaded.whenComplete(
+        (result, failure) -> {
+          if (failure != null && job.isDone() && !job.isCompletedExceptionally()) {
+            journal.stoppedWorking(job.join().requestId()); // cancelled before its download began
+          }
+        });
     return downloaded;
   }
 

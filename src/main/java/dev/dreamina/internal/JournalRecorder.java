@@ -189,11 +189,6 @@ public final class JournalRecorder {
 
   // ---- leases --------------------------------------------------------------------------------------
 
-  /** This client's owner name in the journal's leases. */
-  public String owner() {
-    return owner;
-  }
-
   /** Whether this client holds (and renews) the job's lease. */
   public boolean holds(String localId) {
     return held.containsKey(localId);
@@ -230,6 +225,20 @@ public final class JournalRecorder {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Could not give up the lease on journal entry " + localId + "; it runs out by itself: " + e.getMessage());
     }
+  }
+
+  /**
+   * Lets go of the job with this request id if this client still holds it: for flows that end
+   * without the await or download that would have let go (a completed result without a video, a
+   * download cancelled before it started). Costs nothing when the lease is not held.
+   */
+  public void stoppedWorking(String requestId) {
+    held.forEach(
+        (localId, heldRequestId) -> {
+          if (heldRequestId.equals(requestId)) {
+            letGo(localId);
+          }
+        });
   }
 
   private void scheduleRenewal() {
@@ -272,7 +281,7 @@ public final class JournalRecorder {
    * Renews every lease this client holds. One it finds taken (this client stalled for longer than
    * the lease) it stops renewing, and logs at WARNING: another instance may be working that job.
    */
-  public void renewLeases() {
+  private void renewLeases() {
     for (var job : held.entrySet()) {
       String localId = job.getKey();
       try {

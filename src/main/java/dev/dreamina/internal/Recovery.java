@@ -63,32 +63,32 @@ final class Recovery {
       JournalEntry entry = now.get();
       Optional<Path> folder = entry.target().map(Path::getParent);
       if (entry.requestId().isEmpty()) {
-        journal.letGo(localId);
         claims.add(
-            new Claim(
+            leftAlone(
                 entry,
-                item(
-                    entry,
-                    Outcome.NEEDS_A_PERSON,
-                    "Its submit's outcome is unknown (" + entry.state() + ", recorded " + entry.createdAt()
-                        + "): look for a job made then on the RunComfy dashboard, resume it if there is one,"
-                        + " then dismiss local id " + localId + ". It is never submitted again.")));
+                Outcome.NEEDS_A_PERSON,
+                "Its submit's outcome is unknown (" + entry.state() + ", recorded " + entry.createdAt()
+                    + "): look for a job made then on the RunComfy dashboard, resume it if there is one,"
+                    + " then dismiss local id " + localId + ". It is never submitted again."));
       } else if (folder.isPresent() && !Files.isDirectory(folder.get())) {
-        journal.letGo(localId);
         claims.add(
-            new Claim(
+            leftAlone(
                 entry,
-                item(
-                    entry,
-                    Outcome.TARGET_MISSING,
-                    "Request " + entry.requestId().get() + " is to be downloaded to " + entry.target().get()
-                        + ", but " + folder.get() + " does not exist on this instance")));
+                Outcome.TARGET_MISSING,
+                "Request " + entry.requestId().get() + " is to be downloaded to " + entry.target().get()
+                    + ", but " + folder.get() + " does not exist on this instance"));
       } else {
         journal.hold(localId, entry.requestId().get());
         claims.add(new Claim(entry, null));
       }
     }
     return claims;
+  }
+
+  /** A claimed entry this instance cannot work on: its lease is given up at once. */
+  private Claim leftAlone(JournalEntry entry, Outcome outcome, String detail) {
+    journal.letGo(entry.localId());
+    return new Claim(entry, item(entry, outcome, detail));
   }
 
   /** Awaits a claimed job, downloads it if it has a target, and reads its entry back. */

@@ -125,9 +125,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
         "write to",
         entry.requestId().orElse(null),
         c -> {
-          if (update(c, entry) == 0) {
-            insert(c, entry);
-          }
+          upsert(c, entry);
           return null;
         });
   }
@@ -142,9 +140,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
             "write to",
             entry.requestId().orElse(null),
             c -> {
-              if (update(c, entry) == 0) {
-                insert(c, entry);
-              }
+              upsert(c, entry);
               return lease(c, entry.localId(), owner, entry.updatedAt(), until);
             });
     if (!leased) {
@@ -237,6 +233,13 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
       }
     } catch (SQLException ignored) {
       // a broken connection: the pool discards it
+    }
+  }
+
+  /** The entry's row, changed or added; its lease columns are left as they are. */
+  private void upsert(Connection c, JournalEntry entry) throws SQLException {
+    if (update(c, entry) == 0) {
+      insert(c, entry);
     }
   }
 
