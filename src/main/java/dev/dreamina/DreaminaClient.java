@@ -495,6 +495,7 @@ public final class DreaminaClient implements AutoCloseable {
     private SubmissionJournal journal;
     private String instanceId;
     private Duration journalLease = DEFAULT_JOURNAL_LEASE;
+    private JobListener jobListener;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -756,6 +757,20 @@ public final class DreaminaClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Tells {@code listener} what happens to each job: submitted, status changes, retries, its
+     * end (with queue and run time and cost), its download, and submits whose outcome is unknown.
+     * For metrics and traces; a listener that throws is logged and ignored. To tell several,
+     * give one that forwards to each. Default: none.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder jobListener(JobListener listener) {
+      this.jobListener = Objects.requireNonNull(listener, "listener == null");
+      return this;
+    }
+
     private static String defaultInstanceId() {
       String host = nonBlank(System.getenv("HOSTNAME"));
       return (host == null ? "host" : host) + "/" + ProcessHandle.current().pid() + "/"
@@ -811,6 +826,7 @@ public final class DreaminaClient implements AutoCloseable {
               journal,
               instanceId != null ? instanceId : defaultInstanceId(),
               journalLease,
+              jobListener,
               time,
               jitter);
       return new DreaminaClient(new ClientCore(config), awaitOptions, preflightImages);

@@ -43,6 +43,20 @@ public record ApiCall(
     return new ApiCall(method, path, query, body, submit, requestId, retries, deadlineNanos);
   }
 
+  /**
+   * The call's name for metrics: {@code submit}, {@code price} (a GET of the model path), or the
+   * last segment of a request's path ({@code status}, {@code result}, {@code cancel}).
+   */
+  public String name() {
+    if (submit) {
+      return "submit";
+    }
+    if (requestId == null) {
+      return "price";
+    }
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
   /** The same call, made once. */
   public ApiCall once() {
     return new ApiCall(method, path, query, body, submit, requestId, false, deadlineNanos);

@@ -4,6 +4,7 @@ import dev.dreamina.AwaitOptions;
 import dev.dreamina.CancelResult;
 import dev.dreamina.DownloadProgress;
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.JobListener;
 import dev.dreamina.Price;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
@@ -17,8 +18,10 @@ import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +65,7 @@ public final class ClientCore {
    * @param journal the journal, or {@code null} for none
    * @param instanceId this client's name in the journal's leases
    * @param journalLease how long a lease lasts unrenewed
+   * @param jobListener told each job's events, or {@code null}
    */
   public record Config(
       HttpUrl baseUrl,
@@ -77,6 +81,7 @@ public final class ClientCore {
       SubmissionJournal journal,
       String instanceId,
       Duration journalLease,
+      JobListener jobListener,
       TimeSource time,
       DoubleSupplier jitter) {
     @Override
@@ -94,6 +99,7 @@ public final class ClientCore {
   private final Downloader downloader;
   private final ImagePreflight imagePreflight;
   private final JournalRecorder journal;
+  private final Events events;
   private final Executor callbackExecutor;
   private final Executor blockingExecutor;
   private final ExecutorService ownBlockingExecutor;
@@ -108,9 +114,10 @@ public final class ClientCore {
     this.http = Transport.prepare(base, c.connectTimeout(), c.requestTimeout());
     RetryPolicy retryPolicy =
         new RetryPolicy(c.maxRetries(), INITIAL_BACKOFF, MAX_BACKOFF, c.maxRetryAfter(), c.jitter());
-    this.api = new RunComfyApi(new Transport(http, baseUrl, c.apiToken(), retryPolicy, c.time()));
-    this.poller = new Poller(api, c.time());
-    this.downloader = new Downloader(http, retryPolicy, c.time(), c.maxDownloadBytes());
+    this.events = new Events(c.jobListener(), c.time());
+    this.api = new RunComfyApi(new Transport(http, baseUrl, c.apiToken(), retryPolicy, c.time(), events));
+    this.poller = new Poller(api, c.time(), events);
+    this.downloader = new Downloader(http, retryPolicy, c.time(), c.maxDownloadBytes(), events);
     this.imagePreflight =
         ImagePreflight.builder()
             .httpClient(http)
@@ -202,9 +209,11 @@ public final class ClientCore {
     try {
       Submission submission = api.submit(request);
       recording.settle(submission, null);
+      events.submitted(submission.requestId());
       return submission;
     } catch (DreaminaException e) {
       recording.settle(null, e);
+      events.submitFailed(e);
       throw e;
     }
   }
@@ -230,8 +239,15 @@ public final class ClientCore {
           JournalRecorder.Recording recording = journal.intent(request, downloadTo, keepLease);
           return api.submitAsync(request)
               .whenComplete(
-                  (submission, failure) ->
-                      recording.settle(submission, failure == null ? null : Futures.unwrap(failure)));
+                  (submission, failure) -> {
+                    Throwable cause = failure == null ? null : Futures.unwrap(failure);
+                    recording.settle(submission, cause);
+                    if (cause == null) {
+                      events.submitted(submission.requestId());
+                    } else {
+                      events.submitFailed(cause);
+                    }
+                  });
         });
   }
 
@@ -251,23 +267,29 @@ public final class ClientCore {
     RequestResult result;
     try {
       result = poller.await(requestId, options);
-    } catch (GenerationFailedException e) {
-      journal.ended(requestId, e);
+    } catch (RuntimeException e) {
+      ended(requestId, null, e);
       throw e;
     }
-    journal.ended(requestId, null);
+    ended(requestId, result, null);
     return result;
   }
 
   public CompletableFuture<RequestResult> awaitAsync(String requestId, AwaitOptions options) {
     CompletableFuture<RequestResult> wait = poller.awaitAsync(requestId, options);
-    if (!journal.enabled()) {
+    if (!journal.enabled() && !events.enabled()) {
       return wait;
     }
     CompletableFuture<RequestResult> recorded =
-        wait.whenComplete((result, failure) -> journal.ended(requestId, failure == null ? null : Futures.unwrap(failure)));
+        wait.whenComplete((result, failure) -> ended(requestId, result, failure == null ? null : Futures.unwrap(failure)));
     Futures.cancelTogether(recorded, wait);
     return recorded;
+  }
+
+  /** How a wait ended, journaled and told: a result, or a failure. */
+  private void ended(String requestId, RequestResult result, Throwable failure) {
+    journal.ended(requestId, failure);
+    events.ended(requestId, result, failure);
   }
 
   // ---- generate: submit, await, and a completed result must carry a video ---------------------------
@@ -354,6 +376,7 @@ public final class ClientCore {
   }
 
   public Path download(RequestResult result, Path target, DownloadProgress progress) {
+    long start = events.nanoTime();
     try {
       downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
     } catch (RuntimeException e) {
@@ -361,7 +384,18 @@ public final class ClientCore {
       throw e;
     }
     journal.downloaded(result.requestId(), null);
+    if (events.enabled()) {
+      events.downloaded(result.requestId(), sizeOf(target), start);
+    }
     return target;
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   public RequestResult generateAndDownload(

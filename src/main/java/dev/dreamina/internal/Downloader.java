@@ -46,6 +46,7 @@ public final class Downloader {
 
   private final OkHttpClient http;
   private final RetryPolicy retryPolicy;
+  private final Events events;
   private final TimeSource time;
   private final long maxBytes;
 
@@ -53,7 +54,8 @@ public final class Downloader {
    * @param apiClient the API's prepared client; downloads derive from it (same pool) but follow
    *     redirects and have no overall call timeout, since videos can be large
    */
-  public Downloader(OkHttpClient apiClient, RetryPolicy retryPolicy, TimeSource time, long maxBytes) {
+  public Downloader(OkHttpClient apiClient, RetryPolicy retryPolicy, TimeSource time, long maxBytes, Events events) {
+    this.events = events;
     this.http =
         apiClient.newBuilder().followRedirects(true).followSslRedirects(true).callTimeout(Duration.ZERO).build();
     this.retryPolicy = retryPolicy;
@@ -65,10 +67,13 @@ public final class Downloader {
     HttpUrl httpUrl = checkUrl(url);
     return RetryPolicy.retrying(
         attempt -> attempt(url, httpUrl, target, progress, requestId),
-        (attempt, failure) ->
-            attempt > retryPolicy.maxRetries() || !transientFailure(failure)
-                ? null
-                : retryPolicy.delayBefore(attempt, Optional.empty()).orElseThrow(),
+        (attempt, failure) -> {
+          if (attempt > retryPolicy.maxRetries() || !transientFailure(failure)) {
+            return null;
+          }
+          events.retried("download", requestId, attempt, failure);
+          return retryPolicy.delayBefore(attempt, Optional.empty()).orElseThrow();
+        },
         time,
         e -> new CallInterruptedException("Interrupted while downloading " + url, requestId, e));
   }

@@ -34,10 +34,12 @@ public final class Poller {
 
   private final RunComfyApi api;
   private final TimeSource time;
+  private final Events events;
 
-  public Poller(RunComfyApi api, TimeSource time) {
+  public Poller(RunComfyApi api, TimeSource time, Events events) {
     this.api = api;
     this.time = time;
+    this.events = events;
   }
 
   public RequestResult await(String requestId, AwaitOptions options) {
@@ -286,6 +288,7 @@ public final class Poller {
       lastFailure = null;
       unreadableInARow = 0;
       if (changed(last, status)) {
+        events.statusChanged(status);
         options.onUpdate().ifPresent(callback -> callback.accept(status));
       }
       last = status;

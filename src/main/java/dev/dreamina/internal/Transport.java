@@ -49,13 +49,15 @@ public final class Transport {
   private final HttpUrl baseUrl;
   private final String authorization;
   private final RetryPolicy retryPolicy;
+  private final Events events;
   private final TimeSource time;
 
   /**
    * @param http a client prepared by {@link #prepare}
    */
   public Transport(
-      OkHttpClient http, HttpUrl baseUrl, String apiToken, RetryPolicy retryPolicy, TimeSource time) {
+      OkHttpClient http, HttpUrl baseUrl, String apiToken, RetryPolicy retryPolicy, TimeSource time, Events events) {
+    this.events = events;
     this.http = http;
     this.baseUrl = baseUrl;
     this.authorization = "Bearer " + apiToken;
@@ -96,7 +98,7 @@ public final class Transport {
         (attempt, failure) -> {
           Duration delay = retryDelay(call, attempt, failure);
           if (delay != null) {
-            logRetry(call, delay, failure);
+            retrying(call, attempt, delay, failure);
           }
           return delay;
         },
@@ -240,7 +242,7 @@ public final class Transport {
         future.completeExceptionally(failure);
         return;
       }
-      logRetry(call, delay, failure);
+      retrying(call, attempt, delay, failure);
       pending = time.schedule(delay, this::next);
     }
   }
@@ -319,7 +321,9 @@ public final class Transport {
     return new CappedBody(buffer.readByteArray(Math.min(buffer.size(), MAX_RESPONSE_BYTES)), truncated);
   }
 
-  private static void logRetry(ApiCall call, Duration delay, DreaminaException failure) {
+  /** Logs a retry about to happen, and tells the job listener. */
+  private void retrying(ApiCall call, int attempt, Duration delay, DreaminaException failure) {
+    events.retried(call.name(), call.requestId(), attempt, failure);
     LOG.log(
         Level.DEBUG,
         () ->
