@@ -1,0 +1,73 @@
+package dev.dreamina.spring;
+
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.journal.RecoveryReport;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs {@link DreaminaClient#recover()} when the context has started and then every {@code
+ * interval}, on one daemon thread, until the context stops. Each pass that found something is
+ * logged at INFO; each job that needs a person at WARN, with what to do.
+ */
+public class DreaminaRecovery implements SmartLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(DreaminaRecovery.class);
+
+  private final DreaminaClient client;
+  private final Duration interval;
+  private ScheduledExecutorService scheduler;
+
+  DreaminaRecovery(DreaminaClient client, Duration interval) {
+    this.client = client;
+    this.interval = interval;
+  }
+
+  @Override
+  public synchronized void start() {
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "dreamina-recovery");
+              thread.setDaemon(true);
+              return thread;
+            });
+    scheduler.scheduleWithFixedDelay(this::pass, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One pass; a failure is logged, and the next pass tries again. */
+  void pass() {
+    try {
+      RecoveryReport report = client.recover();
+      if (!report.items().isEmpty()) {
+        LOG.info("Dreamina recovery pass: {}", report);
+      }
+      report.items(RecoveryReport.Outcome.NEEDS_A_PERSON)
+          .forEach(item -> LOG.warn("Dreamina job needs a person: {}", item.detail().orElse("")));
+      report.items(RecoveryReport.Outcome.TARGET_MISSING)
+          .forEach(item -> LOG.warn("Dreamina job left for another instance: {}", item.detail().orElse("")));
+    } catch (CallInterruptedException stopping) {
+      LOG.debug("Dreamina recovery pass stopped with the context");
+    } catch (RuntimeException e) {
+      LOG.warn("Dreamina recovery pass failed; the next one tries again", e);
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return scheduler != null;
+  }
+}

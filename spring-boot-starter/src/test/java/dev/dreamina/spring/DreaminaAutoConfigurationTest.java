@@ -1,0 +1,246 @@
+package dev.dreamina.spring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.DreaminaClientAsync;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.RequestResult;
+import dev.dreamina.Status;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.journal.FileSubmissionJournal;
+import dev.dreamina.journal.JdbcSubmissionJournal;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.SubmissionJournal;
+import dev.dreamina.sandbox.RunComfySandbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The starter's beans, from properties, in a real application context (Boot 3.5.7 here, 4.0.7 in boot4-tests). */
+class DreaminaAutoConfigurationTest {
+  private static final ImageToVideoRequest REQUEST =
+      ImageToVideoRequest.builder().prompt("a lighthouse at dusk").imageUrl("https://example.com/l.png").build();
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(DreaminaAutoConfiguration.class, DreaminaObservabilityAutoConfiguration.class))
+          .withPropertyValues(
+              "dreamina.sandbox.enabled=true",
+              "dreamina.await.poll-interval=20ms",
+              "dreamina.await.max-poll-interval=50ms");
+
+  @TempDir Path dir;
+
+  @Test
+  void theSandboxSwitchGivesAWorkingClientAndItsAsyncView() {
+    runner.withPropertyValues("dreamina.max-retries=5", "dreamina.request-timeout=7s").run(context -> {
+      assertNull(context.getStartupFailure());
+      DreaminaClient client = context.getBean(DreaminaClient.class);
+      RunComfySandbox sandbox = context.getBean(RunComfySandbox.class);
+      assertTrue(client.toString().contains("maxRetries=5"), client.toString());
+      assertTrue(client.toString().contains(sandbox.baseUrl().toString()), client.toString());
+      assertSame(DreaminaClientAsync.class, context.getBean(DreaminaClientAsync.class).getClass());
+
+      Path video = dir.resolve("v.mp4");
+      RequestResult done = client.generateAndDownload(REQUEST, video);
+      assertEquals(Status.COMPLETED, done.status());
+      assertTrue(Files.size(video) > 10_000);
+      assertEquals(1, sandbox.submitCount());
+    });
+  }
+
+  private static void assertNull(Throwable failure) {
+    if (failure != null) {
+      throw new AssertionError("the context failed to start", failure);
+    }
+  }
+
+  @Test
+  void aPropertyOfTheWrongTypeFailsStartUpWithBootsMessage() {
+    runner.withPropertyValues("dreamina.max-retries=lots").run(context -> {
+      Throwable failure = context.getStartupFailure();
+      assertNotNull(failure);
+      String messages = messages(failure);
+      assertTrue(messages.contains("Failed to bind properties under 'dreamina.max-retries'"), messages);
+    });
+  }
+
+  @Test
+  void withoutTokenOrSandboxStartUpSaysWhichVariablesToSet() {
+    if (System.getenv("RUNCOMFY_API_TOKEN") != null || System.getenv("RUNCOMFY_TOKEN") != null) {
+      return; // a developer's own token would be picked up
+    }
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(DreaminaAutoConfiguration.class))
+        .run(context -> {
+          String messages = messages(context.getStartupFailure());
+          assertTrue(messages.contains("No RunComfy API token: set RUNCOMFY_API_TOKEN"), messages);
+        });
+  }
+
+  @Test
+  void anApplicationsOwnClientWins() {
+    try (RunComfySandbox sandbox = RunComfySandbox.start()) {
+      DreaminaClient own = sandbox.clientBuilder().build();
+      runner.withBean(DreaminaClient.class, () -> own).run(context -> assertSame(own, context.getBean(DreaminaClient.class)));
+    }
+  }
+
+  @Test
+  void theFileJournalIsWired() {
+    Path file = dir.resolve("journal.json");
+    runner.withPropertyValues("dreamina.journal.type=file", "dreamina.journal.path=" + file).run(context -> {
+      assertNull(context.getStartupFailure());
+      assertInstanceOf(FileSubmissionJournal.class, context.getBean(SubmissionJournal.class));
+      RequestResult done = context.getBean(DreaminaClient.class).generateAndDownload(REQUEST, dir.resolve("v.mp4"));
+      List<JournalEntry> entries = FileSubmissionJournal.open(file).entries();
+      assertEquals(1, entries.size());
+      assertEquals(JournalEntry.State.DOWNLOADED, entries.get(0).state());
+      assertEquals(done.requestId(), entries.get(0).requestId().orElseThrow());
+    });
+  }
+
+  @Test
+  void theJdbcJournalUsesTheApplicationsDataSource() {
+    JdbcDataSource h2 = new JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:starter;DB_CLOSE_DELAY=-1");
+    runner
+        .withBean(DataSource.class, () -> h2)
+        .withPropertyValues("dreamina.journal.type=jdbc", "dreamina.journal.create-table=true", "dreamina.journal.table=jobs")
+        .run(context -> {
+          assertNull(context.getStartupFailure());
+          assertInstanceOf(JdbcSubmissionJournal.class, context.getBean(SubmissionJournal.class));
+          RequestResult done = context.getBean(DreaminaClient.class).generateAndDownload(REQUEST, dir.resolve("v.mp4"));
+          List<JournalEntry> entries = JdbcSubmissionJournal.of(h2, "jobs").entries();
+          assertEquals(done.requestId(), entries.get(0).requestId().orElseThrow());
+          assertEquals(JournalEntry.State.DOWNLOADED, entries.get(0).state());
+        });
+  }
+
+  @Test
+  void metersCountThreeJobsByOutcomeWithNoRequestIdAsATag() {
+    runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+      assertNull(context.getStartupFailure());
+      DreaminaClient client = context.getBean(DreaminaClient.class);
+      RunComfySandbox sandbox = context.getBean(RunComfySandbox.class);
+      MeterRegistry meters = context.getBean(MeterRegistry.class);
+
+      client.generateAndDownload(REQUEST, dir.resolve("v.mp4"));
+      sandbox.failNextJob("out of GPUs");
+      assertThrows(GenerationFailedException.class, () -> client.generate(REQUEST));
+      String queued = client.submit(REQUEST).requestId();
+      client.cancel(queued);
+      GenerationFailedException cancelled = assertThrows(GenerationFailedException.class, () -> client.awaitResult(queued));
+      assertEquals(Status.CANCELLED, cancelled.status());
+
+      assertEquals(3.0, meters.get("dreamina.jobs.submitted").counter().count());
+      for (String outcome : List.of("completed", "failed", "cancelled")) {
+        assertEquals(1.0, meters.get("dreamina.jobs.ended").tag("outcome", outcome).counter().count(), outcome);
+        assertEquals(1, meters.get("dreamina.jobs.queue.time").tag("outcome", outcome).timer().count(), outcome);
+        assertEquals(1, meters.get("dreamina.jobs.run.time").tag("outcome", outcome).timer().count(), outcome);
+      }
+      assertEquals(1, meters.get("dreamina.downloads").timer().count());
+      assertTrue(meters.get("dreamina.downloads.size").summary().totalAmount() > 10_000);
+      Set<String> tagKeys =
+          meters.getMeters().stream()
+              .filter(m -> m.getId().getName().startsWith("dreamina."))
+              .flatMap(m -> m.getId().getTags().stream().map(t -> t.getKey()))
+              .collect(java.util.stream.Collectors.toSet());
+      assertTrue(Set.of("outcome", "call", "cause").containsAll(tagKeys), "tags: " + tagKeys);
+    });
+  }
+
+  @Test
+  void theEndpointListsPendingJobsWithoutTokenOrPromptUnlessAsked() {
+    Path file = dir.resolve("journal.json");
+    runner
+        .withPropertyValues("dreamina.journal.type=file", "dreamina.journal.path=" + file)
+        .run(context -> {
+          DreaminaClient client = context.getBean(DreaminaClient.class);
+          String id = client.submit(REQUEST, dir.resolve("later.mp4")).requestId();
+          Map<String, Object> pending = context.getBean(DreaminaEndpoint.class).pending();
+          String text = pending.toString();
+          assertTrue(text.contains(id), text);
+          assertFalse(text.contains("lighthouse"), "no prompt by default: " + text);
+          assertFalse(text.contains(context.getBean(RunComfySandbox.class).apiToken()), "never the token");
+        });
+    runner
+        .withPropertyValues("dreamina.journal.type=file", "dreamina.journal.path=" + file, "dreamina.endpoint.show-prompts=true")
+        .run(context -> assertTrue(context.getBean(DreaminaEndpoint.class).pending().toString().contains("lighthouse")));
+  }
+
+  @Test
+  void recoveryRunsOnStartUpAndFinishesWhatAnEarlierRunLeft() throws Exception {
+    Path file = dir.resolve("journal.json");
+    Path video = dir.resolve("left-behind.mp4");
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ofMillis(20)).runTime(Duration.ofMillis(20)).start()) {
+      // An earlier run submitted with a 1 s lease and died; this run starts later.
+      try (DreaminaClient crashed =
+          sandbox.clientBuilder().journal(FileSubmissionJournal.open(file)).journalLease(Duration.ofSeconds(1)).build()) {
+        crashed.submit(REQUEST, video);
+      }
+      runner
+          .withBean(RunComfySandbox.class, () -> sandbox)
+          .withPropertyValues(
+              "dreamina.journal.type=file", "dreamina.journal.path=" + file,
+              "dreamina.journal.recovery.enabled=true", "dreamina.journal.recovery.interval=200ms")
+          .run(context -> {
+            assertNull(context.getStartupFailure());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!context.getBean(DreaminaClient.class).pending().isEmpty() && System.nanoTime() < deadline) {
+              Thread.sleep(50); // waiting for the recovery thread to get there, not measuring it
+            }
+            assertEquals(List.of(), context.getBean(DreaminaClient.class).pending());
+            assertTrue(Files.size(video) > 10_000);
+            assertEquals(1, sandbox.submitCount(), "recovery never submits");
+          });
+    }
+  }
+
+  @Test
+  void theClientIsClosedWithTheContextAndLeavesNoSdkThread() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    List<Thread> started = new java.util.ArrayList<>();
+    runner.withPropertyValues("dreamina.journal.recovery.enabled=true").run(context -> {
+      context.getBean(DreaminaClient.class).async().generate(REQUEST).get(30, TimeUnit.SECONDS);
+      Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> !before.contains(t))
+          // the SDK's and the sandbox's; not "dreamina-scheduler", one daemon shared by every client in the JVM
+          .filter(t -> t.getName().matches("dreamina-(http|blocking|recovery).*|runcomfy-sandbox.*"))
+          .forEach(started::add);
+    });
+    assertFalse(started.isEmpty(), "the client's threads were seen while it ran");
+    for (Thread thread : started) {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+      assertFalse(thread.isAlive(), thread.getName() + " outlived the context");
+    }
+  }
+
+  private static String messages(Throwable failure) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      all.append(t.getMessage()).append('\n');
+    }
+    return all.toString();
+  }
+}
