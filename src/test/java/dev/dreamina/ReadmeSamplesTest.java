@@ -12,9 +12,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Every {@code java} block of the README is in {@link ReadmeSamples}, so it compiles. */
+/**
+ * Every {@code java} block of the README is compiled code: in {@link ReadmeSamples}, or, when its
+ * first line is a comment naming a file of this repository ({@code // examples/…/Foo.java}), in
+ * that file (code that needs Spring, say, which the SDK's tests do not have).
+ */
 class ReadmeSamplesTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern FILE_COMMENT = Pattern.compile("// ((?:examples|spring-boot-starter)/\\S+\\.java)\n");
 
   @Test
   void everyReadmeJavaBlockIsCompiledWordForWord() throws Exception {
@@ -26,12 +31,21 @@ class ReadmeSamplesTest {
       blocks.add(m.group(1));
     }
     assertTrue(blocks.size() >= 10, "the README's java blocks were not found: " + blocks.size());
+    int inSamples = 0;
     for (String block : blocks) {
+      Matcher file = FILE_COMMENT.matcher(block);
+      if (file.lookingAt()) {
+        String source = normalize(Files.readString(Path.of(file.group(1))));
+        String code = block.substring(file.end());
+        assertTrue(source.contains(normalize(code)), () -> "README block not in " + file.group(1) + ":\n" + code);
+        continue;
+      }
+      inSamples++;
       assertTrue(
           samples.contains(normalize(block)),
           () -> "README block not in ReadmeSamples.java (regenerate or copy it there):\n" + block);
     }
-    assertEquals(blocks.size(), countSamples(samples), "one method per README block");
+    assertEquals(inSamples, countSamples(samples), "one method per README block");
   }
 
   /** Lines without their indentation, blank lines dropped. */
