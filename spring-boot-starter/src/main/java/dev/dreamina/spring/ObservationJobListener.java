@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * One observation per job, {@code dreamina.job}, from its submit to its end, so that traces show
- * each job: the low-cardinality key {@code outcome}, the high-cardinality {@code request.id} (on
- * spans, never a meter tag), and an event per status change.
+ * One observation per job, {@code dreamina.job}, from its submit (or, for a job submitted
+ * elsewhere and awaited here, its first status seen) to its end, so that traces show each job: the
+ * low-cardinality key {@code outcome}, the high-cardinality {@code request.id} (on spans, never a
+ * meter tag), and an event per status change.
  */
 public class ObservationJobListener implements JobListener {
   private static final int MAX_OPEN = 10_000;
@@ -37,24 +38,24 @@ public class ObservationJobListener implements JobListener {
 
   @Override
   public void submitted(String requestId) {
-    Observation observation =
-        Observation.createNotStarted("dreamina.job", registry)
-            .contextualName("dreamina job")
-            .highCardinalityKeyValue("request.id", requestId)
-            .start();
-    synchronized (open) {
-      open.put(requestId, observation);
-    }
+    started(requestId);
   }
 
   @Override
   public void statusChanged(String requestId, Status status, OptionalInt queuePosition) {
-    Observation observation;
+    started(requestId).event(Observation.Event.of("dreamina.job." + status.name().toLowerCase(Locale.ROOT)));
+  }
+
+  /** The job's observation, started now if it has none. */
+  private Observation started(String requestId) {
     synchronized (open) {
-      observation = open.get(requestId);
-    }
-    if (observation != null) {
-      observation.event(Observation.Event.of("dreamina.job." + status.name().toLowerCase(Locale.ROOT)));
+      return open.computeIfAbsent(
+          requestId,
+          id ->
+              Observation.createNotStarted("dreamina.job", registry)
+                  .contextualName("dreamina job")
+                  .highCardinalityKeyValue("request.id", id)
+                  .start());
     }
   }
 

@@ -21,6 +21,9 @@ import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -167,6 +170,37 @@ class DreaminaAutoConfigurationTest {
               .flatMap(m -> m.getId().getTags().stream().map(t -> t.getKey()))
               .collect(java.util.stream.Collectors.toSet());
       assertTrue(Set.of("outcome", "call", "cause").containsAll(tagKeys), "tags: " + tagKeys);
+    });
+  }
+
+  @Test
+  void eachJobIsOneObservationFromSubmitToEnd() {
+    List<Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ObservationRegistry registry = ObservationRegistry.create();
+    registry.observationConfig().observationHandler(
+        new ObservationHandler<>() {
+          @Override
+          public boolean supportsContext(Observation.Context context) {
+            return true;
+          }
+
+          @Override
+          public void onStop(Observation.Context context) {
+            stopped.add(context);
+          }
+        });
+    runner.withBean(ObservationRegistry.class, () -> registry).run(context -> {
+      DreaminaClient client = context.getBean(DreaminaClient.class);
+      String id = client.generate(REQUEST).requestId();
+      context.getBean(RunComfySandbox.class).failNextJob("out of GPUs");
+      assertThrows(GenerationFailedException.class, () -> client.generate(REQUEST));
+
+      assertEquals(2, stopped.size());
+      Observation.Context first = stopped.get(0);
+      assertEquals("dreamina.job", first.getName());
+      assertEquals("completed", first.getLowCardinalityKeyValue("outcome").getValue());
+      assertEquals(id, first.getHighCardinalityKeyValue("request.id").getValue());
+      assertEquals("failed", stopped.get(1).getLowCardinalityKeyValue("outcome").getValue());
     });
   }
 
