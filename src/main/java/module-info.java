@@ -18,6 +18,7 @@ module dev.dreamina {
   requires java.sql;
 
   exports dev.dreamina;
+  exports dev.dreamina.batch;
   exports dev.dreamina.errors;
   exports dev.dreamina.journal;
   exports dev.dreamina.preflight;

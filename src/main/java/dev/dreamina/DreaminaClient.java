@@ -12,6 +12,7 @@ import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.NetworkException;
 import dev.dreamina.errors.NotFoundException;
 import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.internal.Arguments;
 import dev.dreamina.internal.ClientCore;
@@ -22,6 +23,7 @@ import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -416,6 +418,17 @@ public final class DreaminaClient implements AutoCloseable {
     }
   }
 
+  /**
+   * What this client has committed against its {@link Builder#spendLimit spend limit}: the
+   * estimates of its jobs still running, the real cost of completed ones when known, and the
+   * submits whose outcome is unknown. Zero without a limit.
+   *
+   * @return US dollars
+   */
+  public BigDecimal spendCommitted() {
+    return core.spendCommitted();
+  }
+
   // ---- Settings ----
 
   /**
@@ -496,6 +509,7 @@ public final class DreaminaClient implements AutoCloseable {
     private String instanceId;
     private Duration journalLease = DEFAULT_JOURNAL_LEASE;
     private JobListener jobListener;
+    private BigDecimal spendLimit;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -771,6 +785,29 @@ public final class DreaminaClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The most this client's submits may commit, in US dollars. Before each submit, the job's
+     * estimate ({@link Price#estimate}, from {@link DreaminaClient#price()}, fetched once and kept
+     * for ten minutes) is added to what this client has committed; a submit that would pass the
+     * limit is refused before anything is sent, with a {@link SpendLimitException} that gives the
+     * limit, the committed amount and the estimate. Jobs that fail or are cancelled give their
+     * estimate back; completed ones count at their real cost when the result says. A submit whose
+     * outcome is unknown stays counted (it may have been paid). A price that cannot be read, or
+     * gives no estimate, refuses the submit: the client never guesses. It guards this client's own
+     * submits, not the account: other clients and processes spend on their own. Default: none.
+     *
+     * @param usd zero or more
+     * @return this builder
+     */
+    public Builder spendLimit(BigDecimal usd) {
+      Objects.requireNonNull(usd, "usd == null");
+      if (usd.signum() < 0) {
+        throw new IllegalArgumentException("spendLimit < 0: " + usd);
+      }
+      this.spendLimit = usd;
+      return this;
+    }
+
     private static String defaultInstanceId() {
       String host = nonBlank(System.getenv("HOSTNAME"));
       return (host == null ? "host" : host) + "/" + ProcessHandle.current().pid() + "/"
@@ -827,6 +864,7 @@ public final class DreaminaClient implements AutoCloseable {
               instanceId != null ? instanceId : defaultInstanceId(),
               journalLease,
               jobListener,
+              spendLimit,
               time,
               jitter);
       return new DreaminaClient(new ClientCore(config), awaitOptions, preflightImages);

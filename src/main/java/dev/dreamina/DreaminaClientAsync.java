@@ -2,11 +2,16 @@ package dev.dreamina;
 
 import dev.dreamina.internal.ApiCall;
 import dev.dreamina.internal.ClientCore;
+import dev.dreamina.batch.Batch;
+import dev.dreamina.batch.BatchItem;
+import dev.dreamina.batch.BatchOptions;
+import dev.dreamina.internal.BatchRun;
 import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -291,6 +296,28 @@ public final class DreaminaClientAsync {
   public CompletableFuture<RecoveryReport> recover(AwaitOptions options) {
     Objects.requireNonNull(options, "options == null");
     return core.relay(() -> core.recoverAsync(options));
+  }
+
+  /**
+   * Runs many requests at once, within this client's limits: at most {@link
+   * BatchOptions#concurrency()} jobs in flight (fewer for a while after a rate limit, waiting as
+   * the server's {@code Retry-After} says), each submitted at most once, awaited with the client's
+   * default {@link AwaitOptions}, and downloaded to its target. Each request's outcome is in the
+   * report: completed (with its file), failed (with the server's error), refused by validation or
+   * the image preflight, refused by the {@link DreaminaClient.Builder#spendLimit spend limit}
+   * (which also stops new submits), submit outcome unknown, not finished, or not started. With a
+   * journal and a {@link BatchOptions.Builder#batchId batch id}, running the same batch again runs
+   * only what never reached a final state.
+   *
+   * @param items the requests, keys unique
+   * @param options how to run them
+   * @return the running batch
+   * @throws IllegalArgumentException when two items share a key
+   */
+  public Batch batch(List<BatchItem> items, BatchOptions options) {
+    Objects.requireNonNull(items, "items == null");
+    Objects.requireNonNull(options, "options == null");
+    return new BatchRun(core, items, options, client.awaitOptions(), client.preflightsImages()).start();
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.dreamina.JobListener;
 import dev.dreamina.Price;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
+import dev.dreamina.Status;
 import dev.dreamina.Submission;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
@@ -66,6 +67,7 @@ public final class ClientCore {
    * @param instanceId this client's name in the journal's leases
    * @param journalLease how long a lease lasts unrenewed
    * @param jobListener told each job's events, or {@code null}
+   * @param spendLimit the most this client's submits may commit, in US dollars, or {@code null}
    */
   public record Config(
       HttpUrl baseUrl,
@@ -82,6 +84,7 @@ public final class ClientCore {
       String instanceId,
       Duration journalLease,
       JobListener jobListener,
+      java.math.BigDecimal spendLimit,
       TimeSource time,
       DoubleSupplier jitter) {
     @Override
@@ -100,6 +103,8 @@ public final class ClientCore {
   private final ImagePreflight imagePreflight;
   private final JournalRecorder journal;
   private final Events events;
+  private final SpendGuard spend;
+  private final TimeSource time;
   private final Executor callbackExecutor;
   private final Executor blockingExecutor;
   private final ExecutorService ownBlockingExecutor;
@@ -117,6 +122,8 @@ public final class ClientCore {
     this.events = new Events(c.jobListener(), c.time());
     this.api = new RunComfyApi(new Transport(http, baseUrl, c.apiToken(), retryPolicy, c.time(), events));
     this.poller = new Poller(api, c.time(), events);
+    this.spend = new SpendGuard(c.spendLimit(), api, c.time());
+    this.time = c.time();
     this.downloader = new Downloader(http, retryPolicy, c.time(), c.maxDownloadBytes(), events);
     this.imagePreflight =
         ImagePreflight.builder()
@@ -205,15 +212,14 @@ public final class ClientCore {
     if (preflight) {
       checkImage(request);
     }
-    JournalRecorder.Recording recording = journal.intent(request, downloadTo, keepLease);
+    SpendGuard.Reservation reservation = spend.reserve(request);
+    JournalRecorder.Recording recording = intent(request, downloadTo, keepLease, null, reservation);
     try {
       Submission submission = api.submit(request);
-      recording.settle(submission, null);
-      events.submitted(submission.requestId());
+      submitted(recording, reservation, submission, null);
       return submission;
     } catch (DreaminaException e) {
-      recording.settle(null, e);
-      events.submitFailed(e);
+      submitted(recording, reservation, null, e);
       throw e;
     }
   }
@@ -228,27 +234,60 @@ public final class ClientCore {
     return submitAsync(request, downloadTo, preflight, false);
   }
 
+  /** A batch's submit: its journal entry under the batch's local id, its lease kept for the wait. */
+  CompletableFuture<Submission> submitForBatch(ImageToVideoRequest request, Path downloadTo, boolean preflight, String localId) {
+    return submitAsync(request, downloadTo, preflight, true, localId);
+  }
+
   private CompletableFuture<Submission> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
+    return submitAsync(request, downloadTo, preflight, keepLease, null);
+  }
+
+  private CompletableFuture<Submission> submitAsync(
+      ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
     CompletableFuture<Void> checked =
         preflight
             ? CompletableFuture.runAsync(() -> checkImage(request), blockingExecutor)
             : CompletableFuture.completedFuture(null);
-    return checked.thenCompose(
-        ok -> {
-          JournalRecorder.Recording recording = journal.intent(request, downloadTo, keepLease);
-          return api.submitAsync(request)
-              .whenComplete(
-                  (submission, failure) -> {
-                    Throwable cause = failure == null ? null : Futures.unwrap(failure);
-                    recording.settle(submission, cause);
-                    if (cause == null) {
-                      events.submitted(submission.requestId());
-                    } else {
-                      events.submitFailed(cause);
-                    }
-                  });
-        });
+    return checked
+        .thenCompose(ok -> spend.reserveAsync(request))
+        .thenCompose(
+            reservation -> {
+              JournalRecorder.Recording recording = intent(request, downloadTo, keepLease, localId, reservation);
+              return api.submitAsync(request)
+                  .whenComplete(
+                      (submission, failure) ->
+                          submitted(recording, reservation, submission, failure == null ? null : Futures.unwrap(failure)));
+            });
+  }
+
+  /** The journal's intent; when it cannot be written, the reserved estimate is given back. */
+  private JournalRecorder.Recording intent(
+      ImageToVideoRequest request, Path downloadTo, boolean keepLease, String localId, SpendGuard.Reservation reservation) {
+    try {
+      return journal.intent(request, downloadTo, keepLease, localId);
+    } catch (RuntimeException e) {
+      reservation.settle(null, e);
+      throw e;
+    }
+  }
+
+  /** How a submit ended: journaled, counted against the spend limit, and told. */
+  private void submitted(
+      JournalRecorder.Recording recording, SpendGuard.Reservation reservation, Submission submission, Throwable failure) {
+    recording.settle(submission, failure);
+    reservation.settle(submission == null ? null : submission.requestId(), failure);
+    if (failure == null) {
+      events.submitted(submission.requestId());
+    } else {
+      events.submitFailed(failure);
+    }
+  }
+
+  /** What this client has committed against its spend limit. */
+  public java.math.BigDecimal spendCommitted() {
+    return spend.committed();
   }
 
   private void checkImage(ImageToVideoRequest request) {
@@ -277,9 +316,6 @@ public final class ClientCore {
 
   public CompletableFuture<RequestResult> awaitAsync(String requestId, AwaitOptions options) {
     CompletableFuture<RequestResult> wait = poller.awaitAsync(requestId, options);
-    if (!journal.enabled() && !events.enabled()) {
-      return wait;
-    }
     CompletableFuture<RequestResult> recorded =
         wait.whenComplete((result, failure) -> ended(requestId, result, failure == null ? null : Futures.unwrap(failure)));
     Futures.cancelTogether(recorded, wait);
@@ -290,6 +326,11 @@ public final class ClientCore {
   private void ended(String requestId, RequestResult result, Throwable failure) {
     journal.ended(requestId, failure);
     events.ended(requestId, result, failure);
+    if (failure == null) {
+      spend.ended(requestId, Status.COMPLETED, result.cost());
+    } else if (failure instanceof GenerationFailedException failed) {
+      spend.ended(requestId, failed.status(), Optional.empty());
+    }
   }
 
   // ---- generate: submit, await, and a completed result must carry a video ---------------------------
@@ -444,6 +485,20 @@ public final class ClientCore {
 
   public List<JournalEntry> pending() {
     return journal.pending();
+  }
+
+  /** Every journal entry of this client's account. */
+  List<JournalEntry> journalEntries() {
+    return journal.entries();
+  }
+
+  /** Runs {@code task} after {@code delay} on the client's clock, without holding a thread. */
+  void schedule(Duration delay, Runnable task) {
+    time.schedule(delay, task);
+  }
+
+  long nanoTime() {
+    return time.nanoTime();
   }
 
   public void dismiss(String localId) {

@@ -86,13 +86,21 @@ public final class JournalRecorder {
    * @throws JournalException when it cannot be written; then nothing may be submitted
    */
   public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease) {
+    return intent(request, target, keepLease, null);
+  }
+
+  /**
+   * {@link #intent(ImageToVideoRequest, Path, boolean)} under a given local id (a batch's, the
+   * same in every run), or a new one when {@code localId == null}.
+   */
+  public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease, String localId) {
     if (journal == null) {
       return new Recording(null, false);
     }
     var now = time.now();
     JournalEntry entry =
         new JournalEntry(
-            UUID.randomUUID().toString(),
+            localId != null ? localId : UUID.randomUUID().toString(),
             account,
             Optional.empty(),
             State.INTENT,
@@ -327,6 +335,14 @@ public final class JournalRecorder {
     return journal.entries().stream()
         .filter(e -> e.account().equals(account) && e.requestId().equals(Optional.of(requestId)))
         .findFirst();
+  }
+
+  /** Every entry of this account; none without a journal. */
+  public List<JournalEntry> entries() {
+    if (journal == null) {
+      return List.of();
+    }
+    return journal.entries().stream().filter(e -> e.account().equals(account)).toList();
   }
 
   public List<JournalEntry> pending() {

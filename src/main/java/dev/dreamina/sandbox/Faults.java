@@ -28,11 +28,11 @@ final class Faults {
     }
   }
 
-  void random(double statusRate, int status, double readDropRate, long seed) {
+  void random(double statusRate, int status, double readDropRate, long seed, boolean readsOnly) {
     if (!(statusRate >= 0 && statusRate <= 1 && readDropRate >= 0 && readDropRate <= 1)) {
       throw new IllegalArgumentException("rates must be between 0 and 1");
     }
-    random = new RandomFaults(statusRate, status, readDropRate, new Random(seed));
+    random = new RandomFaults(statusRate, status, readDropRate, new Random(seed), readsOnly);
   }
 
   /** The fault for the next request, or {@code null} for a normal answer. */
@@ -45,11 +45,11 @@ final class Faults {
   }
 
   /** Seeded random faults; the random source is shared by the handler threads, hence the lock. */
-  private record RandomFaults(double statusRate, int status, double readDropRate, Random random) {
-    static final RandomFaults NONE = new RandomFaults(0, 0, 0, new Random(0));
+  private record RandomFaults(double statusRate, int status, double readDropRate, Random random, boolean readsOnly) {
+    static final RandomFaults NONE = new RandomFaults(0, 0, 0, new Random(0), false);
 
     Fault next(String method) {
-      if (statusRate == 0 && readDropRate == 0) {
+      if ((statusRate == 0 && readDropRate == 0) || (readsOnly && !method.equals("GET"))) {
         return null;
       }
       double roll;

@@ -234,7 +234,21 @@ public final class RunComfySandbox implements AutoCloseable {
    * @param seed the random seed, so a run can be repeated
    */
   public void randomFaults(double statusRate, int status, double readDropRate, long seed) {
-    routes.faults().random(statusRate, status, readDropRate, seed);
+    routes.faults().random(statusRate, status, readDropRate, seed, false);
+  }
+
+  /**
+   * {@link #randomFaults}, on GET requests only (status, result, price, video): a flaky network
+   * and server for reads, while every submit is answered. For tests that count submits exactly:
+   * a 5xx answer to a submit leaves its outcome unknown, so nothing may send it again.
+   *
+   * @param statusRate the share of GET requests answered with {@code status}, from 0 to 1
+   * @param status the HTTP status for them, for example 503
+   * @param readDropRate the share of GET requests whose connection is closed without an answer
+   * @param seed the random seed
+   */
+  public void randomReadFaults(double statusRate, int status, double readDropRate, long seed) {
+    routes.faults().random(statusRate, status, readDropRate, seed, true);
   }
 
   /**

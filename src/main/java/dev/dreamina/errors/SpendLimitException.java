@@ -1,0 +1,63 @@
+package dev.dreamina.errors;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A submit was refused before anything was sent, because it would pass the client's spend limit
+ * ({@code DreaminaClient.Builder.spendLimit}), or because the price could not be read while a
+ * limit is set (the client never guesses a cost). Nothing was submitted, nothing is owed.
+ */
+public class SpendLimitException extends DreaminaException {
+  private static final long serialVersionUID = 1L;
+
+  private final BigDecimal limit;
+  private final BigDecimal committed;
+  private final BigDecimal estimate;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message why the submit was refused
+   * @param limit the client's limit, in US dollars
+   * @param committed what the client had committed when it refused
+   * @param estimate the job's estimate, or {@code null} when the price could not be read
+   * @param cause why the price could not be read, or {@code null}
+   */
+  public SpendLimitException(
+      String message, BigDecimal limit, BigDecimal committed, BigDecimal estimate, Throwable cause) {
+    super(message, null, cause);
+    this.limit = Objects.requireNonNull(limit, "limit == null");
+    this.committed = Objects.requireNonNull(committed, "committed == null");
+    this.estimate = estimate;
+  }
+
+  /**
+   * The client's spend limit.
+   *
+   * @return US dollars
+   */
+  public BigDecimal limit() {
+    return limit;
+  }
+
+  /**
+   * What the client had committed: the estimates of its jobs still running or completed, less
+   * what failed or cancelled jobs gave back, with completed jobs at their real cost when known.
+   *
+   * @return US dollars
+   */
+  public BigDecimal committed() {
+    return committed;
+  }
+
+  /**
+   * The refused job's estimate; empty when the price could not be read.
+   *
+   * @return US dollars
+   */
+  public Optional<BigDecimal> estimate() {
+    return Optional.ofNullable(estimate);
+  }
+}

@@ -1,0 +1,341 @@
+package dev.dreamina.internal;
+
+import dev.dreamina.AwaitOptions;
+import dev.dreamina.RequestResult;
+import dev.dreamina.Status;
+import dev.dreamina.batch.Batch;
+import dev.dreamina.batch.BatchItem;
+import dev.dreamina.batch.BatchOptions;
+import dev.dreamina.batch.BatchOutcome;
+import dev.dreamina.batch.BatchOutcome.Kind;
+import dev.dreamina.batch.BatchProgress;
+import dev.dreamina.batch.BatchReport;
+import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.errors.RateLimitException;
+import dev.dreamina.errors.SpendLimitException;
+import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.journal.JournalEntry;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One batch: a queue of requests run with at most {@code limit} jobs in flight, on the async path
+ * (no thread waits for a job). A rate limit halves the limit and pauses submits for the time the
+ * server asked; each {@code limit} completions in a row raise it by one again, up to the
+ * configured concurrency. No request is submitted twice: a rate-limited submit was refused, so it
+ * goes back to the queue; one whose outcome is unknown is reported, never sent again.
+ */
+public final class BatchRun implements Batch {
+  private static final System.Logger LOG = System.getLogger("dev.dreamina");
+  private static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
+  private static final int MAX_RATE_LIMITED = 20;
+
+  private final ClientCore core;
+  private final BatchOptions options;
+  private final AwaitOptions awaitOptions;
+  private final boolean preflight;
+  private final List<BatchItem> items;
+  private final long startNanos;
+  private final CompletableFuture<BatchReport> result = new CompletableFuture<>();
+
+  // guarded by this
+  private final Deque<Task> queue = new ArrayDeque<>();
+  private final Map<String, BatchOutcome> outcomes = new HashMap<>();
+  private final Map<String, Integer> rateLimited = new HashMap<>();
+  private final Set<String> inFlightIds = new HashSet<>();
+  private int running;
+  private int limit;
+  private int completionsSinceRaise;
+  private long pausedUntil;
+  private boolean pauseScheduled;
+  private boolean stopped;
+  private int failed;
+
+  /** A request to submit, or a journaled job to wait for. */
+  private record Task(BatchItem item, String localId, String awaitRequestId) {}
+
+  public BatchRun(ClientCore core, List<BatchItem> items, BatchOptions options, AwaitOptions awaitOptions, boolean preflight) {
+    this.core = core;
+    this.items = List.copyOf(items);
+    this.options = options;
+    this.awaitOptions = awaitOptions;
+    this.preflight = preflight;
+    this.limit = options.concurrency();
+    this.startNanos = core.nanoTime();
+    Set<String> keys = new HashSet<>();
+    for (BatchItem item : this.items) {
+      if (!keys.add(item.key())) {
+        throw new IllegalArgumentException("Two items of the batch have the key " + item.key());
+      }
+    }
+  }
+
+  /** Plans every item (against the journal, when resuming) and starts. */
+  public BatchRun start() {
+    core.blocking(this::plan).whenComplete((planned, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(Futures.unwrap(failure));
+      } else {
+        pump();
+      }
+    });
+    return this;
+  }
+
+  private Void plan() {
+    Map<String, JournalEntry> journaled = new HashMap<>();
+    if (options.batchId().isPresent()) {
+      for (JournalEntry e : core.journalEntries()) {
+        journaled.put(e.localId(), e);
+      }
+    }
+    if (options.batchId().isPresent() && !options.resume()) {
+      for (BatchItem item : items) {
+        if (journaled.containsKey(localId(options.batchId().orElseThrow(), item.key()))) {
+          throw new IllegalStateException(
+              "Batch " + options.batchId().get() + " ran before (its jobs are in the journal): resume it, or"
+                  + " give this run another batch id. Nothing was submitted.");
+        }
+      }
+    }
+    synchronized (this) {
+      for (BatchItem item : items) {
+        String localId = options.batchId().map(id -> localId(id, item.key())).orElse(null);
+        JournalEntry entry = localId == null ? null : journaled.get(localId);
+        if (entry == null || entry.state() == JournalEntry.State.NOT_SUBMITTED) {
+          queue.add(new Task(item, localId, null));
+          continue;
+        }
+        switch (entry.state()) {
+          case SUBMITTED, COMPLETED -> {
+            if (entry.finished()) {
+              record(outcome(item, Kind.COMPLETED, entry.requestId().orElse(null), null, "completed in an earlier run"));
+            } else {
+              queue.add(new Task(item, localId, entry.requestId().orElseThrow()));
+            }
+          }
+          case DOWNLOADED -> record(outcome(item, Kind.COMPLETED, entry.requestId().orElse(null), null, "downloaded in an earlier run"));
+          case FAILED -> record(outcome(item, Kind.FAILED, entry.requestId().orElse(null), null, entry.detail().orElse("failed in an earlier run")));
+          case CANCELLED -> record(outcome(item, Kind.CANCELLED, entry.requestId().orElse(null), null, "cancelled in an earlier run"));
+          case INTENT, UNKNOWN -> record(outcome(item, Kind.SUBMIT_UNKNOWN, null, null,
+              "an earlier run's submit has an unknown outcome (journal entry " + localId + "): check the RunComfy dashboard"));
+          case DISMISSED -> queue.add(new Task(item, localId, null));
+          default -> queue.add(new Task(item, localId, null));
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The journal's local id of a batch's request: the same in every run of that batch. */
+  static String localId(String batchId, String key) {
+    return UUID.nameUUIDFromBytes(("dreamina-batch\n" + batchId + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** Starts what may start now; completes the batch when nothing is left. */
+  private void pump() {
+    while (true) {
+      Task task;
+      synchronized (this) {
+        if (stopped) {
+          while (!queue.isEmpty()) {
+            BatchItem item = queue.poll().item();
+            record(outcome(item, Kind.NOT_STARTED, null, null, "the batch was stopped before it started"));
+          }
+        }
+        if (queue.isEmpty() && running == 0) {
+          finish();
+          return;
+        }
+        if (queue.isEmpty() || running >= limit) {
+          return;
+        }
+        long wait = pausedUntil - core.nanoTime();
+        if (wait > 0) {
+          if (!pauseScheduled) {
+            pauseScheduled = true;
+            core.schedule(Duration.ofNanos(wait), () -> {
+              synchronized (this) {
+                pauseScheduled = false;
+              }
+              pump();
+            });
+          }
+          return;
+        }
+        task = queue.poll();
+        running++;
+      }
+      tellProgress();
+      run(task);
+    }
+  }
+
+  private void run(Task task) {
+    BatchItem item = task.item();
+    CompletableFuture<String> submitted =
+        task.awaitRequestId() != null
+            ? CompletableFuture.completedFuture(task.awaitRequestId())
+            : core.submitForBatch(item.request(), item.target().orElse(null), preflight, task.localId())
+                .thenApply(s -> s.requestId());
+    submitted.whenComplete((requestId, failure) -> {
+      if (failure != null) {
+        submitFailed(task, Futures.unwrap(failure));
+        return;
+      }
+      synchronized (this) {
+        inFlightIds.add(requestId);
+      }
+      core.awaitAsync(requestId, awaitOptions)
+          .thenCompose(done -> item.target().isEmpty()
+              ? CompletableFuture.completedFuture(done)
+              : core.blocking(() -> core.download(done, item.target().get(), null)).thenApply(path -> done))
+          .whenComplete((done, waitFailure) -> {
+            synchronized (this) {
+              inFlightIds.remove(requestId);
+            }
+            ended(item, requestId, done, waitFailure == null ? null : Futures.unwrap(waitFailure));
+          });
+    });
+  }
+
+  private void submitFailed(Task task, Throwable failure) {
+    BatchItem item = task.item();
+    if (failure instanceof RateLimitException limited) {
+      boolean requeued;
+      synchronized (this) {
+        requeued = rateLimited.merge(item.key(), 1, Integer::sum) <= MAX_RATE_LIMITED;
+        if (requeued) {
+          running--;
+          queue.addFirst(task); // refused by the server, so never created: safe to send again
+          limit = Math.max(1, limit / 2);
+          completionsSinceRaise = 0;
+          Duration pause = limited.retryAfter().orElse(DEFAULT_PAUSE);
+          pausedUntil = Math.max(pausedUntil, core.nanoTime() + pause.toNanos());
+          LOG.log(Level.DEBUG, () -> "batch: rate limited; " + limit + " in flight from now, pausing " + pause);
+        }
+      }
+      if (requeued) {
+        tellProgress();
+        pump();
+        return;
+      }
+    }
+    Kind kind =
+        failure instanceof SpendLimitException ? Kind.REFUSED_BY_SPEND_LIMIT
+            : failure instanceof InvalidRequestException ? Kind.INVALID
+            : failure instanceof SubmissionUnknownException ? Kind.SUBMIT_UNKNOWN
+            : Kind.NOT_FINISHED;
+    if (kind == Kind.REFUSED_BY_SPEND_LIMIT) {
+      synchronized (this) {
+        stopped = true; // the money ran out: no new submits
+      }
+    }
+    done(outcome(item, kind, null, null, failure.getMessage()));
+  }
+
+  private void ended(BatchItem item, String requestId, RequestResult result, Throwable failure) {
+    BatchOutcome outcome;
+    if (failure == null) {
+      outcome =
+          new BatchOutcome(item.key(), Kind.COMPLETED, Optional.of(requestId), item.target(), result.videoUrl(), result.cost(), Optional.empty());
+      synchronized (this) {
+        if (++completionsSinceRaise >= limit && limit < options.concurrency()) {
+          limit++;
+          completionsSinceRaise = 0;
+        }
+      }
+    } else if (failure instanceof GenerationFailedException failed) {
+      outcome = outcome(item, failed.status() == Status.CANCELLED ? Kind.CANCELLED : Kind.FAILED, requestId, null, failed.error().orElse(failed.getMessage()));
+    } else {
+      outcome = outcome(item, Kind.NOT_FINISHED, requestId, null, failure.toString());
+    }
+    done(outcome);
+  }
+
+  private void done(BatchOutcome outcome) {
+    synchronized (this) {
+      running--;
+      record(outcome);
+    }
+    options.onOutcome().ifPresent(listener -> tell(listener, outcome));
+    tellProgress();
+    pump();
+  }
+
+  /** Records an outcome; call holding the lock. */
+  private void record(BatchOutcome outcome) {
+    outcomes.put(outcome.key(), outcome);
+    if (outcome.kind() != Kind.COMPLETED) {
+      failed++;
+    }
+  }
+
+  private void finish() {
+    Map<String, BatchOutcome> ordered = new LinkedHashMap<>();
+    for (BatchItem item : items) {
+      ordered.put(item.key(), outcomes.get(item.key()));
+    }
+    result.complete(new BatchReport(List.copyOf(ordered.values()), Duration.ofNanos(core.nanoTime() - startNanos), stopped));
+  }
+
+  private static BatchOutcome outcome(BatchItem item, Kind kind, String requestId, Path file, String detail) {
+    return new BatchOutcome(
+        item.key(), kind, Optional.ofNullable(requestId), Optional.ofNullable(file), Optional.empty(), Optional.empty(),
+        Optional.ofNullable(detail));
+  }
+
+  @Override
+  public CompletableFuture<BatchReport> result() {
+    return result;
+  }
+
+  @Override
+  public synchronized BatchProgress progress() {
+    int done = outcomes.size();
+    Duration elapsed = Duration.ofNanos(core.nanoTime() - startNanos);
+    int left = items.size() - done;
+    Optional<Duration> remaining = done == 0 ? Optional.empty() : Optional.of(elapsed.multipliedBy(left).dividedBy(done));
+    return new BatchProgress(
+        items.size(), done, failed, running, queue.size(), limit, core.spendCommitted(), elapsed, remaining);
+  }
+
+  /** Tells the progress listener, if any. */
+  private void tellProgress() {
+    options.onProgress().ifPresent(listener -> tell(listener, progress()));
+  }
+
+  private static <T> void tell(Consumer<T> listener, T value) {
+    try {
+      listener.accept(value);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "A batch listener threw; the batch goes on: " + e, e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    List<String> toCancel;
+    synchronized (this) {
+      stopped = true;
+      toCancel = options.cancelQueuedOnStop() ? List.copyOf(inFlightIds) : List.of();
+    }
+    toCancel.forEach(id -> core.api().cancelAsync(id, false));
+    pump();
+  }
+}
