@@ -61,7 +61,8 @@ import picocli.CommandLine.ParentCommand;
       DreaminaCli.AwaitCommand.class,
       DreaminaCli.ResumeCommand.class,
       DreaminaCli.PreflightCommand.class,
-      DreaminaCli.PendingCommand.class
+      DreaminaCli.PendingCommand.class,
+      BatchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -89,6 +90,7 @@ public final class DreaminaCli {
     }
   }
 
+  static final int USAGE = 2;
   static final int VALIDATION = 3;
   static final int AUTH = 4;
   static final int JOB_FAILED = 5;
@@ -114,8 +116,8 @@ public final class DreaminaCli {
   String journal;
 
   private final Map<String, String> env;
-  private final PrintWriter out;
-  private final PrintWriter err;
+  final PrintWriter out;
+  final PrintWriter err;
   private final boolean terminal;
 
   DreaminaCli(Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
@@ -209,6 +211,10 @@ public final class DreaminaCli {
       return Duration.ofHours(n);
     }
     return Duration.ofSeconds(n);
+  }
+
+  boolean terminal() {
+    return terminal;
   }
 
   ExampleBackend open() {

@@ -1,0 +1,247 @@
+package dev.dreamina.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.Price;
+import dev.dreamina.batch.Batch;
+import dev.dreamina.batch.BatchItem;
+import dev.dreamina.batch.BatchOptions;
+import dev.dreamina.batch.BatchOutcome;
+import dev.dreamina.batch.BatchOutcome.Kind;
+import dev.dreamina.batch.BatchProgress;
+import dev.dreamina.batch.BatchReport;
+import dev.dreamina.examples.ExampleBackend;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code dreamina batch FILE}: every row validated first, then run with a bounded number of jobs in
+ * flight and a spend limit; journaled, so that {@code --resume} picks a killed run up without
+ * paying twice.
+ */
+@Command(
+    name = "batch",
+    description = {
+      "Make many videos from a CSV file (header: prompt,image_url,frames,seed,output) or JSON Lines"
+          + " (the same fields). Every row is checked first: a bad row exits 3 before anything is paid.",
+      "Rows are matched to journaled jobs by line number: after a crash or Ctrl-C, run again with"
+          + " --resume and only unfinished rows run; none is paid twice."
+    })
+final class BatchCommand implements Callable<Integer> {
+  @ParentCommand DreaminaCli cli;
+
+  @Parameters(paramLabel = "FILE", description = "The CSV or JSON Lines file.")
+  Path file;
+
+  @Option(names = "--concurrency", description = "Jobs in flight at once (default 4).")
+  int concurrency = BatchOptions.DEFAULT_CONCURRENCY;
+
+  @Option(names = "--max-spend", paramLabel = "USD", description = "Refuse submits past this many US dollars of estimates.")
+  BigDecimal maxSpend;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where videos go (default: the current directory); an output column is relative to it.")
+  Path out = Path.of(".");
+
+  @Option(names = "--preflight", description = "Check each image before paying for it.")
+  boolean preflight;
+
+  @Option(names = "--resume", description = "Continue a run of this file that was stopped or killed.")
+  boolean resume;
+
+  @Option(names = "--dry-run", description = "Print the rows, each one's estimate and the total; submit nothing.")
+  boolean dryRun;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Write each row's outcome to FILE (.json or .csv).")
+  Path report;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(file)) {
+      cli.err.println("error: no such file: " + file);
+      return DreaminaCli.VALIDATION;
+    }
+    BatchFile.Parsed parsed = BatchFile.read(file);
+    if (!parsed.problems().isEmpty()) {
+      parsed.problems().forEach(p -> cli.err.println("error: " + file.getFileName() + " " + p));
+      cli.err.println(parsed.problems().size() + " problem(s); nothing was submitted.");
+      return DreaminaCli.VALIDATION;
+    }
+    try (ExampleBackend backend = cli.open()) {
+      DreaminaClient.Builder builder = backend.newClientBuilder().preflightImages(preflight);
+      if (maxSpend != null) {
+        builder.spendLimit(maxSpend);
+      }
+      try (DreaminaClient client = builder.build()) {
+        return dryRun ? dryRun(client, parsed.rows()) : run(client, parsed.rows());
+      }
+    }
+  }
+
+  private int dryRun(DreaminaClient client, List<BatchFile.Row> rows) {
+    Price price = client.price();
+    BigDecimal total = BigDecimal.ZERO;
+    boolean unknown = false;
+    for (BatchFile.Row row : rows) {
+      Optional<BigDecimal> estimate = price.estimate(row.request());
+      unknown |= estimate.isEmpty();
+      total = total.add(estimate.orElse(BigDecimal.ZERO));
+      cli.out.println(
+          row.key() + "  frames " + (row.request().frames().isPresent() ? String.valueOf(row.request().frames().getAsInt()) : "121") + "  "
+              + estimate.map(e -> e.toPlainString() + " USD").orElse("no estimate") + "  -> " + target(row)
+              + "  " + abbreviate(row.request().prompt()));
+    }
+    cli.out.println(rows.size() + " row(s), estimated total " + total.toPlainString() + " USD"
+        + (unknown ? " (some rows have no estimate: price per " + price.priceUnit() + ")" : "")
+        + "; nothing was submitted (--dry-run)");
+    return 0;
+  }
+
+  private int run(DreaminaClient client, List<BatchFile.Row> rows) throws Exception {
+    List<BatchItem> items = new ArrayList<>();
+    for (BatchFile.Row row : rows) {
+      items.add(BatchItem.of(row.key(), row.request(), target(row)));
+    }
+    Files.createDirectories(out);
+    boolean terminal = cli.terminal();
+    BatchOptions options =
+        BatchOptions.builder()
+            .concurrency(concurrency)
+            .batchId(file.toAbsolutePath().normalize().toString())
+            .resume(resume)
+            .onProgress(p -> {
+              if (terminal) {
+                cli.out.print("\r" + bar(p));
+                cli.out.flush();
+              }
+            })
+            .onOutcome(o -> {
+              if (!terminal) {
+                cli.out.println(line(o));
+              }
+            })
+            .build();
+    Batch batch = client.async().batch(items, options);
+    Thread onInterrupt =
+        new Thread(
+            () -> {
+              batch.stop();
+              cli.err.println();
+              cli.err.println("stopped: no new submits. Jobs in flight are journaled; continue with: dreamina batch " + file + " --resume");
+            },
+            "dreamina-batch-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
+    BatchReport done;
+    try {
+      done = batch.result().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IllegalStateException ranBefore) {
+        cli.err.println("error: " + ranBefore.getMessage().replace("resume it", "pass --resume"));
+        return DreaminaCli.USAGE;
+      }
+      throw e;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+      } catch (IllegalStateException exiting) {
+        // the JVM is shutting down: the hook runs
+      }
+    }
+    if (terminal) {
+      cli.out.println();
+    }
+    summary(done, client.spendCommitted());
+    if (report != null) {
+      writeReport(done, report);
+      cli.out.println("report: " + report.toAbsolutePath());
+    }
+    Map<Kind, Integer> counts = done.counts();
+    return counts.getOrDefault(Kind.COMPLETED, 0) == rows.size() ? 0 : DreaminaCli.JOB_FAILED;
+  }
+
+  private Path target(BatchFile.Row row) {
+    return out.resolve(row.output() != null ? row.output() : "line-" + row.line() + ".mp4").toAbsolutePath().normalize();
+  }
+
+  static String bar(BatchProgress p) {
+    return String.format(
+        Locale.ROOT,
+        "done %d/%d  running %d  queued %d  failed %d  %s USD  %s  ETA %s   ",
+        p.done(), p.total(), p.running(), p.queued(), p.failed(), p.spendCommitted().toPlainString(),
+        clock(p.elapsed()), p.remaining().map(BatchCommand::clock).orElse("--:--"));
+  }
+
+  private static String clock(Duration d) {
+    long s = d.toSeconds();
+    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
+  }
+
+  private static String line(BatchOutcome o) {
+    return o.key() + ": " + o.kind().name().toLowerCase(Locale.ROOT)
+        + o.requestId().map(id -> " " + id).orElse("")
+        + o.file().map(f -> " -> " + f).orElse("")
+        + o.detail().map(d -> " (" + d + ")").orElse("");
+  }
+
+  private void summary(BatchReport done, BigDecimal committed) {
+    cli.out.println("outcome                 rows");
+    done.counts().forEach((kind, n) -> cli.out.println(String.format(Locale.ROOT, "%-22s %5d", kind.name().toLowerCase(Locale.ROOT), n)));
+    cli.out.println(String.format(Locale.ROOT, "%-22s %5d", "total", done.outcomes().size()));
+    cli.out.println("spend committed: " + committed.toPlainString() + " USD; took " + clock(done.elapsed()));
+    if (done.stopped()) {
+      cli.out.println("stopped before every row started; continue with: dreamina batch " + file + " --resume");
+    }
+  }
+
+  /** One row per outcome: line, outcome, request_id, file, cost, detail. */
+  static void writeReport(BatchReport done, Path report) throws IOException {
+    if (report.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+      StringBuilder csv = new StringBuilder("line,outcome,request_id,file,cost,detail\n");
+      for (BatchOutcome o : done.outcomes()) {
+        csv.append(o.key().substring("line ".length())).append(',')
+            .append(o.kind().name().toLowerCase(Locale.ROOT)).append(',')
+            .append(o.requestId().orElse("")).append(',')
+            .append(quote(o.file().map(Path::toString).orElse(""))).append(',')
+            .append(o.cost().map(BigDecimal::toPlainString).orElse("")).append(',')
+            .append(quote(o.detail().orElse(""))).append('\n');
+      }
+      Files.writeString(report, csv);
+      return;
+    }
+    ObjectMapper json = new ObjectMapper();
+    ArrayNode rows = json.createArrayNode();
+    for (BatchOutcome o : done.outcomes()) {
+      ObjectNode row = rows.addObject();
+      row.put("line", Integer.parseInt(o.key().substring("line ".length())));
+      row.put("outcome", o.kind().name().toLowerCase(Locale.ROOT));
+      o.requestId().ifPresentOrElse(id -> row.put("request_id", id), () -> row.putNull("request_id"));
+      o.file().ifPresentOrElse(f -> row.put("file", f.toString()), () -> row.putNull("file"));
+      o.cost().ifPresentOrElse(c -> row.put("cost", c), () -> row.putNull("cost"));
+      o.detail().ifPresentOrElse(d -> row.put("detail", d), () -> row.putNull("detail"));
+    }
+    json.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), rows);
+  }
+
+  private static String quote(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+
+  private static String abbreviate(String prompt) {
+    return prompt.length() <= 40 ? prompt : prompt.substring(0, 37) + "...";
+  }
+}

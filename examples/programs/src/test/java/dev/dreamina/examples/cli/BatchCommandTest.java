@@ -1,0 +1,231 @@
+package dev.dreamina.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dreamina.journal.FileSubmissionJournal;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.JournalEntry.State;
+import dev.dreamina.sandbox.RecordedCall;
+import dev.dreamina.sandbox.RunComfySandbox;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dreamina batch}, against the sandbox: in-process, and once as a real process killed mid-run. */
+class BatchCommandTest {
+  private RunComfySandbox sandbox;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  @TempDir Path dir;
+
+  @AfterEach
+  void stop() {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  private void start(Duration runTime) {
+    sandbox = RunComfySandbox.builder().price(new BigDecimal("0.10"), "second").queueTime(Duration.ZERO).runTime(runTime).start();
+  }
+
+  private Map<String, String> env() {
+    return Map.of(
+        "RUNCOMFY_API_TOKEN", sandbox.apiToken(),
+        "RUNCOMFY_BASE_URL", sandbox.baseUrl().toString(),
+        "DREAMINA_JOURNAL", dir.resolve("journal.json").toString());
+  }
+
+  private int run(String... args) {
+    return DreaminaCli.run(args, env(), new PrintWriter(out, true), new PrintWriter(err, true), false);
+  }
+
+  private Path write(String name, String... lines) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, String.join("\n", lines) + "\n");
+    return file;
+  }
+
+  @Test
+  void badRowsExitThreeNamingEachLineBeforeAnythingIsPaid() throws Exception {
+    start(Duration.ZERO);
+    Path csv =
+        write("bad.csv",
+            "prompt,image_url,frames,seed,output",
+            "a fox in snow,https://example.com/fox.jpg,241,7,fox.mp4",
+            "a cat,https://example.com/cat.jpg,120,1,cat.mp4",
+            "\"" + "x".repeat(801) + "\",https://example.com/x.jpg,121,2,x.mp4");
+
+    assertEquals(DreaminaCli.VALIDATION, run("batch", csv.toString()));
+
+    assertTrue(err.toString().contains("bad.csv line 3: frames: must be 121 (about 5 s) or 241 (about 10 s)"), err.toString());
+    assertTrue(err.toString().contains("bad.csv line 4: prompt: "), err.toString());
+    assertTrue(err.toString().contains("2 problem(s); nothing was submitted."), err.toString());
+    assertEquals(List.of(), sandbox.requests(), "not even the price was asked");
+  }
+
+  @Test
+  void helpDocumentsBatch() {
+    start(Duration.ZERO);
+    assertEquals(0, run("--help"));
+    assertTrue(out.toString().contains("batch") && out.toString().contains("Make many videos from a CSV file"), out.toString());
+    assertEquals(0, run("batch", "--help"));
+    for (String option : List.of("--concurrency", "--max-spend", "--out", "--preflight", "--resume", "--dry-run", "--report")) {
+      assertTrue(out.toString().contains(option), option + " missing from: " + out);
+    }
+  }
+
+  @Test
+  void aDryRunPrintsEachRowsEstimateAndTheTotalAndSubmitsNothing() throws Exception {
+    start(Duration.ZERO);
+    Path jsonl =
+        write("rows.jsonl",
+            "{\"prompt\":\"a fox in snow\",\"image_url\":\"https://example.com/fox.jpg\",\"frames\":121}",
+            "",
+            "{\"prompt\":\"a lighthouse at dusk, slow pan\",\"image_url\":\"https://example.com/l.png\",\"frames\":241,\"seed\":3,\"output\":\"l.mp4\"}");
+
+    assertEquals(0, run("batch", jsonl.toString(), "--dry-run", "--out", dir.resolve("videos").toString()));
+
+    List<String> lines = out.toString().lines().toList();
+    assertEquals("line 1  frames 121  0.50 USD  -> " + dir.resolve("videos/line-1.mp4") + "  a fox in snow", lines.get(0));
+    assertEquals("line 3  frames 241  1.00 USD  -> " + dir.resolve("videos/l.mp4") + "  a lighthouse at dusk, slow pan", lines.get(1));
+    assertEquals("2 row(s), estimated total 1.50 USD; nothing was submitted (--dry-run)", lines.get(2));
+    assertEquals(0, sandbox.submitRequestCount());
+  }
+
+  @Test
+  void aBatchRunsEveryRowAndItsReportsSayWhatHappenedToEach() throws Exception {
+    start(Duration.ofMillis(20));
+    Path csv =
+        write("rows.csv",
+            "prompt,image_url,frames,seed,output",
+            "\"a fox, in snow\",https://example.com/fox.jpg,241,7,fox.mp4",
+            "a cat,https://example.com/cat.jpg,,,",
+            "a \"quoted\" owl,https://example.com/owl.jpg,121,9,owl.mp4");
+    Path videos = dir.resolve("videos");
+    Path json = dir.resolve("report.json");
+
+    assertEquals(0, run("batch", csv.toString(), "--out", videos.toString(), "--concurrency", "2", "--report", json.toString()), err.toString());
+
+    JsonNode rows = new ObjectMapper().readTree(json.toFile());
+    assertEquals(3, rows.size());
+    List<String> sent = sandbox.requests().stream().filter(r -> r.method().equals("POST")).map(RecordedCall::body).toList();
+    String[][] expected = {{"2", "fox.mp4", "1.0"}, {"3", "line-3.mp4", "0.5"}, {"4", "owl.mp4", "0.5"}};
+    for (int i = 0; i < 3; i++) {
+      JsonNode row = rows.get(i);
+      assertEquals(Integer.parseInt(expected[i][0]), row.get("line").asInt());
+      assertEquals("completed", row.get("outcome").asText());
+      assertEquals(videos.resolve(expected[i][1]).toString(), row.get("file").asText());
+      assertTrue(Files.size(Path.of(row.get("file").asText())) > 10_000);
+      assertEquals(0, new BigDecimal(expected[i][2]).compareTo(row.get("cost").decimalValue()), row.toString());
+      assertTrue(row.get("request_id").asText().length() > 8);
+      assertTrue(row.get("detail").isNull());
+    }
+    assertTrue(sent.stream().anyMatch(b -> b.contains("\"prompt\":\"a fox, in snow\"")), sent.toString());
+    assertTrue(sent.stream().anyMatch(b -> b.contains("\"prompt\":\"a \\\"quoted\\\" owl\"")), sent.toString());
+    assertEquals(3, sandbox.submitRequestCount());
+    assertTrue(out.toString().contains("completed                  3"), out.toString());
+
+    // The same rows as JSON Lines, reported as CSV.
+    Path jsonl =
+        write("rows.jsonl",
+            "{\"prompt\":\"a fox, in snow\",\"image_url\":\"https://example.com/fox.jpg\",\"frames\":241,\"output\":\"fox2.mp4\"}");
+    Path csvReport = dir.resolve("report.csv");
+    assertEquals(0, run("batch", jsonl.toString(), "--out", videos.toString(), "--report", csvReport.toString()), err.toString());
+    List<String> lines = Files.readAllLines(csvReport);
+    assertEquals("line,outcome,request_id,file,cost,detail", lines.get(0));
+    String[] fields = lines.get(1).split(",", -1);
+    assertEquals("1", fields[0]);
+    assertEquals("completed", fields[1]);
+    assertEquals(videos.resolve("fox2.mp4").toString(), fields[3]);
+    assertEquals(0, BigDecimal.ONE.compareTo(new BigDecimal(fields[4])));
+    assertEquals("", fields[5]);
+
+    assertEquals(DreaminaCli.USAGE, run("batch", csv.toString(), "--out", videos.toString()));
+    assertTrue(err.toString().contains("ran before") && err.toString().contains("pass --resume"), err.toString());
+    assertEquals(4, sandbox.submitRequestCount(), "a file that ran before is not run again unasked");
+  }
+
+  @Test
+  void aRunKilledMidwayIsResumedWithoutPayingTwiceOrDownloadingTwice() throws Exception {
+    start(Duration.ofSeconds(1));
+    List<String> rows = new ArrayList<>(List.of("prompt,image_url,frames,seed,output"));
+    for (int i = 0; i < 8; i++) {
+      rows.add("scene " + i + ",https://example.com/" + i + ".jpg,121," + i + ",scene-" + i + ".mp4");
+    }
+    Path csv = write("scenes.csv", rows.toArray(String[]::new));
+    Path videos = dir.resolve("videos");
+    Path journal = dir.resolve("journal.json");
+
+    ProcessBuilder child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dsun.net.httpserver.nodelay=true",
+                "-cp", System.getProperty("java.class.path"),
+                DreaminaCli.class.getName(),
+                "--journal", journal.toString(),
+                "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "2")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile());
+    child.environment().putAll(env());
+    Process process = child.start();
+    // Kill it while both its slots wait for running jobs (each runs a second): no submit is then
+    // in flight, so none can be left with an unknown outcome.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<JournalEntry> atKill = List.of();
+    while (System.nanoTime() < deadline) {
+      List<JournalEntry> entries = Files.exists(journal) ? FileSubmissionJournal.open(journal).entries() : List.of();
+      long downloaded = entries.stream().filter(e -> e.state() == State.DOWNLOADED).count();
+      long waiting = entries.stream().filter(e -> e.state() == State.SUBMITTED).count();
+      boolean submitting = entries.stream().anyMatch(e -> e.state() == State.INTENT);
+      if (downloaded >= 2 && waiting == 2 && !submitting) {
+        process.destroyForcibly(); // SIGKILL
+        atKill = entries;
+        break;
+      }
+      Thread.sleep(10);
+    }
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertFalse(atKill.isEmpty(), "the child never reached the kill point: " + Files.readString(dir.resolve("child.log")));
+    int callsAtKill = sandbox.requests().size();
+    Set<String> downloadedAtKill =
+        atKill.stream().filter(e -> e.state() == State.DOWNLOADED).map(e -> e.requestId().orElseThrow()).collect(Collectors.toSet());
+
+    assertEquals(0, run("--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--resume"), err.toString());
+
+    assertEquals(8, sandbox.submitCount(), "rows submitted once in all");
+    assertEquals(8, sandbox.submitRequestCount());
+    try (Stream<Path> files = Files.list(videos)) {
+      assertEquals(8, files.filter(p -> p.toString().endsWith(".mp4")).count());
+    }
+    List<String> fetchedAfter =
+        sandbox.requests().subList(callsAtKill, sandbox.requests().size()).stream()
+            .filter(r -> r.path().startsWith("/files/"))
+            .map(RecordedCall::path)
+            .toList();
+    for (String id : downloadedAtKill) {
+      assertTrue(fetchedAfter.stream().noneMatch(p -> p.contains(id)), id + " was downloaded again");
+    }
+    assertEquals(8 - downloadedAtKill.size(), fetchedAfter.stream().distinct().count(), "each other video fetched once");
+    assertTrue(out.toString().contains("completed                  8"), out.toString());
+  }
+
+}
