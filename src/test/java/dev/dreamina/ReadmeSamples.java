@@ -1,5 +1,9 @@
 package dev.dreamina;
 
+import dev.dreamina.batch.Batch;
+import dev.dreamina.batch.BatchItem;
+import dev.dreamina.batch.BatchOptions;
+import dev.dreamina.batch.BatchReport;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JdbcSubmissionJournal;
@@ -12,6 +16,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -153,5 +158,22 @@ final class ReadmeSamples {
         report.items(RecoveryReport.Outcome.NEEDS_A_PERSON)
             .forEach(item -> System.err.println(item.detail().orElseThrow()));
     }, 0, 1, TimeUnit.MINUTES);
+  }
+
+  /** README block 11. */
+  static void sample11(DreaminaClient client, List<String> prompts, String imageUrl) throws Exception {
+    List<BatchItem> items = new ArrayList<>();
+    for (int row = 0; row < prompts.size(); row++) {
+        ImageToVideoRequest request = ImageToVideoRequest.builder()
+            .prompt(prompts.get(row)).imageUrl(imageUrl).frames(121).build();
+        items.add(BatchItem.of("row " + row, request, Path.of("out", row + ".mp4")));
+    }
+    Batch batch = client.async().batch(items, BatchOptions.builder()
+        .concurrency(8)                                   // jobs in flight at once (default 4)
+        .batchId("catalogue-2026-11")                     // with a journal: resumable
+        .onProgress(p -> System.err.print("\r" + p.done() + "/" + p.total()))
+        .build());
+    BatchReport report = batch.result().join();           // batch.stop() stops new submits at once
+    report.outcomes().forEach(o -> System.out.println(o.key() + ": " + o.kind()));
   }
 }

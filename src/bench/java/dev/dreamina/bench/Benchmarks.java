@@ -66,7 +66,7 @@ public final class Benchmarks {
   }
 
   private final Scale scale;
-  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5", "b6");
+  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5", "b6", "b7");
   private final List<String> report = new ArrayList<>();
   private final Map<String, String> figures = new HashMap<>();
 
@@ -124,6 +124,9 @@ public final class Benchmarks {
     }
     if (only.contains("b6")) {
       journals();
+    }
+    if (only.contains("b7")) {
+      batch();
     }
   }
 
@@ -421,6 +424,46 @@ public final class Benchmarks {
       line(String.format(Locale.ROOT, "| none | %.1f | 1.00 |", none));
       line(String.format(Locale.ROOT, "| file (fsync each write) | %.1f | **%.2f** |", file, file / none));
       line(String.format(Locale.ROOT, "| PostgreSQL 17, loopback, fsync on, pooled | %.1f | **%.2f** |", pg, pg / none));
+      line("");
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  // ---- B7 ----
+
+  /**
+   * Jobs through the batch runner, each downloaded, in a fresh JVM with {@code -Xmx256m}; the
+   * sandbox here gives every job the same time, so the ideal wall time is exactly job time × jobs
+   * / concurrency.
+   */
+  private void batch() throws Exception {
+    int jobs = scale.name().equals("full") ? 1000 : 40;
+    int concurrency = scale.name().equals("full") ? 32 : 8;
+    Duration job = scale.name().equals("full") ? Duration.ofSeconds(2) : Duration.ofMillis(200);
+    Duration poll = Duration.ofMillis(100);
+    Path dir = Files.createTempDirectory("dreamina-b7-");
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(job).start()) {
+      Map<String, String> result =
+          child(List.of("-Xmx256m"), "batch", sandbox.baseUrl().toString(), sandbox.apiToken(), String.valueOf(jobs),
+              String.valueOf(concurrency), String.valueOf(poll.toMillis()), dir.toString());
+      double ideal = (double) job.toMillis() * jobs / concurrency;
+      double wall = Double.parseDouble(result.get("elapsedMs"));
+      figures.put("b7.completed", result.get("completed"));
+      figures.put("b7.ratio", String.format(Locale.ROOT, "%.3f", wall / ideal));
+      line("## B7: " + jobs + " sandbox jobs through the batch runner at concurrency " + concurrency);
+      line("");
+      line("Each job takes exactly " + job.toMillis() + " ms and is downloaded; polls every " + poll.toMillis()
+          + " ms; the client in a fresh JVM with `-Xmx256m`, the sandbox in this one. Ideal = job time × jobs / concurrency.");
+      line("");
+      line("| figure | value |");
+      line("|---|---|");
+      line("| completed | " + result.get("completed") + " of " + jobs + " (sandbox submits: " + sandbox.submitCount() + ") |");
+      line(String.format(Locale.ROOT, "| wall time / ideal | **%.2f** (%.0f ms / %.0f ms) |", wall / ideal, wall, ideal));
+      line("| SDK threads at peak | " + result.get("peakThreads") + " (" + result.get("peakNames").replace(";", ", ").replace("_", " ") + ") |");
+      line("| heap used at peak | " + result.get("peakHeapMiB") + " MiB (cap " + result.get("maxHeapMiB") + " MiB) |");
       line("");
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {

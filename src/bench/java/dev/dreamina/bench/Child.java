@@ -38,6 +38,9 @@ public final class Child {
       case "download":
         download(args[1], Path.of(args[2]), Integer.parseInt(args[3]));
         break;
+      case "batch":
+        batch(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Duration.ofMillis(Long.parseLong(args[5])), Path.of(args[6]));
+        break;
       default:
         throw new IllegalArgumentException(args[0]);
     }
@@ -93,6 +96,30 @@ public final class Child {
           "RESULT completed=%d failed=%d peakThreads=%d peakHeapMiB=%d elapsedMs=%d maxHeapMiB=%d peakNames=%s%n",
           completed, failed, peakThreads.get(), peakHeap.get() >> 20, elapsed,
           Runtime.getRuntime().maxMemory() >> 20, peakNames);
+    }
+  }
+
+  /** B7: a batch of jobs, each downloaded, through the batch runner; samples threads and heap. */
+  private static void batch(String baseUrl, String token, int jobs, int concurrency, Duration poll, Path dir) throws Exception {
+    AtomicLong peakThreads = new AtomicLong();
+    AtomicLong peakHeap = new AtomicLong();
+    Thread sampler = sampler(peakThreads, peakHeap, 20);
+    AwaitOptions options = AwaitOptions.builder().pollInterval(poll).maxPollInterval(poll).timeout(Duration.ofMinutes(10)).build();
+    try (DreaminaClient client = DreaminaClient.builder().apiToken(token).baseUrl(baseUrl).awaitOptions(options).build()) {
+      List<dev.dreamina.batch.BatchItem> items = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        items.add(dev.dreamina.batch.BatchItem.of("job-" + i,
+            ImageToVideoRequest.builder().prompt("bench " + i).imageUrl("https://example.com/a.png").build(), dir.resolve(i + ".mp4")));
+      }
+      long start = System.nanoTime();
+      dev.dreamina.batch.BatchReport report =
+          client.async().batch(items, dev.dreamina.batch.BatchOptions.builder().concurrency(concurrency).build()).result().get(30, TimeUnit.MINUTES);
+      long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      sampler.interrupt();
+      System.out.printf(
+          "RESULT completed=%d elapsedMs=%d peakThreads=%d peakHeapMiB=%d maxHeapMiB=%d peakNames=%s%n",
+          report.counts().getOrDefault(dev.dreamina.batch.BatchOutcome.Kind.COMPLETED, 0), elapsed, peakThreads.get(),
+          peakHeap.get() >> 20, Runtime.getRuntime().maxMemory() >> 20, peakNames);
     }
   }
 

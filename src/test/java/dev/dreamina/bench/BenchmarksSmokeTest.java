@@ -19,7 +19,8 @@ class BenchmarksSmokeTest {
 
     assertEquals(String.valueOf(Benchmarks.Scale.TINY.jobs()), figures.get("b2.completed"));
     assertEquals(String.valueOf(Benchmarks.Scale.TINY.jobs()), figures.get("b2.submits"));
-    for (String ratio : new String[] {"b1.submit.ratio", "b1.status.ratio", "b3.ratio", "b4.ratio", "b6.file.ratio", "b6.postgres.ratio"}) {
+    assertEquals("40", figures.get("b7.completed"));
+    for (String ratio : new String[] {"b1.submit.ratio", "b1.status.ratio", "b3.ratio", "b4.ratio", "b6.file.ratio", "b6.postgres.ratio", "b7.ratio"}) {
       assertTrue(Double.parseDouble(figures.get(ratio)) > 0, ratio + " was measured");
     }
   }
