@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dreamina.batch.BatchProgress;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -80,6 +82,15 @@ class BatchCommandTest {
     assertTrue(err.toString().contains("bad.csv line 4: prompt: "), err.toString());
     assertTrue(err.toString().contains("2 problem(s); nothing was submitted."), err.toString());
     assertEquals(List.of(), sandbox.requests(), "not even the price was asked");
+  }
+
+  @Test
+  void theTerminalBarShowsEveryCountSpendTimeAndEta() {
+    BatchProgress progress =
+        new BatchProgress(10, 3, 1, 2, 5, 4, new BigDecimal("3.00"), Duration.ofSeconds(65), Optional.of(Duration.ofSeconds(130)));
+    assertEquals("done 3/10  running 2  queued 5  failed 1  3.00 USD  01:05  ETA 02:10   ", BatchCommand.bar(progress));
+    BatchProgress starting = new BatchProgress(10, 0, 0, 4, 6, 4, BigDecimal.ZERO, Duration.ofSeconds(1), Optional.empty());
+    assertTrue(BatchCommand.bar(starting).contains("ETA --:--"), BatchCommand.bar(starting));
   }
 
   @Test
