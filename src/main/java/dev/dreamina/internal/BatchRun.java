@@ -182,7 +182,17 @@ public final class BatchRun implements Batch {
         running++;
       }
       tellProgress();
-      run(task);
+      // Started on the blocking executor: the submit writes the journal, and pump() runs on
+      // HTTP and scheduler threads, which must not wait for a disk or a database.
+      try {
+        core.blocking(
+            () -> {
+              run(task);
+              return null;
+            });
+      } catch (RuntimeException closed) {
+        done(outcome(task.item(), Kind.NOT_STARTED, null, null, "the client was closed: " + closed));
+      }
     }
   }
 

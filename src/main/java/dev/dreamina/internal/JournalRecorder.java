@@ -3,6 +3,7 @@ package dev.dreamina.internal;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.Status;
 import dev.dreamina.Submission;
+import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.SubmissionUnknownException;
@@ -162,6 +163,12 @@ public final class JournalRecorder {
    */
   public void ended(String requestId, Throwable failure) {
     if (journal == null) {
+      return;
+    }
+    if (failure instanceof CallInterruptedException) {
+      // An interrupted thread cannot use the file journal (its channels close on interrupt), and
+      // an app interrupting its waits is usually going down: as after a crash, the lease runs out.
+      held.values().removeIf(requestId::equals);
       return;
     }
     Optional<JournalEntry> entry = byRequestId(requestId);
