@@ -205,6 +205,40 @@ class DreaminaAutoConfigurationTest {
   }
 
   @Test
+  void metersAndObservationsAndTheAppsOwnListenerAreAllTold() {
+    List<String> own = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ObservationRegistry observations = ObservationRegistry.create();
+    observations.observationConfig().observationHandler(
+        new ObservationHandler<>() {
+          @Override
+          public boolean supportsContext(Observation.Context context) {
+            return true;
+          }
+
+          @Override
+          public void onStop(Observation.Context context) {
+            stopped.add(context);
+          }
+        });
+    runner
+        .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+        .withBean(ObservationRegistry.class, () -> observations)
+        .withBean(dev.dreamina.JobListener.class, () -> new dev.dreamina.JobListener() {
+          @Override
+          public void submitted(String requestId) {
+            own.add(requestId);
+          }
+        })
+        .run(context -> {
+          String id = context.getBean(DreaminaClient.class).generate(REQUEST).requestId();
+          assertEquals(1.0, context.getBean(MeterRegistry.class).get("dreamina.jobs.submitted").counter().count());
+          assertEquals(1, stopped.size());
+          assertEquals(List.of(id), own);
+        });
+  }
+
+  @Test
   void theEndpointListsPendingJobsWithoutTokenOrPromptUnlessAsked() {
     Path file = dir.resolve("journal.json");
     runner
