@@ -169,13 +169,8 @@ public final class TestPostgres implements AutoCloseable {
     }
   }
 
-  /** The loopback port it listens on. */
-  public int port() {
-    return port;
-  }
-
   /** A JDBC URL of a database. */
-  public String url(String database) {
+  private String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
   }
 

@@ -117,7 +117,7 @@ public final class BatchRun implements Batch {
       for (BatchItem item : items) {
         String localId = options.batchId().map(id -> localId(id, item.key())).orElse(null);
         JournalEntry entry = localId == null ? null : journaled.get(localId);
-        if (entry == null || entry.state() == JournalEntry.State.NOT_SUBMITTED) {
+        if (entry == null) {
           queue.add(new Task(item, localId, null));
           continue;
         }
@@ -134,7 +134,7 @@ public final class BatchRun implements Batch {
           case CANCELLED -> record(outcome(item, Kind.CANCELLED, entry.requestId().orElse(null), null, "cancelled in an earlier run"));
           case INTENT, UNKNOWN -> record(outcome(item, Kind.SUBMIT_UNKNOWN, null, null,
               "an earlier run's submit has an unknown outcome (journal entry " + localId + "): check the RunComfy dashboard"));
-          case DISMISSED -> queue.add(new Task(item, localId, null));
+          // NOT_SUBMITTED: no job exists; DISMISSED: closed by hand. Either may run.
           default -> queue.add(new Task(item, localId, null));
         }
       }

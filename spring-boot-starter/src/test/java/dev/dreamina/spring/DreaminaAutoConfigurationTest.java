@@ -173,9 +173,8 @@ class DreaminaAutoConfigurationTest {
     });
   }
 
-  @Test
-  void eachJobIsOneObservationFromSubmitToEnd() {
-    List<Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** A registry that adds each stopped observation's context to {@code stopped}. */
+  private static ObservationRegistry recording(List<Observation.Context> stopped) {
     ObservationRegistry registry = ObservationRegistry.create();
     registry.observationConfig().observationHandler(
         new ObservationHandler<>() {
@@ -189,6 +188,13 @@ class DreaminaAutoConfigurationTest {
             stopped.add(context);
           }
         });
+    return registry;
+  }
+
+  @Test
+  void eachJobIsOneObservationFromSubmitToEnd() {
+    List<Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ObservationRegistry registry = recording(stopped);
     runner.withBean(ObservationRegistry.class, () -> registry).run(context -> {
       DreaminaClient client = context.getBean(DreaminaClient.class);
       String id = client.generate(REQUEST).requestId();
@@ -208,19 +214,7 @@ class DreaminaAutoConfigurationTest {
   void metersAndObservationsAndTheAppsOwnListenerAreAllTold() {
     List<String> own = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
-    ObservationRegistry observations = ObservationRegistry.create();
-    observations.observationConfig().observationHandler(
-        new ObservationHandler<>() {
-          @Override
-          public boolean supportsContext(Observation.Context context) {
-            return true;
-          }
-
-          @Override
-          public void onStop(Observation.Context context) {
-            stopped.add(context);
-          }
-        });
+    ObservationRegistry observations = recording(stopped);
     runner
         .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
         .withBean(ObservationRegistry.class, () -> observations)
