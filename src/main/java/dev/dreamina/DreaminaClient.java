@@ -8,6 +8,7 @@ import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.NetworkException;
 import dev.dreamina.errors.NotFoundException;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -228,6 +230,11 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws AwaitTimeoutException at the deadline; the job may still be running
    * @throws CallInterruptedException when the thread is interrupted (its flag is set again)
    * @throws IllegalArgumentException when the id is malformed; nothing is sent
+   *
+   * <p>With a {@link Builder#journal journal}, a job it lists as unfinished is first held by this
+   * client (its lease taken, and renewed while the wait lasts), and its end is recorded. When
+   * another live instance holds it, this waits all the same but writes nothing: the holder
+   * records the job ({@link #resume(String, AwaitOptions, boolean)} refuses instead).
    */
   public RequestResult awaitResult(String requestId, AwaitOptions options) {
     Objects.requireNonNull(requestId, "requestId == null");
@@ -350,9 +357,26 @@ public final class DreaminaClient implements AutoCloseable {
     return core.pending();
   }
 
+  /**
+   * The journal's entry for one of this account's jobs, finished or not: where it stands and
+   * where its video goes. One keyed read of the journal.
+   *
+   * @param requestId the job's id
+   * @return the entry; empty without a journal, or when the journal has none for this job
+   * @throws JournalException when the journal cannot be read
+   */
+  public Optional<JournalEntry> journalEntry(String requestId) {
+    return core.journalEntry(Objects.requireNonNull(requestId, "requestId == null"));
+  }
+
   /** {@link #resume(String, AwaitOptions)} with this client's default {@link AwaitOptions}. */
   public RequestResult resume(String requestId) {
     return resume(requestId, awaitOptions);
+  }
+
+  /** {@link #resume(String, AwaitOptions, boolean)} that leaves a job another instance holds to it. */
+  public RequestResult resume(String requestId, AwaitOptions options) {
+    return resume(requestId, options, false);
   }
 
   /**
@@ -360,15 +384,45 @@ public final class DreaminaClient implements AutoCloseable {
    * the journal recorded a download target for it ({@link #generateAndDownload}), downloads the
    * video there. Never submits. Works without a journal too, as a plain {@link #awaitResult}.
    *
+   * <p>With a journal, the job's lease is taken first and renewed while this waits and downloads,
+   * so that no recovery pass elsewhere works the job meanwhile. When another instance holds a
+   * live lease on it, the job is left to that instance ({@link JobHeldException}, naming who and
+   * until when) unless {@code takeOver}: then the lease is taken from it, and that is logged at
+   * WARNING. Take over only a job whose holder you know to be gone; otherwise both download it.
+   * A job the journal lists as finished is awaited, not downloaded again.
+   *
    * @param requestId the job's id
    * @param options how to poll
+   * @param takeOver whether to take the job from another instance that holds it
    * @return the completed result
    * @throws GenerationFailedException when the job failed or was cancelled (and is recorded so)
+   * @throws JobHeldException when another instance holds the job and {@code takeOver} is false;
+   *     nothing was done
    */
-  public RequestResult resume(String requestId, AwaitOptions options) {
+  public RequestResult resume(String requestId, AwaitOptions options, boolean takeOver) {
     Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(options, "options == null");
-    return core.resume(requestId, options);
+    return core.resume(requestId, options, takeOver);
+  }
+
+  /**
+   * Deletes the journal's finished entries (every account's) that last changed more than {@code
+   * age} ago; never an unfinished one. Without it a shared journal grows by one entry per job.
+   * Schedule it (daily, say) with an age longer than any batch you may still resume: a resumed
+   * batch submits again an item whose entry is gone. The Spring Boot starter runs it with each
+   * recovery pass ({@code dreamina.journal.retention}, 30 days by default).
+   *
+   * @param age how long finished entries are kept, more than zero
+   * @return how many entries were deleted; 0 without a journal, or with a journal that does not
+   *     delete ({@link SubmissionJournal#deleteFinishedBefore})
+   * @throws JournalException when the journal cannot be written
+   */
+  public int deleteFinishedJournalEntries(Duration age) {
+    Objects.requireNonNull(age, "age == null");
+    if (age.isNegative() || age.isZero()) {
+      throw new IllegalArgumentException("age must be positive: " + age);
+    }
+    return core.deleteFinishedJournalEntries(age);
   }
 
   /**

@@ -271,9 +271,23 @@ public final class DreaminaClientAsync {
    * @return the completed result
    */
   public CompletableFuture<RequestResult> resume(String requestId, AwaitOptions options) {
+    return resume(requestId, options, false);
+  }
+
+  /**
+   * {@link DreaminaClient#resume(String, AwaitOptions, boolean)} without blocking: the journal is
+   * read and the lease taken on the blocking executor.
+   *
+   * @param requestId the job's id
+   * @param options how to poll
+   * @param takeOver whether to take the job from another instance that holds it
+   * @return the completed result; fails with {@link dev.dreamina.errors.JobHeldException} when
+   *     another instance holds the job and {@code takeOver} is false
+   */
+  public CompletableFuture<RequestResult> resume(String requestId, AwaitOptions options, boolean takeOver) {
     Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(options, "options == null");
-    return core.relay(() -> core.resumeAsync(requestId, options));
+    return core.relay(() -> core.resumeAsync(requestId, options, takeOver));
   }
 
   /**

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dreamina.errors.BadRequestException;
 import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.journal.FileSubmissionJournal;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -241,7 +243,14 @@ class JournalClientTest {
         assertEquals(State.SUBMITTED, pending.get(0).state());
         assertEquals(Optional.of(video.toAbsolutePath()), pending.get(0).target());
 
-        RequestResult done = second.resume(pending.get(0).requestId().orElseThrow());
+        String requestId = pending.get(0).requestId().orElseThrow();
+        JobHeldException held = assertThrows(JobHeldException.class, () -> second.resume(requestId));
+        assertEquals(Optional.of(requestId), held.requestId());
+        assertEquals(pending.get(0).localId(), held.localId());
+        assertTrue(held.lease().until().isAfter(Instant.now()), "the dead process's lease runs yet: " + held.lease());
+        assertFalse(Files.exists(video), "nothing done while it is held");
+
+        RequestResult done = second.resume(requestId, second.awaitOptions(), true); // that process is gone
 
         assertEquals(Status.COMPLETED, done.status());
         byte[] mp4 = Files.readAllBytes(video);

@@ -3,12 +3,14 @@ package dev.dreamina;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.SubmissionJournal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The shared journal, logging each lease taken (after the database granted it) and each lease
@@ -42,6 +44,42 @@ final class LeaseLog implements SubmissionJournal {
       add(new Event(localId, owner, true, now, until));
     }
     return taken;
+  }
+
+  /** A renewal is logged as a taking, since it extends the holder's lease. */
+  @Override
+  public boolean renew(String localId, String owner, Instant now, Instant until) {
+    boolean renewed = journal.renew(localId, owner, now, until);
+    if (renewed) {
+      add(new Event(localId, owner, true, now, until));
+    }
+    return renewed;
+  }
+
+  @Override
+  public void recordLeased(JournalEntry entry, String owner, Instant until) {
+    journal.recordLeased(entry, owner, until);
+    add(new Event(entry.localId(), owner, true, entry.updatedAt(), until));
+  }
+
+  @Override
+  public Optional<JournalEntry> entry(String localId) {
+    return journal.entry(localId);
+  }
+
+  @Override
+  public Optional<JournalEntry> byRequestId(String account, String requestId) {
+    return journal.byRequestId(account, requestId);
+  }
+
+  @Override
+  public List<JournalEntry> unfinished(String account) {
+    return journal.unfinished(account);
+  }
+
+  @Override
+  public Optional<JournalLease> lease(String localId) {
+    return journal.lease(localId);
   }
 
   @Override

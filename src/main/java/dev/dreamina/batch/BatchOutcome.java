@@ -70,6 +70,12 @@ public record BatchOutcome(
      */
     NOT_FINISHED,
     /** Never started: the batch was stopped first. Nothing was submitted. */
-    NOT_STARTED
+    NOT_STARTED,
+    /**
+     * Submitted in an earlier run, and another live instance holds its journal lease now (a
+     * recovery pass, or another run of this batch): left to it, which downloads it to the same
+     * target. {@link #detail()} says who and until when; a later resume reports how it ended.
+     */
+    HELD
   }
 }

@@ -46,6 +46,7 @@ public final class BatchRun implements Batch {
   private static final int MAX_RATE_LIMITED = 20;
 
   private final ClientCore core;
+  private final JournalRecorder journal;
   private final BatchOptions options;
   private final AwaitOptions awaitOptions;
   private final boolean preflight;
@@ -71,6 +72,7 @@ public final class BatchRun implements Batch {
 
   public BatchRun(ClientCore core, List<BatchItem> items, BatchOptions options, AwaitOptions awaitOptions, boolean preflight) {
     this.core = core;
+    this.journal = core.journal();
     this.items = List.copyOf(items);
     this.options = options;
     this.awaitOptions = awaitOptions;
@@ -97,21 +99,20 @@ public final class BatchRun implements Batch {
     return this;
   }
 
+  /** Blocking: one keyed read of the journal per item, when the batch has an id. */
   private Void plan() {
     Map<String, JournalEntry> journaled = new HashMap<>();
-    if (options.batchId().isPresent()) {
-      for (JournalEntry e : core.journalEntries()) {
-        journaled.put(e.localId(), e);
-      }
-    }
-    if (options.batchId().isPresent() && !options.resume()) {
-      for (BatchItem item : items) {
-        if (journaled.containsKey(localId(options.batchId().orElseThrow(), item.key()))) {
-          throw new IllegalStateException(
-              "Batch " + options.batchId().get() + " ran before (its jobs are in the journal): resume it, or"
-                  + " give this run another batch id. Nothing was submitted.");
-        }
-      }
+    options.batchId().ifPresent(
+        batchId -> {
+          for (BatchItem item : items) {
+            String localId = localId(batchId, item.key());
+            journal.byLocalId(localId).ifPresent(e -> journaled.put(localId, e));
+          }
+        });
+    if (!journaled.isEmpty() && !options.resume()) {
+      throw new IllegalStateException(
+          "Batch " + options.batchId().orElseThrow() + " ran before (its jobs are in the journal): resume it, or"
+              + " give this run another batch id. Nothing was submitted.");
     }
     synchronized (this) {
       for (BatchItem item : items) {
@@ -119,27 +120,28 @@ public final class BatchRun implements Batch {
         JournalEntry entry = localId == null ? null : journaled.get(localId);
         if (entry == null) {
           queue.add(new Task(item, localId, null));
-          continue;
-        }
-        switch (entry.state()) {
-          case SUBMITTED, COMPLETED -> {
-            if (entry.finished()) {
-              record(outcome(item, Kind.COMPLETED, entry.requestId().orElse(null), null, "completed in an earlier run"));
-            } else {
-              queue.add(new Task(item, localId, entry.requestId().orElseThrow()));
-            }
-          }
-          case DOWNLOADED -> record(outcome(item, Kind.COMPLETED, entry.requestId().orElse(null), null, "downloaded in an earlier run"));
-          case FAILED -> record(outcome(item, Kind.FAILED, entry.requestId().orElse(null), null, entry.detail().orElse("failed in an earlier run")));
-          case CANCELLED -> record(outcome(item, Kind.CANCELLED, entry.requestId().orElse(null), null, "cancelled in an earlier run"));
-          case INTENT, UNKNOWN -> record(outcome(item, Kind.SUBMIT_UNKNOWN, null, null,
-              "an earlier run's submit has an unknown outcome (journal entry " + localId + "): check the RunComfy dashboard"));
-          // NOT_SUBMITTED: no job exists; DISMISSED: closed by hand. Either may run.
-          default -> queue.add(new Task(item, localId, null));
+        } else if (!entry.finished() && entry.requestId().isPresent()) {
+          queue.add(new Task(item, localId, entry.requestId().get()));
+        } else if (entry.madeNoJob()) {
+          queue.add(new Task(item, localId, null)); // no job exists: it may run
+        } else {
+          record(earlierOutcome(item, entry));
         }
       }
     }
     return null;
+  }
+
+  /** What an earlier run, or another instance, made of an item whose entry needs nothing more here. */
+  private static BatchOutcome earlierOutcome(BatchItem item, JournalEntry entry) {
+    String requestId = entry.requestId().orElse(null);
+    return switch (entry.state()) {
+      case COMPLETED, DOWNLOADED -> outcome(item, Kind.COMPLETED, requestId, null, "completed in an earlier run");
+      case FAILED -> outcome(item, Kind.FAILED, requestId, null, entry.detail().orElse("failed in an earlier run"));
+      case CANCELLED -> outcome(item, Kind.CANCELLED, requestId, null, "cancelled in an earlier run");
+      default -> outcome(item, Kind.SUBMIT_UNKNOWN, null, null,
+          "an earlier run's submit has an unknown outcome (journal entry " + entry.localId() + "): check the RunComfy dashboard");
+    };
   }
 
   /** The journal's local id of a batch's request: the same in every run of that batch. */
@@ -196,13 +198,20 @@ public final class BatchRun implements Batch {
     }
   }
 
+  /** Blocking (it may claim a lease): submits the item, or takes over its earlier run's job; then waits and downloads. */
   private void run(Task task) {
     BatchItem item = task.item();
-    CompletableFuture<String> submitted =
-        task.awaitRequestId() != null
-            ? CompletableFuture.completedFuture(task.awaitRequestId())
-            : core.submitForBatch(item.request(), item.target().orElse(null), preflight, task.localId())
-                .thenApply(s -> s.requestId());
+    CompletableFuture<String> submitted;
+    if (task.awaitRequestId() == null) {
+      submitted = core.submitForBatch(item.request(), item.target().orElse(null), preflight, task.localId()).thenApply(s -> s.requestId());
+    } else {
+      Optional<BatchOutcome> notHere = holdEarlierJob(task);
+      if (notHere.isPresent()) {
+        done(notHere.get());
+        return;
+      }
+      submitted = CompletableFuture.completedFuture(task.awaitRequestId());
+    }
     submitted.whenComplete((requestId, failure) -> {
       if (failure != null) {
         submitFailed(task, Futures.unwrap(failure));
@@ -211,10 +220,7 @@ public final class BatchRun implements Batch {
       synchronized (this) {
         inFlightIds.add(requestId);
       }
-      core.awaitAsync(requestId, awaitOptions)
-          .thenCompose(done -> item.target().isEmpty()
-              ? CompletableFuture.completedFuture(done)
-              : core.blocking(() -> core.download(done, item.target().get(), null)).thenApply(path -> done))
+      core.awaitThenDownload(requestId, item.target().orElse(null), awaitOptions)
           .whenComplete((done, waitFailure) -> {
             synchronized (this) {
               inFlightIds.remove(requestId);
@@ -222,6 +228,29 @@ public final class BatchRun implements Batch {
             ended(item, requestId, done, waitFailure == null ? null : Futures.unwrap(waitFailure));
           });
     });
+  }
+
+  /**
+   * Takes the lease of a job an earlier run submitted, as recovery does, and reads its entry again
+   * under it: empty when this run now holds it; else the outcome to report (another live instance
+   * holds it, or it finished since the plan was read).
+   */
+  private Optional<BatchOutcome> holdEarlierJob(Task task) {
+    BatchItem item = task.item();
+    if (journal.holdsRequest(task.awaitRequestId())) {
+      return Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, "this client is working on it"));
+    }
+    if (!journal.claim(task.localId())) {
+      String holder = journal.lease(task.localId()).map(l -> "held by " + l.owner() + " until " + l.until()).orElse("held by another instance");
+      return Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, holder + ", which is working on it"));
+    }
+    Optional<JournalEntry> now = journal.byLocalId(task.localId());
+    if (now.isEmpty() || now.get().finished()) {
+      journal.release(task.localId());
+      return Optional.of(now.map(e -> earlierOutcome(item, e)).orElse(outcome(item, Kind.NOT_FINISHED, task.awaitRequestId(), null, "its journal entry is gone")));
+    }
+    journal.hold(now.get());
+    return Optional.empty();
   }
 
   private void submitFailed(Task task, Throwable failure) {

@@ -302,7 +302,12 @@ public final class ClientCore {
 
   // ---- await: poll, journal the end ---------------------------------------------------------------
 
-  public RequestResult await(String requestId, AwaitOptions options) {
+  /**
+   * Waits for a job. A job journaled here is first held (its lease taken, and renewed during the
+   * wait), unless another live instance holds it: then {@code whenHeld} says what to do.
+   */
+  public RequestResult await(String requestId, AwaitOptions options, JournalRecorder.WhenHeld whenHeld) {
+    journal.holdForWait(requestId, whenHeld);
     RequestResult result;
     try {
       result = poller.await(requestId, options);
@@ -314,7 +319,27 @@ public final class ClientCore {
     return result;
   }
 
+  /** {@link #await(String, AwaitOptions, JournalRecorder.WhenHeld)}: a job another instance holds is watched. */
+  public RequestResult await(String requestId, AwaitOptions options) {
+    return await(requestId, options, JournalRecorder.WhenHeld.WATCH);
+  }
+
   public CompletableFuture<RequestResult> awaitAsync(String requestId, AwaitOptions options) {
+    return awaitAsync(requestId, options, JournalRecorder.WhenHeld.WATCH);
+  }
+
+  /** The async twin of {@link #await(String, AwaitOptions, JournalRecorder.WhenHeld)}. */
+  CompletableFuture<RequestResult> awaitAsync(String requestId, AwaitOptions options, JournalRecorder.WhenHeld whenHeld) {
+    if (!journal.enabled() || journal.holdsRequest(requestId)) {
+      return poll(requestId, options);
+    }
+    CompletableFuture<Optional<JournalRecorder.Job>> held = blocking(() -> journal.holdForWait(requestId, whenHeld));
+    CompletableFuture<RequestResult> waited = held.thenCompose(job -> poll(requestId, options));
+    Futures.cancelTogether(waited, held);
+    return waited;
+  }
+
+  private CompletableFuture<RequestResult> poll(String requestId, AwaitOptions options) {
     CompletableFuture<RequestResult> wait = poller.awaitAsync(requestId, options);
     CompletableFuture<RequestResult> recorded =
         wait.whenComplete((result, failure) -> ended(requestId, result, failure == null ? null : Futures.unwrap(failure)));
@@ -417,6 +442,7 @@ public final class ClientCore {
   }
 
   public Path download(RequestResult result, Path target, DownloadProgress progress) {
+    journal.checkNotLost(result.requestId());
     long start = events.nanoTime();
     try {
       downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
@@ -451,7 +477,11 @@ public final class ClientCore {
     return thenDownload(generateAsync(request, target, options, preflight), target);
   }
 
-  /** The job's result once its video is downloaded to {@code target} on the blocking executor. */
+  /**
+   * The job's result once its video is downloaded to {@code target} on the blocking executor: the
+   * one "then download" step of every async flow. A job whose lease this client lost while waiting
+   * is not downloaded here ({@link JobHeldException}): another instance may be downloading it.
+   */
   private CompletableFuture<RequestResult> thenDownload(CompletableFuture<RequestResult> job, Path target) {
     CompletableFuture<RequestResult> downloaded =
         job.thenCompose(result -> blocking(() -> download(result, target, null)).thenApply(path -> result));
@@ -465,31 +495,50 @@ public final class ClientCore {
     return downloaded;
   }
 
+  /** Awaits a job and, when {@code target} is not {@code null}, downloads its video there. */
+  CompletableFuture<RequestResult> awaitThenDownload(String requestId, Path target, AwaitOptions options) {
+    CompletableFuture<RequestResult> awaited = awaitAsync(requestId, options);
+    return target == null ? awaited : thenDownload(awaited, target);
+  }
+
   // ---- resume: never submits; downloads to the journaled target --------------------------------------
 
-  public RequestResult resume(String requestId, AwaitOptions options) {
-    Optional<Path> target = journal.byRequestId(requestId).flatMap(JournalEntry::target);
+  /**
+   * Waits for a job submitted earlier and downloads it to the target its journal entry names. A
+   * job another live instance holds is refused ({@link JobHeldException}) unless {@code takeOver}.
+   */
+  public RequestResult resume(String requestId, AwaitOptions options, boolean takeOver) {
+    Optional<Path> target = journal.holdForWait(requestId, whenHeld(takeOver)).flatMap(job -> job.entry().target());
     RequestResult result = await(requestId, options);
     target.ifPresent(path -> download(result, path, null));
     return result;
   }
 
-  public CompletableFuture<RequestResult> resumeAsync(String requestId, AwaitOptions options) {
-    Optional<Path> target = journal.byRequestId(requestId).flatMap(JournalEntry::target);
-    CompletableFuture<RequestResult> awaited = awaitAsync(requestId, options);
-    if (target.isEmpty()) {
-      return awaited;
-    }
-    return thenDownload(awaited, target.get());
+  public CompletableFuture<RequestResult> resumeAsync(String requestId, AwaitOptions options, boolean takeOver) {
+    return blocking(() -> journal.holdForWait(requestId, whenHeld(takeOver)))
+        .thenCompose(job -> awaitThenDownload(requestId, job.flatMap(j -> j.entry().target()).orElse(null), options));
+  }
+
+  private static JournalRecorder.WhenHeld whenHeld(boolean takeOver) {
+    return takeOver ? JournalRecorder.WhenHeld.TAKE_OVER : JournalRecorder.WhenHeld.REFUSE;
+  }
+
+  public Optional<JournalEntry> journalEntry(String requestId) {
+    return journal.byRequestId(requestId);
   }
 
   public List<JournalEntry> pending() {
     return journal.pending();
   }
 
-  /** Every journal entry of this client's account. */
-  List<JournalEntry> journalEntries() {
-    return journal.entries();
+  /** The journal's reads and leases, for a batch. */
+  JournalRecorder journal() {
+    return journal;
+  }
+
+  /** Deletes finished journal entries older than {@code age}: see {@link SubmissionJournal#deleteFinishedBefore}. */
+  public int deleteFinishedJournalEntries(Duration age) {
+    return journal.deleteFinishedOlderThan(age);
   }
 
   /** Runs {@code task} after {@code delay} on the client's clock, without holding a thread. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.JournalLease;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,13 +26,10 @@ public final class JournalCodec {
 
   private JournalCodec() {}
 
-  /** A job's lease: who works on it, and until when. */
-  public record Lease(String owner, Instant until) {}
-
   /** What a journal file holds. */
-  public record Contents(List<JournalEntry> entries, Map<String, Lease> leases) {}
+  public record Contents(List<JournalEntry> entries, Map<String, JournalLease> leases) {}
 
-  public static byte[] write(Collection<JournalEntry> entries, Map<String, Lease> leases) throws IOException {
+  public static byte[] write(Collection<JournalEntry> entries, Map<String, JournalLease> leases) throws IOException {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("version", VERSION);
     ArrayNode list = root.putArray("entries");
@@ -80,11 +78,11 @@ public final class JournalCodec {
         throw new IOException("a journal entry is unreadable: " + broken.getMessage() + ": " + node, broken);
       }
     }
-    Map<String, Lease> leases = new HashMap<>();
+    Map<String, JournalLease> leases = new HashMap<>();
     for (var field : (Iterable<Map.Entry<String, JsonNode>>) () -> root.path("leases").fields()) {
       JsonNode node = field.getValue();
       try {
-        leases.put(field.getKey(), new Lease(node.get("owner").textValue(), Instant.parse(node.get("until").textValue())));
+        leases.put(field.getKey(), new JournalLease(node.get("owner").textValue(), Instant.parse(node.get("until").textValue())));
       } catch (RuntimeException broken) {
         throw new IOException("a lease is unreadable: " + broken.getMessage() + ": " + node, broken);
       }

@@ -5,10 +5,12 @@ import dev.dreamina.Status;
 import dev.dreamina.Submission;
 import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
+import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Comparator;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +28,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
 
 /**
  * What the client writes to its {@link SubmissionJournal}, and reads back. Before a submit a
  * failed write throws, so nothing is submitted; after one it is logged at WARNING instead, since
  * the job exists and its caller must still get its request id.
  *
- * <p>It also holds the leases of the jobs this client works on ({@link SubmissionJournal#claim}):
- * taken with the intent (or by recovery), renewed every third of the lease time while the job is
- * awaited or downloaded, and given up when the client stops working on it. A plain submit keeps
- * its lease for one lease time, unrenewed; a closed client renews nothing, so its leases run out.
+ * <p>Only the holder of a job's lease writes its entry. The client holds a {@link Job} from the
+ * moment it takes the lease (with the intent, before a wait, or in recovery) until it lets go:
+ * the job carries its entry, so no step reads the journal again to find it. While it holds a job
+ * it renews its lease every third of the lease time, on the client's time source, with {@link
+ * SubmissionJournal#renew} (which never takes back a released lease). A plain submit keeps its
+ * lease for one lease time, unrenewed; a closed client renews nothing, so its leases run out.
  */
 public final class JournalRecorder {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
@@ -48,8 +51,11 @@ public final class JournalRecorder {
   private final Duration lease;
   private final Executor blockingExecutor;
 
-  /** The jobs whose leases this client renews, by local id: their request id, "" before it is known. */
-  private final Map<String, String> held = new ConcurrentHashMap<>();
+  /** The jobs whose leases this client holds and renews, by local id. */
+  private final Map<String, Job> held = new ConcurrentHashMap<>();
+
+  /** The same jobs, by request id once it is known. */
+  private final Map<String, Job> heldByRequestId = new ConcurrentHashMap<>();
 
   private final ReentrantLock renewalLock = new ReentrantLock();
   private Future<?> renewal; // guarded by renewalLock
@@ -79,26 +85,46 @@ public final class JournalRecorder {
     }
   }
 
+  /** A journaled job whose lease this client holds: its entry as last written. */
+  public final class Job {
+    private volatile JournalEntry entry;
+    private volatile boolean lost;
+
+    private Job(JournalEntry entry) {
+      this.entry = entry;
+    }
+
+    public JournalEntry entry() {
+      return entry;
+    }
+
+    /** Whether this client still holds the job: it was neither let go nor lost. */
+    public boolean held() {
+      return !lost && held.get(entry.localId()) == this;
+    }
+
+    /** Writes the entry in another state; after the submit, a failed write is logged, not thrown. */
+    private void update(State state, String requestId, String detail) {
+      entry = entry.with(state, requestId, detail, time.now());
+      note(entry);
+    }
+  }
+
+  // ---- submit ---------------------------------------------------------------------------------------
+
   /**
-   * Records the intent to submit, and takes the job's lease.
+   * Records the intent to submit under {@code localId} (a batch's, the same in every run), or a new
+   * one when {@code null}, and takes the job's lease: one durable change.
    *
    * @param keepLease whether this client goes on to await the job, renewing its lease; a plain
    *     submit leaves its lease to run out
    * @throws JournalException when it cannot be written; then nothing may be submitted
    */
-  public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease) {
-    return intent(request, target, keepLease, null);
-  }
-
-  /**
-   * {@link #intent(ImageToVideoRequest, Path, boolean)} under a given local id (a batch's, the
-   * same in every run), or a new one when {@code localId == null}.
-   */
   public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease, String localId) {
     if (journal == null) {
       return new Recording(null, false);
     }
-    var now = time.now();
+    Instant now = time.now();
     JournalEntry entry =
         new JournalEntry(
             localId != null ? localId : UUID.randomUUID().toString(),
@@ -118,110 +144,208 @@ public final class JournalRecorder {
           null,
           e);
     }
-    hold(entry.localId(), "");
-    return new Recording(entry, keepLease);
+    return new Recording(hold(entry), keepLease);
   }
 
-  /** One submit's entry, updated as its outcome becomes known. */
+  /** One submit's job, updated as its outcome becomes known. */
   public final class Recording {
-    private JournalEntry entry;
+    private final Job job;
     private final boolean keepLease;
 
-    private Recording(JournalEntry entry, boolean keepLease) {
-      this.entry = entry;
+    private Recording(Job job, boolean keepLease) {
+      this.job = job;
       this.keepLease = keepLease;
     }
 
     /** Records how the submit ended: its request id, an unknown outcome, or no job. */
     public void settle(Submission submission, Throwable failure) {
+      if (job == null) {
+        return;
+      }
       if (failure == null) {
-        update(State.SUBMITTED, submission.requestId(), null);
-        if (entry != null && keepLease) {
-          held.replace(entry.localId(), submission.requestId());
-        } else if (entry != null) {
-          held.remove(entry.localId()); // not renewed: the lease runs out, then recovery may take it
+        job.update(State.SUBMITTED, submission.requestId(), null);
+        if (keepLease) {
+          heldByRequestId.put(submission.requestId(), job);
+        } else {
+          held.remove(job.entry().localId(), job); // not renewed: the lease runs out, then another may take it
         }
       } else {
-        update(failure instanceof SubmissionUnknownException ? State.UNKNOWN : State.NOT_SUBMITTED, null, failure.getMessage());
-        if (entry != null) {
-          letGo(entry.localId());
-        }
-      }
-    }
-
-    private void update(State state, String requestId, String detail) {
-      if (entry != null) {
-        entry = entry.with(state, requestId, detail, time.now());
-        note(entry);
+        job.update(failure instanceof SubmissionUnknownException ? State.UNKNOWN : State.NOT_SUBMITTED, null, failure.getMessage());
+        letGo(job);
       }
     }
   }
 
+  // ---- waits ----------------------------------------------------------------------------------------
+
+  /** What a wait does when another live instance holds the job it waits for. */
+  public enum WhenHeld {
+    /** Waits anyway, writing nothing to the journal: the holder records the job (awaitResult). */
+    WATCH,
+    /** Throws {@link JobHeldException} before waiting (resume). */
+    REFUSE,
+    /** Takes the lease over, saying so at WARNING (resume with takeOver). */
+    TAKE_OVER
+  }
+
+  /**
+   * Before a wait on {@code requestId}: the job this client holds, taking its lease when the
+   * journal has an unfinished entry for it; empty when the journal has none, the entry is
+   * finished, or another instance holds it and {@code whenHeld} is {@link WhenHeld#WATCH}.
+   * Blocking: one keyed read and one claim, nothing when this client holds the job already.
+   *
+   * @throws JobHeldException when another instance holds it and {@code whenHeld} is {@link
+   *     WhenHeld#REFUSE}
+   */
+  public Optional<Job> holdForWait(String requestId, WhenHeld whenHeld) {
+    if (journal == null) {
+      return Optional.empty();
+    }
+    Job mine = heldByRequestId.get(requestId);
+    if (mine != null) {
+      return Optional.of(mine);
+    }
+    Optional<JournalEntry> found = journal.byRequestId(account, requestId).filter(e -> !e.finished());
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    JournalEntry entry = found.get();
+    if (claim(entry.localId())) {
+      return Optional.of(hold(entry));
+    }
+    Optional<JournalLease> current = journal.lease(entry.localId());
+    if (current.isEmpty() || whenHeld == WhenHeld.WATCH) {
+      return Optional.empty(); // let go in between (the job just finished): nothing to hold
+    }
+    JournalLease theirs = current.get();
+    if (whenHeld == WhenHeld.REFUSE) {
+      throw new JobHeldException(requestId, entry.localId(), theirs);
+    }
+    // Taken over: the claim treats the holder's lease as ended, unless it changed since it was read.
+    if (!journal.claim(entry.localId(), owner, theirs.until(), time.now().plus(lease))) {
+      throw new JobHeldException(requestId, entry.localId(), journal.lease(entry.localId()).orElse(theirs));
+    }
+    LOG.log(
+        Level.WARNING,
+        "Took over request " + requestId + " (journal entry " + entry.localId() + ") from " + theirs.owner()
+            + ", whose lease ran until " + theirs.until() + ", as asked");
+    return Optional.of(hold(entry));
+  }
+
+  /**
+   * Takes an entry's lease for this client (recovery, a resumed batch): then read the entry again
+   * ({@link #byLocalId}), since another instance may have finished it since it was listed, and
+   * {@link #hold} it or {@link #release} it.
+   */
+  public boolean claim(String localId) {
+    Instant now = time.now();
+    return journal.claim(localId, owner, now, now.plus(lease));
+  }
+
+  /** Holds a job whose lease this client claimed: renews it until the job is let go. */
+  public Job hold(JournalEntry entry) {
+    Job job = new Job(entry);
+    hold(job);
+    entry.requestId().ifPresent(id -> heldByRequestId.put(id, job));
+    return job;
+  }
+
   /**
    * Records how an await ended: completed ({@code failure == null}), or failed or cancelled (a
-   * {@link GenerationFailedException}); any other failure says nothing about the job.
+   * {@link GenerationFailedException}); any other failure says nothing about the job. Only for a
+   * job this client holds.
    */
   public void ended(String requestId, Throwable failure) {
-    if (journal == null) {
+    Job job = heldByRequestId.get(requestId);
+    if (job == null) {
+      return;
+    }
+    if (job.lost) {
+      forget(job); // another instance may be recording this job now
       return;
     }
     if (failure instanceof CallInterruptedException) {
       // An interrupted thread cannot use the file journal (its channels close on interrupt), and
       // an app interrupting its waits is usually going down: as after a crash, the lease runs out.
-      held.values().removeIf(requestId::equals);
+      forget(job);
       return;
     }
-    Optional<JournalEntry> entry = byRequestId(requestId);
     if (failure == null) {
-      terminal(entry, Status.COMPLETED, null);
-      if (entry.isPresent() && entry.get().target().isPresent()) {
+      job.update(State.COMPLETED, null, null);
+      if (job.entry().target().isPresent()) {
         return; // its download comes next, under the same lease
       }
     } else if (failure instanceof GenerationFailedException failed) {
-      terminal(entry, failed.status(), failed.error().orElse(null));
+      Status status = failed.status();
+      job.update(status == Status.CANCELLED ? State.CANCELLED : State.FAILED, null, failed.error().orElse(null));
     }
-    entry.ifPresent(e -> letGo(e.localId()));
-  }
-
-  /** Records a terminal state of a journaled job; jobs not in the journal are left alone. */
-  private void terminal(Optional<JournalEntry> entry, Status status, String detail) {
-    State state =
-        status == Status.COMPLETED ? State.COMPLETED : status == Status.CANCELLED ? State.CANCELLED : State.FAILED;
-    entry.filter(e -> e.state() != State.DOWNLOADED).ifPresent(e -> note(e.with(state, null, detail, time.now())));
+    letGo(job);
   }
 
   /** Records a download ({@code failure == null}), and stops working on the job either way. */
   public void downloaded(String requestId, Throwable failure) {
-    if (journal == null) {
+    Job job = heldByRequestId.get(requestId);
+    if (job == null) {
       return;
     }
-    Optional<JournalEntry> entry = byRequestId(requestId);
-    if (failure == null) {
-      entry.ifPresent(e -> note(e.with(State.DOWNLOADED, null, null, time.now())));
+    if (job.lost) {
+      forget(job);
+      return;
     }
-    entry.ifPresent(e -> letGo(e.localId()));
+    if (failure == null) {
+      job.update(State.DOWNLOADED, null, null);
+    }
+    letGo(job);
   }
 
-  // ---- leases --------------------------------------------------------------------------------------
+  /** Where the journal says this held job's video goes. */
+  public Optional<Path> target(String requestId) {
+    Job job = heldByRequestId.get(requestId);
+    return job == null ? Optional.empty() : job.entry().target();
+  }
 
-  /** Whether this client holds (and renews) the job's lease. */
+  /** Whether this client holds the job with this request id (no I/O). */
+  public boolean holdsRequest(String requestId) {
+    return heldByRequestId.containsKey(requestId);
+  }
+
+  /**
+   * Before a download: throws when this client held the job and lost its lease while working on it
+   * (it stalled for longer than the lease), since another instance may be downloading it now.
+   *
+   * @throws JobHeldException then, naming the lease as it stands
+   */
+  public void checkNotLost(String requestId) {
+    Job job = heldByRequestId.get(requestId);
+    if (job != null && job.lost) {
+      forget(job);
+      String localId = job.entry().localId();
+      throw new JobHeldException(
+          requestId, localId, journal.lease(localId).orElse(new JournalLease("(nobody now)", time.now())));
+    }
+  }
+
+  /** Whether this client holds the job with this local id. */
   public boolean holds(String localId) {
     return held.containsKey(localId);
   }
 
   /**
-   * Takes the job's lease for this client, for recovery.
-   *
-   * @return whether this client holds it now
+   * Lets go of the job with this request id if this client still holds it: for flows that end
+   * without the await or download that would have let go (a completed result without a video, a
+   * download cancelled before it started). Costs nothing when the lease is not held.
    */
-  public boolean claim(String localId) {
-    var now = time.now();
-    return journal.claim(localId, owner, now, now.plus(lease));
+  public void stoppedWorking(String requestId) {
+    Job job = heldByRequestId.get(requestId);
+    if (job != null) {
+      letGo(job);
+    }
   }
 
-  /** Starts renewing a lease this client took. */
-  public void hold(String localId, String requestId) {
-    held.put(localId, requestId);
+  // ---- leases --------------------------------------------------------------------------------------
+
+  private void hold(Job job) {
+    held.put(job.entry().localId(), job);
     renewalLock.lock();
     try {
       if (renewal == null && !closed) {
@@ -232,9 +356,20 @@ public final class JournalRecorder {
     }
   }
 
-  /** Stops working on a job: no more renewals, and the lease is given up for others to take. */
-  public void letGo(String localId) {
-    held.remove(localId);
+  /** Stops renewing the job's lease, and leaves it to run out. */
+  private void forget(Job job) {
+    held.remove(job.entry().localId(), job);
+    job.entry().requestId().ifPresent(id -> heldByRequestId.remove(id, job));
+  }
+
+  /** Stops working on a job: no more renewals, then the lease is given up for others to take. */
+  public void letGo(Job job) {
+    forget(job);
+    release(job.entry().localId());
+  }
+
+  /** Gives up this client's lease on an entry; a failure is logged, and the lease runs out. */
+  public void release(String localId) {
     try {
       journal.release(localId, owner);
     } catch (RuntimeException e) {
@@ -242,25 +377,10 @@ public final class JournalRecorder {
     }
   }
 
-  /**
-   * Lets go of the job with this request id if this client still holds it: for flows that end
-   * without the await or download that would have let go (a completed result without a video, a
-   * download cancelled before it started). Costs nothing when the lease is not held.
-   */
-  public void stoppedWorking(String requestId) {
-    held.forEach(
-        (localId, heldRequestId) -> {
-          if (heldRequestId.equals(requestId)) {
-            letGo(localId);
-          }
-        });
-  }
-
   private void scheduleRenewal() {
-    Duration every = lease.dividedBy(3);
     renewal =
-        TimeSource.SYSTEM.schedule(
-            every,
+        time.schedule(
+            lease.dividedBy(3),
             () -> {
               try {
                 blockingExecutor.execute(this::renewAndReschedule);
@@ -293,18 +413,21 @@ public final class JournalRecorder {
   }
 
   /**
-   * Renews every lease this client holds. One it finds taken (this client stalled for longer than
-   * the lease) it stops renewing, and logs at WARNING: another instance may be working that job.
+   * Extends every lease this client holds. One it finds taken or ended (this client stalled for
+   * longer than the lease) it stops holding, and logs at WARNING: another instance may be working
+   * that job. A job let go meanwhile is skipped; its renewal fails in the journal anyway.
    */
   private void renewLeases() {
-    for (var job : held.entrySet()) {
-      String localId = job.getKey();
+    for (Job job : List.copyOf(held.values())) {
+      String localId = job.entry().localId();
       try {
-        if (!claim(localId)) {
-          held.remove(localId);
+        Instant now = time.now();
+        if (!journal.renew(localId, owner, now, now.plus(lease)) && job.held()) {
+          job.lost = true;
+          held.remove(localId, job); // its flow sees the loss and writes nothing more
           LOG.log(
               Level.WARNING,
-              "Lost the lease on request " + (job.getValue().isEmpty() ? "(not submitted yet)" : job.getValue())
+              "Lost the lease on request " + job.entry().requestId().orElse("(not submitted yet)")
                   + " (journal entry " + localId + "): it ran out, and another instance may be working the job");
         }
       } catch (RuntimeException e) {
@@ -329,45 +452,37 @@ public final class JournalRecorder {
 
   // ---- reading -------------------------------------------------------------------------------------
 
+  /** This account's entry with this local id. */
   public Optional<JournalEntry> byLocalId(String localId) {
-    return journal.entries().stream()
-        .filter(e -> e.account().equals(account) && e.localId().equals(localId))
-        .findFirst();
+    return journal == null ? Optional.empty() : journal.entry(localId).filter(e -> e.account().equals(account));
   }
 
+  /** This account's entry of the job with this request id. */
   public Optional<JournalEntry> byRequestId(String requestId) {
-    if (journal == null) {
-      return Optional.empty();
-    }
-    return journal.entries().stream()
-        .filter(e -> e.account().equals(account) && e.requestId().equals(Optional.of(requestId)))
-        .findFirst();
+    return journal == null ? Optional.empty() : journal.byRequestId(account, requestId);
   }
 
-  /** Every entry of this account; none without a journal. */
-  public List<JournalEntry> entries() {
-    if (journal == null) {
-      return List.of();
-    }
-    return journal.entries().stream().filter(e -> e.account().equals(account)).toList();
-  }
-
+  /** This account's unfinished entries, oldest first; none without a journal. */
   public List<JournalEntry> pending() {
-    if (journal == null) {
-      return List.of();
-    }
-    return journal.entries().stream()
-        .filter(e -> e.account().equals(account) && !e.finished())
-        .sorted(Comparator.comparing(JournalEntry::createdAt))
-        .collect(Collectors.toList());
+    return journal == null ? List.of() : journal.unfinished(account);
+  }
+
+  /** The lease on an entry, as the journal holds it now. */
+  public Optional<JournalLease> lease(String localId) {
+    return journal.lease(localId);
   }
 
   public void dismiss(String localId) {
-    JournalEntry entry = journal == null ? null : byLocalId(localId).orElse(null);
+    JournalEntry entry = byLocalId(localId).orElse(null);
     if (entry == null) {
       throw new IllegalArgumentException("No journal entry with local id " + localId);
     }
     journal.record(entry.with(State.DISMISSED, null, null, time.now()));
+  }
+
+  /** Deletes finished entries older than {@code age}; see {@link SubmissionJournal#deleteFinishedBefore}. */
+  public int deleteFinishedOlderThan(Duration age) {
+    return journal == null ? 0 : journal.deleteFinishedBefore(time.now().minus(age));
   }
 
   private void note(JournalEntry entry) {

@@ -1,9 +1,9 @@
 package dev.dreamina.internal;
 
 import dev.dreamina.AwaitOptions;
-import dev.dreamina.RequestResult;
 import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.RecoveryReport.Item;
 import dev.dreamina.journal.RecoveryReport.Outcome;
@@ -21,43 +21,51 @@ import java.util.concurrent.CompletableFuture;
  * is reported for a person to check.
  */
 final class Recovery {
-  private final ClientCore core;
+  private final ClientCore flow;
   private final JournalRecorder journal;
 
-  Recovery(ClientCore core, JournalRecorder journal) {
-    this.core = core;
+  Recovery(ClientCore flow, JournalRecorder journal) {
+    this.flow = flow;
     this.journal = journal;
   }
 
   CompletableFuture<RecoveryReport> run(AwaitOptions options) {
-    return core.blocking(this::claimAll)
+    return flow.blocking(this::claimAll)
         .thenCompose(
             claims -> {
               List<CompletableFuture<Item>> items = new ArrayList<>();
               for (Claim claim : claims) {
-                items.add(claim.item != null ? CompletableFuture.completedFuture(claim.item) : finish(claim.entry, options));
+                items.add(claim.item != null ? CompletableFuture.completedFuture(claim.item) : finish(claim.job, options));
               }
               return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new))
                   .thenApply(done -> new RecoveryReport(items.stream().map(CompletableFuture::join).toList()));
             });
   }
 
-  /** An entry taken to be worked ({@code item == null}), or what was decided without working it. */
-  private record Claim(JournalEntry entry, Item item) {}
+  /** A job taken to be worked ({@code item == null}), or what was decided without working it. */
+  private record Claim(JournalRecorder.Job job, Item item) {}
 
-  /** Blocking: the journal's reads and leases. */
+  /** Blocking: the journal's reads and leases, a few keyed statements per unfinished entry. */
   private List<Claim> claimAll() {
     List<Claim> claims = new ArrayList<>();
     for (JournalEntry pending : journal.pending()) {
       String localId = pending.localId();
-      if (journal.holds(localId) || !journal.claim(localId)) {
-        claims.add(new Claim(pending, item(pending, Outcome.HELD, null)));
+      if (journal.holds(localId)) {
+        claims.add(new Claim(null, item(pending, Outcome.HELD, "this client is working on it", Optional.empty())));
+        continue;
+      }
+      if (!journal.claim(localId)) {
+        Optional<JournalLease> theirs = journal.lease(localId);
+        claims.add(
+            new Claim(
+                null,
+                item(pending, Outcome.HELD, theirs.map(l -> "held by " + l.owner() + " until " + l.until()).orElse("held by another instance"), theirs)));
         continue;
       }
       // Read again under the lease: another instance may have finished it since the list was read.
       Optional<JournalEntry> now = journal.byLocalId(localId).filter(e -> !e.finished());
       if (now.isEmpty()) {
-        journal.letGo(localId);
+        journal.release(localId);
         continue;
       }
       JournalEntry entry = now.get();
@@ -78,8 +86,7 @@ final class Recovery {
                 "Request " + entry.requestId().get() + " is to be downloaded to " + entry.target().get()
                     + ", but " + folder.get() + " does not exist on this instance"));
       } else {
-        journal.hold(localId, entry.requestId().get());
-        claims.add(new Claim(entry, null));
+        claims.add(new Claim(journal.hold(entry), null));
       }
     }
     return claims;
@@ -87,42 +94,30 @@ final class Recovery {
 
   /** A claimed entry this instance cannot work on: its lease is given up at once. */
   private Claim leftAlone(JournalEntry entry, Outcome outcome, String detail) {
-    journal.letGo(entry.localId());
-    return new Claim(entry, item(entry, outcome, detail));
+    journal.release(entry.localId());
+    return new Claim(null, item(entry, outcome, detail, Optional.empty()));
   }
 
-  /** Awaits a claimed job, downloads it if it has a target, and reads its entry back. */
-  private CompletableFuture<Item> finish(JournalEntry entry, AwaitOptions options) {
-    String requestId = entry.requestId().orElseThrow();
-    String localId = entry.localId();
-    return core.awaitAsync(requestId, options)
-        .thenCompose(
-            result -> {
-              Optional<Path> target = entry.target();
-              if (target.isEmpty()) {
-                return CompletableFuture.completedFuture(result);
-              }
-              if (!journal.holds(localId)) {
-                throw new IllegalStateException(
-                    "the lease on request " + requestId + " was lost while waiting; not downloaded here");
-              }
-              return core.blocking(() -> core.download(result, target.get(), null)).thenApply(path -> result);
-            })
+  /** Awaits a claimed job, downloads it if it has a target; the job carries its entry as written. */
+  private CompletableFuture<Item> finish(JournalRecorder.Job job, AwaitOptions options) {
+    JournalEntry entry = job.entry();
+    return flow.awaitThenDownload(entry.requestId().orElseThrow(), entry.target().orElse(null), options)
         .handle((result, failure) -> failure == null ? null : Futures.unwrap(failure))
-        .thenCompose(failure -> core.blocking(() -> done(entry, failure)));
+        .thenCompose(failure -> flow.blocking(() -> done(job, failure)));
   }
 
-  /** Blocking: reads the entry back. */
-  private Item done(JournalEntry entry, Throwable failure) {
+  /** Blocking: lets go of a job left unfinished; reports the job's entry as last written. */
+  private Item done(JournalRecorder.Job job, Throwable failure) {
     if (failure != null && !(failure instanceof GenerationFailedException)) {
-      journal.letGo(entry.localId()); // already given up on the way, unless the journal failed there
-
-      return item(entry, Outcome.NOT_FINISHED, failure.toString());
+      if (job.held()) {
+        journal.letGo(job); // already given up on the way, unless the journal failed there
+      }
+      return item(job.entry(), Outcome.NOT_FINISHED, failure.toString(), Optional.empty());
     }
-    return item(journal.byLocalId(entry.localId()).orElse(entry), Outcome.FINISHED, null);
+    return item(job.entry(), Outcome.FINISHED, null, Optional.empty());
   }
 
-  private static Item item(JournalEntry entry, Outcome outcome, String detail) {
-    return new Item(entry, outcome, Optional.ofNullable(detail));
+  private static Item item(JournalEntry entry, Outcome outcome, String detail, Optional<JournalLease> lease) {
+    return new Item(entry, outcome, Optional.ofNullable(detail), lease);
   }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -60,7 +61,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   private final int maxFinished;
   private final ReentrantLock lock;
   private final Map<String, JournalEntry> entries = new LinkedHashMap<>();
-  private final Map<String, JournalCodec.Lease> leases = new HashMap<>();
+  private final Map<String, JournalLease> leases = new HashMap<>();
 
   private FileSubmissionJournal(Path file, int maxFinished) {
     this.file = file;
@@ -181,26 +182,37 @@ public final class FileSubmissionJournal implements SubmissionJournal {
         });
   }
 
-  /** One write of the file: the entry and its lease. */
+  /**
+   * One write of the file: the entry and its lease, or, when the entry it would replace records a
+   * job or is leased by another owner, no write at all.
+   */
   @Override
   public void recordLeased(JournalEntry entry, String owner, Instant until) {
     Objects.requireNonNull(entry, "entry == null");
     Objects.requireNonNull(owner, "owner == null");
+    Objects.requireNonNull(until, "until == null");
+    JournalEntry[] existing = new JournalEntry[1];
+    JournalLease[] lease = new JournalLease[1];
     boolean leased =
         change(
-            entry.requestId().orElse(null),
+            null,
             () -> {
-              if (!free(entry.localId(), owner, entry.updatedAt())) {
+              existing[0] = entries.get(entry.localId());
+              if (existing[0] != null && !existing[0].madeNoJob()) {
                 return false;
               }
+              if (!free(entry.localId(), owner, entry.updatedAt())) {
+                lease[0] = leases.get(entry.localId());
+                return false;
+              }
+              entries.remove(entry.localId()); // a rerun is recorded anew, as the newest entry
               entries.put(entry.localId(), entry);
-              leases.put(entry.localId(), new JournalCodec.Lease(owner, until));
+              leases.put(entry.localId(), new JournalLease(owner, until));
               prune();
               return true;
             });
     if (!leased) {
-      throw new JournalException(
-          "Entry " + entry.localId() + " in " + file + " is leased by another owner", entry.requestId().orElse(null), null);
+      throw Refusals.refused(entry, existing[0], lease[0]);
     }
   }
 
@@ -214,15 +226,31 @@ public final class FileSubmissionJournal implements SubmissionJournal {
           if (!entries.containsKey(localId) || !free(localId, owner, now)) {
             return false;
           }
-          leases.put(localId, new JournalCodec.Lease(owner, until));
+          leases.put(localId, new JournalLease(owner, until));
           return true;
         });
   }
 
   /** Whether {@code owner} may take the entry's lease: nobody holds it, it ended, or it is theirs. */
   private boolean free(String localId, String owner, Instant now) {
-    JournalCodec.Lease lease = leases.get(localId);
+    JournalLease lease = leases.get(localId);
     return lease == null || lease.owner().equals(owner) || !lease.until().isAfter(now);
+  }
+
+  /** Under the locks: extends the lease only while it is {@code owner}'s and live at {@code now}. */
+  @Override
+  public boolean renew(String localId, String owner, Instant now, Instant until) {
+    Objects.requireNonNull(owner, "owner == null");
+    return change(
+        null,
+        () -> {
+          JournalLease lease = leases.get(localId);
+          if (lease == null || !lease.owner().equals(owner) || !lease.liveAt(now)) {
+            return false;
+          }
+          leases.put(localId, new JournalLease(owner, until));
+          return true;
+        });
   }
 
   @Override
@@ -231,9 +259,42 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     change(
         null,
         () -> {
-          JournalCodec.Lease lease = leases.get(localId);
+          JournalLease lease = leases.get(localId);
           return lease != null && lease.owner().equals(owner) && leases.remove(localId) != null;
         });
+  }
+
+  @Override
+  public Optional<JournalLease> lease(String localId) {
+    lock.lock();
+    try {
+      load();
+      return Optional.ofNullable(leases.get(localId));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the locks; besides this, at most {@code maxFinished} finished entries are kept anyway. */
+  @Override
+  public int deleteFinishedBefore(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff == null");
+    int[] deleted = new int[1];
+    change(
+        null,
+        () -> {
+          deleted[0] = 0;
+          var it = entries.values().iterator();
+          while (it.hasNext()) {
+            JournalEntry e = it.next();
+            if (e.finished() && e.updatedAt().isBefore(cutoff)) {
+              it.remove();
+              deleted[0]++;
+            }
+          }
+          return deleted[0] > 0;
+        });
+    return deleted[0];
   }
 
   /**

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -67,43 +68,61 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
    * A journal in the named table.
    *
    * @param dataSource where to get connections
-   * @param table the table name: a letter or underscore, then up to 62 letters, digits or
-   *     underscores (it goes into SQL, so nothing else is accepted)
+   * @param table the table name: a letter or underscore, then up to 39 letters, digits or
+   *     underscores (it goes into SQL, so nothing else is accepted; its index names add up to 18
+   *     characters, and PostgreSQL cuts names at 63)
    * @return the journal
+   * @throws IllegalArgumentException when the name is not such a name
    */
   public static JdbcSubmissionJournal of(DataSource dataSource, String table) {
     Objects.requireNonNull(dataSource, "dataSource == null");
+    return new JdbcSubmissionJournal(dataSource, checkedName(table));
+  }
+
+  private static String checkedName(String table) {
     Objects.requireNonNull(table, "table == null");
-    if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-      throw new IllegalArgumentException("table must be [A-Za-z_][A-Za-z0-9_]{0,62}: " + table);
+    if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,39}")) {
+      throw new IllegalArgumentException("table must be [A-Za-z_][A-Za-z0-9_]{0,39}: " + table);
     }
-    return new JdbcSubmissionJournal(dataSource, table);
+    return table;
   }
 
   /**
-   * The table's DDL, for your migrations. Timestamps are ISO-8601 text, exact to the nanosecond
-   * on every database; {@code lease_until} is epoch milliseconds, so that it compares in SQL.
+   * The table's DDL, for your migrations: three statements, separated by {@code ;} and a line
+   * break, each {@code IF NOT EXISTS}. Timestamps are ISO-8601 text, exact to the nanosecond on
+   * every database; {@code lease_until} is epoch milliseconds, so that it compares in SQL. The two
+   * indexes answer the client's reads by request id and of an account's unfinished jobs, so their
+   * cost does not grow with the table. Run on a table made by an earlier version (no indexes), it
+   * adds them and changes nothing else.
    *
-   * @param table the table name
-   * @return a {@code CREATE TABLE IF NOT EXISTS} statement
+   * @param table the table name, checked as {@link #of(DataSource, String)} checks it
+   * @return the statements
+   * @throws IllegalArgumentException when the name is not a table name
    */
   public static String ddl(String table) {
-    return "CREATE TABLE IF NOT EXISTS " + table + " ("
-        + "local_id VARCHAR(64) PRIMARY KEY, "
-        + "account VARCHAR(32) NOT NULL, "
-        + "request_id VARCHAR(128), "
-        + "state VARCHAR(16) NOT NULL, "
-        + "request VARCHAR NOT NULL, "
-        + "target VARCHAR, "
-        + "detail VARCHAR, "
-        + "created_at VARCHAR(40) NOT NULL, "
-        + "updated_at VARCHAR(40) NOT NULL, "
-        + "lease_owner VARCHAR(128), "
-        + "lease_until BIGINT)";
+    return String.join(";\n", ddlStatements(checkedName(table)));
+  }
+
+  private static List<String> ddlStatements(String table) {
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS " + table + " ("
+            + "local_id VARCHAR(64) PRIMARY KEY, "
+            + "account VARCHAR(32) NOT NULL, "
+            + "request_id VARCHAR(128), "
+            + "state VARCHAR(16) NOT NULL, "
+            + "request VARCHAR NOT NULL, "
+            + "target VARCHAR, "
+            + "detail VARCHAR, "
+            + "created_at VARCHAR(40) NOT NULL, "
+            + "updated_at VARCHAR(40) NOT NULL, "
+            + "lease_owner VARCHAR(128), "
+            + "lease_until BIGINT)",
+        "CREATE INDEX IF NOT EXISTS " + table + "_request_id_idx ON " + table + " (request_id)",
+        "CREATE INDEX IF NOT EXISTS " + table + "_account_state_idx ON " + table + " (account, state)");
   }
 
   /**
-   * Creates the table when it does not exist. For tests and small apps; production databases
+   * Creates the table and its indexes when they do not exist. For tests and small apps; production databases
    * usually create it with their migrations, from {@link #ddl(String)}.
    *
    * @return this journal
@@ -111,13 +130,32 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
    */
   public JdbcSubmissionJournal createTableIfMissing() {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      s.execute(ddl(table));
+      for (String statement : ddlStatements(table)) {
+        s.execute(statement);
+      }
     } catch (SQLException e) {
       throw new JournalException("Cannot create the journal table " + table + ": " + e.getMessage(), null, e);
     }
     return this;
   }
 
+  /** The entry's columns as an {@code UPDATE}'s {@code SET} list. */
+  private static final String SET_COLUMNS =
+      "account = ?, request_id = ?, state = ?, request = ?, target = ?, detail = ?, created_at = ?,"
+          + " updated_at = ?";
+
+  /** Entries whose job may exist and is not done with: the SQL twin of {@link JournalEntry#finished()}. */
+  private static final String UNFINISHED =
+      "(state IN ('INTENT', 'SUBMITTED', 'UNKNOWN') OR (state = 'COMPLETED' AND target IS NOT NULL))";
+
+  private static final String FINISHED =
+      "(state IN ('NOT_SUBMITTED', 'FAILED', 'CANCELLED', 'DOWNLOADED', 'DISMISSED')"
+          + " OR (state = 'COMPLETED' AND target IS NULL))";
+
+  /** A lease {@code owner} may take at {@code now}: none, ended, or already theirs. */
+  private static final String LEASE_FREE = "(lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)";
+
+  /** One {@code UPDATE} of the entry's row, or an {@code INSERT} when it has none; its lease is left as it is. */
   @Override
   public void record(JournalEntry entry) {
     Objects.requireNonNull(entry, "entry == null");
@@ -125,27 +163,66 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
         "write to",
         entry.requestId().orElse(null),
         c -> {
-          upsert(c, entry);
+          if (write(c, "UPDATE " + table + " SET " + SET_COLUMNS + " WHERE local_id = ?", entry) == 0) {
+            write(c, "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)", entry);
+          }
           return null;
         });
   }
 
-  /** One transaction: the entry's row, then its lease. */
+  private static final String INSERT_COLUMNS =
+      "account, request_id, state, request, target, detail, created_at, updated_at, local_id, lease_owner, lease_until";
+
+  /**
+   * All or nothing, and in one statement either way: an {@code UPDATE} that replaces the row
+   * only when it {@link JournalEntry#madeNoJob() made no job} and its lease is free, or an {@code
+   * INSERT} of the row with its lease. When the row exists and may not be replaced, the {@code
+   * INSERT} breaks the key and the transaction is rolled back: nothing is written.
+   */
   @Override
   public void recordLeased(JournalEntry entry, String owner, Instant until) {
     Objects.requireNonNull(entry, "entry == null");
     Objects.requireNonNull(owner, "owner == null");
-    boolean leased =
+    Objects.requireNonNull(until, "until == null");
+    boolean written =
         inTransaction(
             "write to",
-            entry.requestId().orElse(null),
+            null,
             c -> {
-              upsert(c, entry);
-              return lease(c, entry.localId(), owner, entry.updatedAt(), until);
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "UPDATE " + table + " SET " + SET_COLUMNS + ", lease_owner = ?, lease_until = ?"
+                          + " WHERE local_id = ? AND state IN ('NOT_SUBMITTED', 'DISMISSED') AND " + LEASE_FREE)) {
+                int i = bindColumns(s, entry);
+                s.setString(++i, owner);
+                s.setLong(++i, until.toEpochMilli());
+                s.setString(++i, entry.localId());
+                s.setString(++i, owner);
+                s.setLong(++i, entry.updatedAt().toEpochMilli());
+                if (s.executeUpdate() == 1) {
+                  return true;
+                }
+              }
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int i = bindColumns(s, entry);
+                s.setString(++i, entry.localId());
+                s.setString(++i, owner);
+                s.setLong(++i, until.toEpochMilli());
+                s.executeUpdate();
+                return true;
+              } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                  c.rollback();
+                  return false; // the key is taken: the row exists and may not be replaced
+                }
+                throw e;
+              }
             });
-    if (!leased) {
-      throw new JournalException(
-          "Entry " + entry.localId() + " in " + table + " is leased by another owner", entry.requestId().orElse(null), null);
+    if (!written) {
+      JournalEntry existing = entry(entry.localId()).orElse(entry);
+      throw Refusals.refused(entry, existing, existing.madeNoJob() ? lease(entry.localId()).orElse(null) : null);
     }
   }
 
@@ -157,21 +234,33 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   public boolean claim(String localId, String owner, Instant now, Instant until) {
     Objects.requireNonNull(localId, "localId == null");
     Objects.requireNonNull(owner, "owner == null");
-    return inTransaction("take a lease in", null, c -> lease(c, localId, owner, now, until));
+    return leaseUpdate("take a lease in", "lease_owner = ?, lease_until = ?", LEASE_FREE, localId, owner, now, until);
   }
 
-  private boolean lease(Connection c, String localId, String owner, Instant now, Instant until) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE local_id = ?"
-                + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)")) {
-      s.setString(1, owner);
-      s.setLong(2, until.toEpochMilli());
-      s.setString(3, localId);
-      s.setString(4, owner);
-      s.setLong(5, now.toEpochMilli());
-      return s.executeUpdate() == 1;
-    }
+  /** One {@code UPDATE} with the owner and a live lease in its {@code WHERE}. */
+  @Override
+  public boolean renew(String localId, String owner, Instant now, Instant until) {
+    Objects.requireNonNull(localId, "localId == null");
+    Objects.requireNonNull(owner, "owner == null");
+    return leaseUpdate("renew a lease in", "lease_owner = ?, lease_until = ?", "(lease_owner = ? AND lease_until > ?)", localId, owner, now, until);
+  }
+
+  /** {@code UPDATE … SET set WHERE local_id = ? AND condition}, bound as owner, until, id, owner, now. */
+  private boolean leaseUpdate(String what, String set, String condition, String localId, String owner, Instant now, Instant until) {
+    return inTransaction(
+        what,
+        null,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("UPDATE " + table + " SET " + set + " WHERE local_id = ? AND " + condition)) {
+            s.setString(1, owner);
+            s.setLong(2, until.toEpochMilli());
+            s.setString(3, localId);
+            s.setString(4, owner);
+            s.setLong(5, now.toEpochMilli());
+            return s.executeUpdate() == 1;
+          }
+        });
   }
 
   @Override
@@ -186,6 +275,27 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
                       + " WHERE local_id = ? AND lease_owner = ?")) {
             s.setString(1, localId);
             s.setString(2, owner);
+            return s.executeUpdate();
+          }
+        });
+  }
+
+  /**
+   * One {@code DELETE}. Timestamps are compared as text, so the cutoff is taken down to a whole
+   * second, less one: an entry up to two seconds older than {@code cutoff} may stay until the
+   * next pass, and none younger is deleted.
+   */
+  @Override
+  public int deleteFinishedBefore(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff == null");
+    String before = cutoff.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1).toString();
+    return inTransaction(
+        "delete from",
+        null,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("DELETE FROM " + table + " WHERE " + FINISHED + " AND updated_at < ?")) {
+            s.setString(1, before);
             return s.executeUpdate();
           }
         });
@@ -236,69 +346,115 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
     }
   }
 
-  /** The entry's row, changed or added; its lease columns are left as they are. */
-  private void upsert(Connection c, JournalEntry entry) throws SQLException {
-    if (update(c, entry) == 0) {
-      insert(c, entry);
-    }
-  }
-
-  private int update(Connection c, JournalEntry e) throws SQLException {
-    return execute(
-        c,
-        "UPDATE " + table + " SET account = ?, request_id = ?, state = ?, request = ?, target = ?,"
-            + " detail = ?, created_at = ?, updated_at = ? WHERE local_id = ?",
-        e);
-  }
-
-  private void insert(Connection c, JournalEntry e) throws SQLException {
-    execute(
-        c,
-        "INSERT INTO " + table + " (account, request_id, state, request, target, detail, created_at,"
-            + " updated_at, local_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        e);
-  }
-
-  /** Runs an UPDATE or INSERT whose nine parameters are the entry's columns, local id last. */
-  private static int execute(Connection c, String sql, JournalEntry e) throws SQLException {
+  /** Runs an UPDATE or INSERT whose first nine parameters are the entry's columns, local id last. */
+  private static int write(Connection c, String sql, JournalEntry e) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, e.account());
-      s.setString(2, e.requestId().orElse(null));
-      s.setString(3, e.state().name());
-      s.setString(4, JournalCodec.requestJson(e.request()));
-      s.setString(5, e.target().map(Path::toString).orElse(null));
-      s.setString(6, e.detail().orElse(null));
-      s.setString(7, e.createdAt().toString());
-      s.setString(8, e.updatedAt().toString());
-      s.setString(9, e.localId());
+      s.setString(bindColumns(s, e) + 1, e.localId());
       return s.executeUpdate();
     }
   }
 
+  /** Binds the entry's eight columns but its local id, in {@link #SET_COLUMNS}' order; returns 8. */
+  private static int bindColumns(PreparedStatement s, JournalEntry e) throws SQLException {
+    s.setString(1, e.account());
+    s.setString(2, e.requestId().orElse(null));
+    s.setString(3, e.state().name());
+    s.setString(4, JournalCodec.requestJson(e.request()));
+    s.setString(5, e.target().map(Path::toString).orElse(null));
+    s.setString(6, e.detail().orElse(null));
+    s.setString(7, e.createdAt().toString());
+    s.setString(8, e.updatedAt().toString());
+    return 8;
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
   @Override
   public List<JournalEntry> entries() {
+    List<JournalEntry> entries = select("", s -> {});
+    // In the order they were first recorded, as the contract says.
+    entries.sort(Comparator.comparing(JournalEntry::createdAt).thenComparing(JournalEntry::localId));
+    return entries;
+  }
+
+  /** By the primary key. */
+  @Override
+  public Optional<JournalEntry> entry(String localId) {
+    Objects.requireNonNull(localId, "localId == null");
+    return select(" WHERE local_id = ?", s -> s.setString(1, localId)).stream().findFirst();
+  }
+
+  /** Through the index on {@code request_id}. */
+  @Override
+  public Optional<JournalEntry> byRequestId(String account, String requestId) {
+    Objects.requireNonNull(account, "account == null");
+    Objects.requireNonNull(requestId, "requestId == null");
+    return select(
+            " WHERE request_id = ? AND account = ?",
+            s -> {
+              s.setString(1, requestId);
+              s.setString(2, account);
+            })
+        .stream()
+        .findFirst();
+  }
+
+  /** Through the index on {@code (account, state)}. */
+  @Override
+  public List<JournalEntry> unfinished(String account) {
+    Objects.requireNonNull(account, "account == null");
+    List<JournalEntry> entries = select(" WHERE account = ? AND " + UNFINISHED, s -> s.setString(1, account));
+    entries.sort(Comparator.comparing(JournalEntry::createdAt).thenComparing(JournalEntry::localId));
+    return entries;
+  }
+
+  @Override
+  public Optional<JournalLease> lease(String localId) {
+    Objects.requireNonNull(localId, "localId == null");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT lease_owner, lease_until FROM " + table + " WHERE local_id = ?")) {
+      s.setString(1, localId);
+      try (ResultSet rows = s.executeQuery()) {
+        if (!rows.next() || rows.getString(1) == null) {
+          return Optional.empty();
+        }
+        return Optional.of(new JournalLease(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2))));
+      }
+    } catch (SQLException e) {
+      throw new JournalException("Cannot read the journal table " + table + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement s) throws SQLException;
+  }
+
+  /** {@code SELECT} the entry columns, with {@code where} appended and bound by {@code binder}. */
+  private List<JournalEntry> select(String where, Binder binder) {
     List<JournalEntry> entries = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table);
-        ResultSet rows = s.executeQuery()) {
-      while (rows.next()) {
-        entries.add(
-            new JournalEntry(
-                rows.getString("local_id"),
-                rows.getString("account"),
-                Optional.ofNullable(rows.getString("request_id")),
-                JournalEntry.State.valueOf(rows.getString("state")),
-                JournalCodec.request(rows.getString("request")),
-                Optional.ofNullable(rows.getString("target")).map(Path::of),
-                Optional.ofNullable(rows.getString("detail")),
-                Instant.parse(rows.getString("created_at")),
-                Instant.parse(rows.getString("updated_at"))));
+        PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + where)) {
+      binder.bind(s);
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          entries.add(
+              new JournalEntry(
+                  rows.getString("local_id"),
+                  rows.getString("account"),
+                  Optional.ofNullable(rows.getString("request_id")),
+                  JournalEntry.State.valueOf(rows.getString("state")),
+                  JournalCodec.request(rows.getString("request")),
+                  Optional.ofNullable(rows.getString("target")).map(Path::of),
+                  Optional.ofNullable(rows.getString("detail")),
+                  Instant.parse(rows.getString("created_at")),
+                  Instant.parse(rows.getString("updated_at"))));
+        }
       }
     } catch (SQLException | IOException | RuntimeException e) {
       throw new JournalException("Cannot read the journal table " + table + ": " + e.getMessage(), null, e);
     }
-    // In the order they were first recorded, as the contract says.
-    entries.sort(Comparator.comparing(JournalEntry::createdAt).thenComparing(JournalEntry::localId));
     return entries;
   }
 

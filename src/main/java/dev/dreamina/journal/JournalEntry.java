@@ -98,6 +98,18 @@ public record JournalEntry(
   }
 
   /**
+   * Whether no paid job can exist behind this entry, so that a new submit may reuse its local id
+   * (a batch's rerun does): its submit was refused or never sent ({@link State#NOT_SUBMITTED}), or
+   * a person closed it ({@link State#DISMISSED}). Every other entry records a job that exists or
+   * may exist, and {@link SubmissionJournal#recordLeased} never replaces it.
+   *
+   * @return {@code true} when the local id may be submitted again
+   */
+  public boolean madeNoJob() {
+    return state == State.NOT_SUBMITTED || state == State.DISMISSED;
+  }
+
+  /**
    * This entry in another state.
    *
    * @param state the new state

@@ -59,20 +59,24 @@ public record RecoveryReport(List<Item> items) {
    *
    * @param entry the entry as it stands after this pass
    * @param outcome what was done
-   * @param detail why, for every outcome but {@link Outcome#FINISHED} and {@link Outcome#HELD}
+   * @param detail why, for every outcome but {@link Outcome#FINISHED}
+   * @param lease for {@link Outcome#HELD}, who holds the entry and until when (empty when this
+   *     client holds it, or the holder let go meanwhile)
    */
-  public record Item(JournalEntry entry, Outcome outcome, Optional<String> detail) {
+  public record Item(JournalEntry entry, Outcome outcome, Optional<String> detail, Optional<JournalLease> lease) {
     /**
      * Creates an item.
      *
      * @param entry the entry
      * @param outcome the outcome
      * @param detail the detail
+     * @param lease the lease, for a held entry
      */
     public Item {
       Objects.requireNonNull(entry, "entry == null");
       Objects.requireNonNull(outcome, "outcome == null");
       Objects.requireNonNull(detail, "detail == null");
+      Objects.requireNonNull(lease, "lease == null");
     }
   }
 

@@ -3,7 +3,10 @@ package dev.dreamina.journal;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.errors.JournalException;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A durable record of paid jobs, so that a crash between "submitted" and "downloaded" never
@@ -14,9 +17,12 @@ import java.util.List;
  *
  * <p>{@link FileSubmissionJournal} (one machine) and {@link JdbcSubmissionJournal} (a database
  * that several machines share) are the shipped implementations. Another one needs {@link #record}
- * and {@link #entries}; if several processes share it, also {@link #claim} and {@link #release},
- * which keep two of them from working one job at once ({@link DreaminaClient#recover()}).
- * Implementations must be thread-safe.
+ * and {@link #entries}; the keyed reads ({@link #entry}, {@link #byRequestId}, {@link
+ * #unfinished}) default to scanning {@link #entries}, which a journal whose history grows should
+ * answer with a keyed lookup instead. If several processes share it, it also needs {@link #claim},
+ * {@link #renew}, {@link #release} and {@link #lease}, which keep two of them from working one job
+ * at once ({@link DreaminaClient#recover()}), and an atomic {@link #recordLeased}. Implementations
+ * must be thread-safe.
  */
 public interface SubmissionJournal {
   /**
@@ -29,7 +35,8 @@ public interface SubmissionJournal {
   void record(JournalEntry entry);
 
   /**
-   * Every entry stored, in the order they were first recorded.
+   * Every entry stored, in the order they were first recorded. The client itself reads only
+   * through the keyed methods below; this is for tools and for journals that override none of them.
    *
    * @return the entries
    * @throws JournalException when they cannot be read
@@ -37,30 +44,98 @@ public interface SubmissionJournal {
   List<JournalEntry> entries();
 
   /**
-   * Stores the entry, as {@link #record} does, with {@code owner}'s lease on it until {@code
-   * until}: what a client writes before it submits, so that the job is leased from its first
-   * moment. Where the journal can, it is one durable change; the default records, then claims.
+   * The entry with this local id.
+   *
+   * @param localId the entry's {@link JournalEntry#localId()}
+   * @return the entry, or empty when there is none
+   * @throws JournalException when it cannot be read
+   */
+  default Optional<JournalEntry> entry(String localId) {
+    Objects.requireNonNull(localId, "localId == null");
+    return entries().stream().filter(e -> e.localId().equals(localId)).findFirst();
+  }
+
+  /**
+   * The entry of one account's job with this request id.
+   *
+   * @param account the {@link JournalEntry#account()} hash
+   * @param requestId RunComfy's request id
+   * @return the entry, or empty when the journal has none
+   * @throws JournalException when it cannot be read
+   */
+  default Optional<JournalEntry> byRequestId(String account, String requestId) {
+    Objects.requireNonNull(account, "account == null");
+    Objects.requireNonNull(requestId, "requestId == null");
+    return entries().stream()
+        .filter(e -> e.account().equals(account) && e.requestId().equals(Optional.of(requestId)))
+        .findFirst();
+  }
+
+  /**
+   * One account's entries that are not {@link JournalEntry#finished() finished}, oldest first:
+   * what {@link DreaminaClient#pending()} lists and a recovery pass works through.
+   *
+   * @param account the {@link JournalEntry#account()} hash
+   * @return the unfinished entries
+   * @throws JournalException when they cannot be read
+   */
+  default List<JournalEntry> unfinished(String account) {
+    Objects.requireNonNull(account, "account == null");
+    return entries().stream()
+        .filter(e -> e.account().equals(account) && !e.finished())
+        .sorted(Comparator.comparing(JournalEntry::createdAt))
+        .toList();
+  }
+
+  /**
+   * The lease on an entry, as the journal holds it now, ended or not. The default, for a journal
+   * that keeps no leases, has none.
+   *
+   * @param localId the entry's local id
+   * @return the lease, or empty when nobody holds one (or there is no such entry)
+   * @throws JournalException when it cannot be read
+   */
+  default Optional<JournalLease> lease(String localId) {
+    return Optional.empty();
+  }
+
+  /**
+   * Stores a new intent with {@code owner}'s lease on it until {@code until}, all or nothing: what
+   * a client writes before it submits, so that the job is leased from its first moment. It
+   * replaces an entry with the same local id only when no job can exist behind that entry ({@link
+   * JournalEntry#madeNoJob()}) and its lease is free, ended at {@code entry.updatedAt()}, or
+   * {@code owner}'s; otherwise it throws and writes nothing, so a paid job's record is never lost
+   * to a second submit of the same local id.
+   *
+   * <p>The default checks, then records, then claims, in three steps: enough for a journal only
+   * one process uses. A shared journal must do it in one durable change, as the shipped ones do.
    *
    * @param entry the entry
    * @param owner who leases it
    * @param until when the lease ends
-   * @throws JournalException when it cannot be stored, or someone else holds the entry's lease
+   * @throws JournalException when it cannot be stored, or when the entry it would replace records
+   *     a job or is leased by someone else; then nothing was written
    */
   default void recordLeased(JournalEntry entry, String owner, Instant until) {
+    Optional<JournalEntry> existing = entry(entry.localId());
+    if (existing.isPresent() && !existing.get().madeNoJob()) {
+      throw Refusals.refused(entry, existing.get(), null);
+    }
+    if (existing.isPresent() && !claim(entry.localId(), owner, entry.updatedAt(), until)) {
+      throw Refusals.refused(entry, existing.get(), lease(entry.localId()).orElse(null));
+    }
     record(entry);
-    if (!claim(entry.localId(), owner, entry.updatedAt(), until)) {
-      throw new JournalException(
-          "Entry " + entry.localId() + " is leased by another owner", entry.requestId().orElse(null), null);
+    if (existing.isEmpty() && !claim(entry.localId(), owner, entry.updatedAt(), until)) {
+      throw Refusals.refused(entry, entry, lease(entry.localId()).orElse(null));
     }
   }
 
   /**
    * Takes or renews the lease on an entry, in one atomic step: {@code owner} gets it until {@code
    * until} when nobody holds it, when its lease ended at or before {@code now}, or when {@code
-   * owner} holds it already. A client leases the jobs it is submitting, waiting for or
-   * downloading, and renews the leases while it works; recovery on another instance takes a job
-   * only once its lease has run out. Leases are not part of {@link JournalEntry}, and {@link
-   * #record} leaves them as they are.
+   * owner} holds it already. A client takes the lease of a job before it waits for or downloads
+   * it, and recovery on another instance takes a job only once its lease has run out. Leases are
+   * not part of {@link JournalEntry}, and {@link #record} leaves them as they are.
    *
    * <p>The default, for a journal only one process uses, grants every claim.
    *
@@ -77,6 +152,26 @@ public interface SubmissionJournal {
   }
 
   /**
+   * Extends a lease that {@code owner} still holds, in one atomic step: only when the entry's
+   * lease is {@code owner}'s and ends after {@code now}. Unlike {@link #claim}, it never takes a
+   * lease that was {@link #release released} or that ran out, so a renewal racing a release cannot
+   * bring the lease back.
+   *
+   * <p>The default, for a journal only one process uses, is {@link #claim}.
+   *
+   * @param localId the entry's local id
+   * @param owner the owner
+   * @param now the owner's clock
+   * @param until when the extended lease ends
+   * @return {@code true} when extended; {@code false} when {@code owner} no longer holds a live
+   *     lease on it
+   * @throws JournalException when the journal cannot be read or written
+   */
+  default boolean renew(String localId, String owner, Instant now, Instant until) {
+    return claim(localId, owner, now, until);
+  }
+
+  /**
    * Gives up {@code owner}'s lease on an entry, so another instance may take it at once. Does
    * nothing when {@code owner} does not hold it.
    *
@@ -85,4 +180,22 @@ public interface SubmissionJournal {
    * @throws JournalException when the journal cannot be written
    */
   default void release(String localId, String owner) {}
+
+  /**
+   * Deletes finished entries (every account's) last changed before {@code cutoff}; never an
+   * unfinished one, whatever its age. Retention: without it a shared journal grows by one row per
+   * job for ever. Schedule it (the Spring Boot starter runs it with each recovery pass), with an
+   * age longer than any batch you may still {@link dev.dreamina.batch.BatchOptions#resume()
+   * resume}: a resumed batch that finds no entry for an item submits it again.
+   *
+   * <p>The default deletes nothing and returns 0.
+   *
+   * @param cutoff entries finished and last changed before this are deleted (journals may keep
+   *     some up to a few seconds older, never delete a younger one)
+   * @return how many were deleted
+   * @throws JournalException when the journal cannot be written
+   */
+  default int deleteFinishedBefore(Instant cutoff) {
+    return 0;
+  }
 }

@@ -120,7 +120,7 @@ abstract class SubmissionJournalContractTest {
     assertFalse(reopen().claim("a", "B", a.updatedAt().plusSeconds(59), a.updatedAt().plusSeconds(120)));
     JournalException e =
         assertThrows(JournalException.class, () -> reopen().recordLeased(a, "B", a.updatedAt().plusSeconds(60)));
-    assertTrue(e.getMessage().contains("leased by another owner"), e.getMessage());
+    assertTrue(e.getMessage().contains("was not replaced"), e.getMessage());
     assertTrue(journal.claim("a", "B", a.updatedAt().plusSeconds(60), a.updatedAt().plusSeconds(120)), "ran out");
   }
 
@@ -139,6 +139,147 @@ abstract class SubmissionJournalContractTest {
     reopen().release("a", "A");
     assertTrue(journal.claim("a", "B", t.plusSeconds(4), t.plusSeconds(60)), "given up: free at once");
     assertEquals(State.COMPLETED, journal.entries().get(0).state());
+  }
+
+  @Test
+  void aRefusedIntentWritesNothing() {
+    SubmissionJournal journal = journal();
+    Instant t = T0.plusSeconds(100);
+    JournalEntry paid = entry("a", 1, State.INTENT, Optional.empty());
+    journal.recordLeased(paid, "A", t.plusSeconds(60));
+    paid = paid.with(State.SUBMITTED, "req_a", null, t);
+    journal.record(paid);
+    JournalEntry done = entry("d", 2, State.DOWNLOADED, Optional.of("req_d"));
+    journal.record(done);
+    List<JournalEntry> before = journal.entries();
+    Optional<JournalLease> leaseBefore = journal.lease("a");
+
+    JournalEntry again = entry("a", 50, State.INTENT, Optional.empty());
+    JournalException held = assertThrows(JournalException.class, () -> reopen().recordLeased(again, "B", t.plusSeconds(120)));
+    assertTrue(held.getMessage().contains("records a job"), held.getMessage());
+    JournalEntry afterIt = entry("a", 200, State.INTENT, Optional.empty());
+    assertThrows(JournalException.class, () -> reopen().recordLeased(afterIt, "A", afterIt.updatedAt().plusSeconds(60)),
+        "not even its own holder replaces a paid job's entry");
+    JournalEntry doneAgain = entry("d", 60, State.INTENT, Optional.empty());
+    assertThrows(JournalException.class, () -> reopen().recordLeased(doneAgain, "B", t.plusSeconds(120)));
+
+    assertEquals(before, reopen().entries(), "every entry as it was");
+    assertEquals(leaseBefore, reopen().lease("a"), "and its lease");
+    assertEquals(Optional.empty(), reopen().lease("d"));
+  }
+
+  @Test
+  void anIntentReplacesOnlyAnEntryWithNoJobWhoseLeaseIsFree() {
+    SubmissionJournal journal = journal();
+    JournalEntry refused = entry("r", 1, State.NOT_SUBMITTED, Optional.empty());
+    journal.record(refused);
+    Instant t = T0.plusSeconds(10);
+    assertTrue(journal.claim("r", "A", t, t.plusSeconds(60)));
+
+    JournalEntry rerun = entry("r", 20, State.INTENT, Optional.empty());
+    JournalException e = assertThrows(JournalException.class, () -> reopen().recordLeased(rerun, "B", t.plusSeconds(80)));
+    assertTrue(e.getMessage().contains("leased by A until"), e.getMessage());
+    assertEquals(Optional.of(refused), reopen().entry("r"));
+
+    JournalEntry later = entry("r", 70, State.INTENT, Optional.empty());
+    reopen().recordLeased(later, "B", later.updatedAt().plusSeconds(60));
+    assertEquals(Optional.of(later), journal.entry("r"));
+    assertEquals(Optional.of(new JournalLease("B", later.updatedAt().plusSeconds(60))), journal.lease("r"));
+  }
+
+  @Test
+  void aRenewalExtendsOnlyALiveLeaseOfItsOwner() {
+    SubmissionJournal journal = journal();
+    journal.record(entry("a", 1, State.SUBMITTED, Optional.of("req_a")));
+    Instant t = T0.plusSeconds(100);
+    assertFalse(journal.renew("a", "A", t, t.plusSeconds(60)), "nothing to renew: never taken");
+    assertTrue(journal.claim("a", "A", t, t.plusSeconds(60)));
+    assertTrue(reopen().renew("a", "A", t.plusSeconds(20), t.plusSeconds(80)));
+    assertEquals(Optional.of(new JournalLease("A", t.plusSeconds(80))), journal.lease("a"));
+    assertFalse(journal.renew("a", "B", t.plusSeconds(21), t.plusSeconds(81)), "not B's");
+    assertFalse(journal.renew("a", "A", t.plusSeconds(80), t.plusSeconds(140)), "ran out: a renewal does not take it back");
+    assertTrue(journal.claim("a", "A", t.plusSeconds(80), t.plusSeconds(140)), "a claim does");
+    journal.release("a", "A");
+    assertFalse(journal.renew("a", "A", t.plusSeconds(81), t.plusSeconds(141)), "released: never renewed");
+    assertEquals(Optional.empty(), journal.lease("a"));
+  }
+
+  /** Renewal and release of one lease, at once, many times: once both are done, nobody holds it. */
+  @Test
+  void noRenewalTakesALeaseBackAfterItsRelease() throws Exception {
+    SubmissionJournal journal = journal();
+    int rounds = 40;
+    for (int i = 0; i < rounds; i++) {
+      journal.record(entry("job" + i, i, State.DOWNLOADED, Optional.of("req_" + i)));
+    }
+    Instant t = T0.plusSeconds(100);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < rounds; i++) {
+        String id = "job" + i;
+        assertTrue(journal.claim(id, "A", t, t.plusSeconds(60)));
+        SubmissionJournal renewer = reopen();
+        CountDownLatch go = new CountDownLatch(1);
+        Future<Boolean> renewal = threads.submit(() -> {
+          go.await();
+          return renewer.renew(id, "A", t.plusSeconds(1), t.plusSeconds(90));
+        });
+        Future<?> release = threads.submit(() -> {
+          go.await();
+          journal.release(id, "A");
+          return null;
+        });
+        go.countDown();
+        renewal.get(30, TimeUnit.SECONDS);
+        release.get(30, TimeUnit.SECONDS);
+        assertEquals(Optional.empty(), reopen().lease(id), "round " + i + ": released, and nothing took it back");
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void keyedReadsFindOneEntryOrOneAccountsUnfinishedOnes() {
+    SubmissionJournal journal = journal();
+    String mine = "0123456789abcdef";
+    JournalEntry submitted = entry("s", 3, State.SUBMITTED, Optional.of("req_s"));
+    JournalEntry intent = entry("i", 1, State.INTENT, Optional.empty());
+    JournalEntry toDownload = entry("c", 2, State.COMPLETED, Optional.of("req_c"));
+    JournalEntry completedNoTarget =
+        new JournalEntry("n", mine, Optional.of("req_n"), State.COMPLETED, REQUEST, Optional.empty(), Optional.empty(), T0, T0);
+    JournalEntry downloaded = entry("d", 4, State.DOWNLOADED, Optional.of("req_d"));
+    JournalEntry other =
+        new JournalEntry("o", "ffffffffffffffff", Optional.of("req_s"), State.SUBMITTED, REQUEST, Optional.empty(), Optional.empty(), T0, T0);
+    for (JournalEntry e : List.of(submitted, intent, toDownload, completedNoTarget, downloaded, other)) {
+      journal.record(e);
+    }
+    SubmissionJournal again = reopen();
+    assertEquals(Optional.of(submitted), again.entry("s"));
+    assertEquals(Optional.empty(), again.entry("nobody"));
+    assertEquals(Optional.of(submitted), again.byRequestId(mine, "req_s"), "the account's own, not the other's");
+    assertEquals(Optional.of(other), again.byRequestId("ffffffffffffffff", "req_s"));
+    assertEquals(Optional.empty(), again.byRequestId(mine, "req_nobody"));
+    assertEquals(List.of(intent, toDownload, submitted), again.unfinished(mine), "oldest first, this account only");
+    assertEquals(List.of(other), again.unfinished("ffffffffffffffff"));
+  }
+
+  @Test
+  void retentionDeletesOldFinishedEntriesOnly() {
+    SubmissionJournal journal = journal();
+    JournalEntry oldDone = entry("old-done", 0, State.DOWNLOADED, Optional.of("req_1"));
+    JournalEntry oldFailed = entry("old-failed", 1, State.FAILED, Optional.of("req_2"));
+    JournalEntry oldOpen = entry("old-open", 2, State.SUBMITTED, Optional.of("req_3"));
+    JournalEntry oldToDownload = entry("old-to-download", 3, State.COMPLETED, Optional.of("req_4"));
+    JournalEntry youngDone = entry("young-done", 100, State.DOWNLOADED, Optional.of("req_5"));
+    for (JournalEntry e : List.of(oldDone, oldFailed, oldOpen, oldToDownload, youngDone)) {
+      journal.record(e);
+    }
+    assertEquals(2, reopen().deleteFinishedBefore(T0.plusSeconds(100)));
+    assertEquals(List.of(oldOpen, oldToDownload, youngDone), journal.entries(), "unfinished ones stay, whatever their age");
+    assertEquals(0, journal.deleteFinishedBefore(T0.plusSeconds(100)));
+    assertEquals(0, journal.deleteFinishedBefore(youngDone.updatedAt()), "never one younger than the cutoff");
+    assertEquals(1, journal.deleteFinishedBefore(youngDone.updatedAt().plusSeconds(3)));
   }
 
   @Test
@@ -233,9 +374,67 @@ abstract class SubmissionJournalContractTest {
     }
 
     @Test
-    void aTableNameIsCheckedBeforeItGoesIntoSql() {
+    void aTableNameIsCheckedBeforeItGoesIntoSql() throws SQLException {
       assertThrows(IllegalArgumentException.class, () -> JdbcSubmissionJournal.of(dataSource, "j; DROP TABLE x"));
-      assertTrue(JdbcSubmissionJournal.ddl("jobs").startsWith("CREATE TABLE IF NOT EXISTS jobs ("));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> JdbcSubmissionJournal.ddl("x (a int); drop table other; create table w"));
+      assertTrue(e.getMessage().startsWith("table must be"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> JdbcSubmissionJournal.ddl("a".repeat(41)), "its index names would be cut");
+      assertThrows(NullPointerException.class, () -> JdbcSubmissionJournal.ddl(null));
+
+      String ddl = JdbcSubmissionJournal.ddl("jobs");
+      assertTrue(ddl.startsWith("CREATE TABLE IF NOT EXISTS jobs ("), ddl);
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        for (String statement : ddl.split(";\n")) {
+          s.execute(statement);
+          s.execute(statement); // each is safe to run again: the upgrade of an older table
+        }
+        try (ResultSet r = s.executeQuery(
+            "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'JOBS' AND INDEX_NAME LIKE 'JOBS_%_IDX'")) {
+          r.next();
+          assertEquals(2, r.getInt(1), "the request id and account-state indexes");
+        }
+      }
+    }
+
+    /**
+     * The database refuses the commit of an intent that replaces a rerun's row, the connection
+     * staying alive: the row is as it was, so the rollback did its job.
+     */
+    @Test
+    void aFailedCommitLeavesNothingWritten() {
+      JdbcSubmissionJournal.of(dataSource).createTableIfMissing();
+      JournalEntry refused = entry("r", 1, State.NOT_SUBMITTED, Optional.empty());
+      reopen().record(refused);
+      DataSource failingCommits =
+          (DataSource)
+              Proxy.newProxyInstance(
+                  DataSource.class.getClassLoader(),
+                  new Class<?>[] {DataSource.class},
+                  (proxy, method, args) -> failingCommit(dataSource.getConnection()));
+      JournalEntry rerun = entry("r", 9, State.INTENT, Optional.empty());
+      assertThrows(
+          JournalException.class,
+          () -> JdbcSubmissionJournal.of(failingCommits).recordLeased(rerun, "A", rerun.updatedAt().plusSeconds(60)));
+      assertEquals(Optional.of(refused), reopen().entry("r"));
+      assertEquals(Optional.empty(), reopen().lease("r"));
+    }
+
+    private static Connection failingCommit(Connection real) {
+      return (Connection)
+          Proxy.newProxyInstance(
+              Connection.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("commit")) {
+                  throw new SQLException("the test's database refuses this commit");
+                }
+                try {
+                  return method.invoke(real, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
     }
   }
 

@@ -3,6 +3,7 @@ package dev.dreamina.examples;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -34,14 +35,26 @@ public final class ExampleBackend implements AutoCloseable {
    */
   public static ExampleBackend open(
       boolean forceSandbox, Map<String, String> env, SubmissionJournal journal) {
-    if (hasToken(env) && !forceSandbox) {
-      return new ExampleBackend(null, () -> withJournal(DreaminaClient.builder().fromEnv(env::get), journal));
-    }
-    RunComfySandbox sandbox = RunComfySandbox.start();
-    return new ExampleBackend(sandbox, () -> withJournal(sandbox.clientBuilder(), journal));
+    return open(forceSandbox, env, journal, null);
   }
 
-  private static DreaminaClient.Builder withJournal(DreaminaClient.Builder builder, SubmissionJournal journal) {
+  /**
+   * @param journalLease how long the client's journal leases last, or {@code null} for the default
+   */
+  public static ExampleBackend open(
+      boolean forceSandbox, Map<String, String> env, SubmissionJournal journal, Duration journalLease) {
+    if (hasToken(env) && !forceSandbox) {
+      return new ExampleBackend(null, () -> withJournal(DreaminaClient.builder().fromEnv(env::get), journal, journalLease));
+    }
+    RunComfySandbox sandbox = RunComfySandbox.start();
+    return new ExampleBackend(sandbox, () -> withJournal(sandbox.clientBuilder(), journal, journalLease));
+  }
+
+  private static DreaminaClient.Builder withJournal(
+      DreaminaClient.Builder builder, SubmissionJournal journal, Duration journalLease) {
+    if (journalLease != null) {
+      builder.journalLease(journalLease);
+    }
     return journal == null ? builder : builder.journal(journal);
   }
 

@@ -171,7 +171,13 @@ final class BatchCommand implements Callable<Integer> {
       cli.out.println("report: " + report.toAbsolutePath());
     }
     Map<Kind, Integer> counts = done.counts();
-    return counts.getOrDefault(Kind.COMPLETED, 0) == rows.size() ? 0 : DreaminaCli.JOB_FAILED;
+    int completed = counts.getOrDefault(Kind.COMPLETED, 0);
+    int held = counts.getOrDefault(Kind.HELD, 0);
+    if (completed == rows.size()) {
+      return 0;
+    }
+    // Only jobs another live instance is finishing: resume again later to see how they ended.
+    return completed + held == rows.size() ? DreaminaCli.HELD : DreaminaCli.JOB_FAILED;
   }
 
   private Path target(BatchFile.Row row) {

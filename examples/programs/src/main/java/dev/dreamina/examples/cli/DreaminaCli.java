@@ -15,6 +15,7 @@ import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.InsufficientBalanceException;
 import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.NetworkException;
 import dev.dreamina.errors.PermissionDeniedException;
@@ -78,6 +79,7 @@ import picocli.CommandLine.ParentCommand;
       "9:other API error (404, 429, 5xx)",
       "10:the journal cannot be read or written (nothing was submitted)",
       "11:resume left jobs that need you (no request id, a missing folder, not finished)",
+      "12:another live instance holds the job(s): resume after the time printed, or --force if it is gone",
       "130:interrupted (Ctrl-C)"
     })
 public final class DreaminaCli {
@@ -100,6 +102,7 @@ public final class DreaminaCli {
   static final int API = 9;
   static final int JOURNAL = 10;
   static final int NOT_ALL_FINISHED = 11;
+  static final int HELD = 12;
   static final int INTERRUPTED = 130;
 
   @Option(names = "--sandbox", description = "Run against an embedded sandbox: no token, no credits.")
@@ -115,7 +118,17 @@ public final class DreaminaCli {
           + " ~/.dreamina/journal.json; none with --sandbox unless given.")
   String journal;
 
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      description = "How long a job's journal lease lasts unless renewed (default: $DREAMINA_LEASE, else"
+          + " 2m): another instance takes over a job only once its holder has not renewed it for this"
+          + " long. At least 1s; e.g. 90s, 5m.")
+  Duration lease;
+
   private final Map<String, String> env;
+  /** The journal of the last {@link #open()}, for the leases {@code pending} shows. */
+  private SubmissionJournal opened;
   final PrintWriter out;
   final PrintWriter err;
   private final boolean terminal;
@@ -151,6 +164,11 @@ public final class DreaminaCli {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           err.println("error: " + e.getMessage());
+          if (e instanceof JobHeldException held) {
+            err.println("if " + held.lease().owner() + " is gone (crashed, killed), take the job over: dreamina resume "
+                + held.requestId().orElseThrow() + " --force");
+            return HELD;
+          }
           if (e instanceof DreaminaException) {
             ((DreaminaException) e)
                 .requestId()
@@ -222,7 +240,8 @@ public final class DreaminaCli {
       throw new IllegalStateException(
           "No RunComfy API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN), or pass --sandbox to try it out.");
     }
-    ExampleBackend backend = ExampleBackend.open(sandbox, env, journal());
+    opened = journal();
+    ExampleBackend backend = ExampleBackend.open(sandbox, env, opened, lease());
     if (backend.usingSandbox()) {
       err.println("(using the embedded sandbox at " + backend.sandbox().baseUrl() + "; no credits spent)");
     }
@@ -249,8 +268,22 @@ public final class DreaminaCli {
     return FileSubmissionJournal.open(Path.of(where));
   }
 
+  /** --lease, else $DREAMINA_LEASE, else the SDK's default ({@code null}). */
+  Duration lease() {
+    if (lease != null) {
+      return lease;
+    }
+    String fromEnv = env.get("DREAMINA_LEASE");
+    return fromEnv == null || fromEnv.isBlank() ? null : parseDuration(fromEnv);
+  }
+
   /** Waits for a job with a progress display, and a bounded cancel on Ctrl-C. */
   RequestResult await(ExampleBackend backend, String requestId, Duration timeout) {
+    return await(backend, requestId, timeout, options -> backend.client().awaitResult(requestId, options));
+  }
+
+  /** {@link #await(ExampleBackend, String, Duration)} through {@code wait}: an await or a resume. */
+  RequestResult await(ExampleBackend backend, String requestId, Duration timeout, java.util.function.Function<AwaitOptions, RequestResult> wait) {
     DreaminaClient client = backend.client();
     Progress progress = new Progress(out, terminal);
     CancelOnInterrupt onInterrupt = new CancelOnInterrupt(backend, requestId, err);
@@ -261,7 +294,7 @@ public final class DreaminaCli {
       if (timeout != null) {
         options = options.toBuilder().timeout(timeout).build();
       }
-      return client.awaitResult(requestId, options);
+      return wait.apply(options);
     } finally {
       progress.stop();
       try {
@@ -397,17 +430,29 @@ public final class DreaminaCli {
     @Option(names = "--timeout", description = "How long to wait, e.g. 90s, 15m, PT1H (default 15m).")
     Duration timeout;
 
+    @Option(
+        names = "--force",
+        description = "Take the job over from another instance that holds its journal lease (exit 12 without"
+            + " it): only when that instance is gone, or both download the video.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
       try (ExampleBackend backend = cli.open()) {
         DreaminaClient client = backend.client();
-        Optional<Path> journaled =
-            client.pending().stream()
-                .filter(e -> e.requestId().equals(Optional.of(requestId)))
-                .findFirst()
-                .flatMap(JournalEntry::target);
-        RequestResult done = cli.await(backend, requestId, timeout);
-        cli.download(client, done, journaled.orElse(output != null ? output : Path.of(requestId + ".mp4")));
+        Optional<JournalEntry> entry = client.journalEntry(requestId);
+        Optional<Path> journaled = entry.flatMap(JournalEntry::target);
+        if (entry.isPresent() && entry.get().state() == JournalEntry.State.DOWNLOADED && Files.exists(journaled.orElseThrow())) {
+          cli.out.println("already downloaded: " + journaled.get() + " (" + Files.size(journaled.get()) + " bytes)");
+          return 0;
+        }
+        // resume holds the job's lease while it waits, and downloads to the journaled target.
+        RequestResult done = cli.await(backend, requestId, timeout, options -> client.resume(requestId, options, force));
+        if (journaled.isPresent() && Files.exists(journaled.get())) {
+          cli.out.println("saved " + journaled.get() + " (" + Files.size(journaled.get()) + " bytes)");
+        } else {
+          cli.download(client, done, output != null ? output : Path.of(requestId + ".mp4"));
+        }
         return 0;
       }
     }
@@ -428,6 +473,12 @@ public final class DreaminaCli {
     @Option(names = "--timeout", description = "How long to wait for each job, e.g. 90s, 15m (default 15m).")
     Duration timeout;
 
+    @Option(
+        names = "--force",
+        description = "With REQUEST_ID: take the job over from another instance that holds its journal lease"
+            + " (exit 12 without it). Only when that instance is gone, or both download the video.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
       if (requestId != null) {
@@ -435,7 +486,12 @@ public final class DreaminaCli {
         await.cli = cli;
         await.requestId = requestId;
         await.timeout = timeout;
+        await.force = force;
         return await.call();
+      }
+      if (force) {
+        cli.err.println("error: --force takes over one job: give its REQUEST_ID");
+        return USAGE;
       }
       try (ExampleBackend backend = cli.open()) {
         DreaminaClient client = backend.client();
@@ -452,7 +508,16 @@ public final class DreaminaCli {
         boolean left =
             report.items().stream()
                 .anyMatch(i -> i.outcome() != RecoveryReport.Outcome.FINISHED && i.outcome() != RecoveryReport.Outcome.HELD);
-        return left ? NOT_ALL_FINISHED : 0;
+        if (left) {
+          return NOT_ALL_FINISHED;
+        }
+        List<RecoveryReport.Item> held = report.items(RecoveryReport.Outcome.HELD);
+        held.stream()
+            .flatMap(i -> i.lease().stream())
+            .map(l -> l.until())
+            .max(java.util.Comparator.naturalOrder())
+            .ifPresent(last -> cli.out.println(held.size() + " job(s) held by other instances; the last lease ends " + last + ": resume again after it"));
+        return held.isEmpty() ? 0 : HELD;
       }
     }
   }
@@ -498,7 +563,10 @@ public final class DreaminaCli {
           cli.out.println(
               e.state() + "  " + e.requestId().orElse("(no request id: check the RunComfy dashboard)")
                   + "  local " + e.localId() + "  since " + e.createdAt()
-                  + e.target().map(t -> "  -> " + t).orElse(""));
+                  + e.target().map(t -> "  -> " + t).orElse("")
+                  + cli.opened.lease(e.localId())
+                      .map(l -> "  held by " + l.owner() + (l.liveAt(java.time.Instant.now()) ? " until " : ", ran out at ") + l.until())
+                      .orElse("  not held"));
         }
         if (pending.isEmpty()) {
           cli.out.println("nothing pending");

@@ -10,6 +10,7 @@ import dev.dreamina.batch.BatchProgress;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
+import dev.dreamina.journal.JournalLease;
 import dev.dreamina.sandbox.RecordedCall;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.io.File;
@@ -19,6 +20,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +195,7 @@ class BatchCommandTest {
                 "-cp", System.getProperty("java.class.path"),
                 DreaminaCli.class.getName(),
                 "--journal", journal.toString(),
+                "--lease", "1s",
                 "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "2")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("child.log").toFile());
@@ -220,6 +223,15 @@ class BatchCommandTest {
     Set<String> downloadedAtKill =
         atKill.stream().filter(e -> e.state() == State.DOWNLOADED).map(e -> e.requestId().orElseThrow()).collect(Collectors.toSet());
 
+    // The killed run's jobs stay its own until their leases run out: a resume now leaves them.
+    FileSubmissionJournal killed = FileSubmissionJournal.open(journal);
+    assertEquals(DreaminaCli.HELD, run("--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--resume"), err.toString());
+    assertTrue(out.toString().contains("held by "), out.toString());
+    Instant leasesEnd =
+        killed.entries().stream().flatMap(e -> killed.lease(e.localId()).stream()).map(JournalLease::until).max(Instant::compareTo).orElseThrow();
+    while (!Instant.now().isAfter(leasesEnd)) {
+      Thread.sleep(50); // until the dead run's one-second leases have run out, not a backoff
+    }
     assertEquals(0, run("--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--resume"), err.toString());
 
     assertEquals(8, sandbox.submitCount(), "rows submitted once in all");

@@ -273,8 +273,15 @@ class DreaminaCliTest {
     assertEquals(0, run("pending"), err.toString());
     assertTrue(out.toString().contains("SUBMITTED  " + id), out.toString());
     assertTrue(out.toString().contains("-> " + video.toAbsolutePath()), out.toString());
+    assertTrue(out.toString().matches("(?s).*  held by [^ ]+ until 20\\d\\d-.*"), "the dead run's lease: " + out);
 
-    assertEquals(0, run("resume", id), err.toString()); // "resume" is "await" by another name
+    // The earlier run's lease still runs: left to it, with the way to take it over.
+    assertEquals(DreaminaCli.HELD, run("resume", id), err.toString());
+    assertTrue(err.toString().contains("is held by "), err.toString());
+    assertTrue(err.toString().contains("dreamina resume " + id + " --force"), err.toString());
+    assertFalse(Files.exists(video));
+
+    assertEquals(0, run("resume", id, "--force"), err.toString()); // "resume" is "await" by another name
     assertTrue(Files.size(video) > 10_000);
     assertTrue(out.toString().contains("saved " + video.toAbsolutePath()), out.toString());
 
@@ -307,8 +314,10 @@ class DreaminaCliTest {
       missing = crashed.submit(request(), elsewhere).requestId();
     }
 
-    assertEquals(0, run("--journal", url, "resume"), err.toString());
+    assertEquals(DreaminaCli.HELD, run("--journal", url, "resume"), err.toString());
     assertTrue(out.toString().contains("HELD  " + id), "its lease is live: " + out);
+    assertTrue(out.toString().matches("(?s).*    held by [^ ]+ until 20\\d\\d-.*"), out.toString());
+    assertTrue(out.toString().contains("2 job(s) held by other instances; the last lease ends "), out.toString());
     assertFalse(Files.exists(video));
 
     try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
