@@ -1,0 +1,146 @@
+package dev.dreamina.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dreamina.DreaminaClient;
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.TestPostgres;
+import dev.dreamina.journal.JournalEntry.State;
+import dev.dreamina.sandbox.RunComfySandbox;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a journaled job costs the database does not grow with the table's history: counted in
+ * statements, not timed. One job's life, {@code pending()} and an idle recovery pass issue the
+ * same statements on an empty table and on one with 50,000 finished rows, and every read names a
+ * key or the account.
+ */
+class JournalScaleTest {
+  private static final int HISTORY = 50_000;
+  /** A read of the hot path: by primary key, by request id, or of one account. */
+  private static final Pattern KEYED_READ =
+      Pattern.compile("SELECT .* FROM dreamina_journal WHERE (local_id = \\?|request_id = \\? AND account = \\?|account = \\? AND .*)");
+
+  @TempDir Path dir;
+
+  /** The SQL of every statement prepared through it, in order. */
+  static final class CountingDataSource {
+    final List<String> statements = Collections.synchronizedList(new ArrayList<>());
+    final DataSource dataSource;
+
+    CountingDataSource(DataSource real) {
+      dataSource =
+          (DataSource)
+              Proxy.newProxyInstance(
+                  DataSource.class.getClassLoader(),
+                  new Class<?>[] {DataSource.class},
+                  (proxy, method, args) -> {
+                    Object result = invoke(method, real, args);
+                    return result instanceof Connection c ? counting(c) : result;
+                  });
+    }
+
+    private Connection counting(Connection real) {
+      return (Connection)
+          Proxy.newProxyInstance(
+              Connection.class.getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("prepareStatement") || method.getName().equals("createStatement")) {
+                  statements.add(args == null ? "(a plain Statement)" : (String) args[0]);
+                }
+                return invoke(method, real, args);
+              });
+    }
+
+    List<String> take() {
+      synchronized (statements) {
+        List<String> taken = List.copyOf(statements);
+        statements.clear();
+        return taken;
+      }
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+      try {
+        return method.invoke(target, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  /** The statements of one journaled generate-and-download, then of {@code pending()}, then of an idle {@code recover()}. */
+  private record Life(List<String> job, List<String> pending, List<String> recovery) {}
+
+  private Life oneJobsLife(CountingDataSource counting, RunComfySandbox sandbox, String name) throws Exception {
+    try (DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(counting.dataSource)).build()) {
+      counting.take();
+      Path video = dir.resolve(name + ".mp4");
+      client.generateAndDownload(
+          ImageToVideoRequest.builder().prompt("scale " + name).imageUrl("https://example.com/s.png").build(), video);
+      assertTrue(Files.size(video) > 10_000);
+      List<String> job = counting.take();
+      assertEquals(List.of(), client.pending());
+      List<String> pending = counting.take();
+      assertEquals(List.of(), client.recover().items());
+      return new Life(job, pending, counting.take());
+    }
+  }
+
+  @Test
+  void aJobsStatementsAreTheSameWithFiftyThousandFinishedRowsAndAllKeyed() throws Exception {
+    String url = TestPostgres.get().newDatabase();
+    CountingDataSource counting = new CountingDataSource(TestPostgres.pooled(url));
+    JdbcSubmissionJournal.of(counting.dataSource).createTableIfMissing();
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
+      Life empty = oneJobsLife(counting, sandbox, "empty");
+
+      try (Connection c = TestPostgres.pooled(url).getConnection(); Statement s = c.createStatement()) {
+        // Other accounts' and this account's finished jobs, as months of a busy service leave them.
+        s.executeUpdate(
+            "INSERT INTO dreamina_journal (local_id, account, request_id, state, request, target, detail, created_at, updated_at)"
+                + " SELECT 'old-' || g, CASE WHEN g % 2 = 0 THEN 'ffffffffffffffff' ELSE (SELECT account FROM dreamina_journal LIMIT 1) END,"
+                + " 'req-' || g, 'DOWNLOADED', (SELECT request FROM dreamina_journal LIMIT 1), '/videos/' || g || '.mp4', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'"
+                + " FROM generate_series(1, " + HISTORY + ") AS g");
+      }
+      counting.take();
+      Life full = oneJobsLife(counting, sandbox, "full");
+
+      assertEquals(empty, full, "the same statements with " + HISTORY + " more rows");
+      assertTrue(empty.job().size() <= 8, "a bounded few per job: " + empty.job());
+      for (String sql : concat(empty)) {
+        if (sql.startsWith("SELECT")) {
+          assertTrue(KEYED_READ.matcher(sql).matches(), "a read of one job or one account: " + sql);
+        }
+        assertTrue(!sql.startsWith("UPDATE") || sql.contains("WHERE local_id = ?"), "a write of one row: " + sql);
+      }
+      assertEquals(1, full.pending().size(), full.pending().toString());
+      assertEquals(1, full.recovery().size(), "an idle pass reads this account's unfinished jobs once: " + full.recovery());
+      List<JournalEntry> all = JdbcSubmissionJournal.of(TestPostgres.pooled(url)).entries();
+      assertEquals(HISTORY + 2, all.size());
+      assertTrue(all.stream().allMatch(e -> e.state() == State.DOWNLOADED));
+    }
+  }
+
+  private static List<String> concat(Life life) {
+    List<String> all = new ArrayList<>(life.job());
+    all.addAll(life.pending());
+    all.addAll(life.recovery());
+    return all;
+  }
+}
