@@ -30,7 +30,7 @@ import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
 
 /**
- * B1 to B5 of issue 5 and B6 of issue 14, each against a baseline measured in the same run, on
+ * B1 to B5 of issue 5, B6 of issue 14, B7 of issue 16 and B8 of issue 20, each against a baseline measured in the same run, on
  * loopback. Figures are
  * medians of rounds, and ratios of medians; nothing here asserts a time.
  *
@@ -66,7 +66,7 @@ public final class Benchmarks {
   }
 
   private final Scale scale;
-  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5", "b6", "b7");
+  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8");
   private final List<String> report = new ArrayList<>();
   private final Map<String, String> figures = new HashMap<>();
 
@@ -127,6 +127,9 @@ public final class Benchmarks {
     }
     if (only.contains("b7")) {
       batch();
+    }
+    if (only.contains("b8")) {
+      history();
     }
   }
 
@@ -468,6 +471,132 @@ public final class Benchmarks {
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  // ---- B8 ----
+
+  /**
+   * A journaled generate-and-download per job on a durable PostgreSQL whose table holds 0, 100,000
+   * or 1,000,000 finished rows of other jobs (three databases, filled by SQL), in rotating order
+   * each round; then {@code pending()} and one recovery pass over 100 unfinished jobs, on the
+   * empty table and on the largest.
+   */
+  private void history() throws Exception {
+    boolean full = scale.name().equals("full");
+    int[] sizes = full ? new int[] {0, 100_000, 1_000_000} : new int[] {0, 1_000, 10_000};
+    int jobsPerRound = full ? 20 : 5;
+    int unfinished = full ? 100 : 10;
+    Path dir = Files.createTempDirectory("dreamina-b8-");
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start();
+        TestPostgres postgres = TestPostgres.startNew(true)) {
+      String account = dev.dreamina.internal.JournalRecorder.account(sandbox.apiToken());
+      List<DataSource> databases = new ArrayList<>();
+      for (int size : sizes) {
+        DataSource database = TestPostgres.pooled(postgres.newDatabase());
+        JdbcSubmissionJournal.of(database).createTableIfMissing();
+        fill(database, size, account);
+        databases.add(database);
+      }
+      ImageToVideoRequest.Builder request = ImageToVideoRequest.builder().imageUrl("https://example.com/street.jpg").frames(241).seed(42);
+      Map<Integer, List<Double>> perJob = new HashMap<>();
+      for (int round = -1; round < scale.rounds(); round++) { // round -1 warms up
+        for (int k = 0; k < sizes.length; k++) {
+          int which = Math.floorMod(round + k, sizes.length);
+          try (DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(databases.get(which))).build()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < jobsPerRound; i++) {
+              client.generateAndDownload(request.prompt("B8 round " + round + " job " + i).build(), dir.resolve("v.mp4"));
+            }
+            if (round >= 0) {
+              perJob.computeIfAbsent(which, x -> new ArrayList<>()).add((System.nanoTime() - start) / 1e6 / jobsPerRound);
+            }
+          }
+        }
+      }
+      // pending() and a recovery pass, each over `unfinished` submitted jobs, on the smallest and largest tables.
+      int last = sizes.length - 1;
+      Map<Integer, Double> pendingMs = new HashMap<>();
+      Map<Integer, Double> recoveryMs = new HashMap<>();
+      for (int which : new int[] {0, last}) {
+        List<Double> pendings = new ArrayList<>();
+        try (DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(databases.get(which))).build()) {
+          addUnfinished(databases.get(which), sandbox, account, unfinished, dir);
+          for (int i = 0; i < 11; i++) {
+            long start = System.nanoTime();
+            client.pending();
+            pendings.add((System.nanoTime() - start) / 1e6);
+          }
+          long start = System.nanoTime();
+          var report = client.recover();
+          recoveryMs.put(which, (System.nanoTime() - start) / 1e6);
+          if (report.items(dev.dreamina.journal.RecoveryReport.Outcome.FINISHED).size() != unfinished) {
+            throw new IllegalStateException("B8: the recovery pass did not finish every job: " + report);
+          }
+        }
+        pendingMs.put(which, median(pendings));
+      }
+      double base = median(perJob.get(0));
+      line("## B8: a journaled job's cost against the journal's history (PostgreSQL, fsync on)");
+      line("");
+      line("A journaled `generateAndDownload` against the sandbox (no queue or run time), on a durable PostgreSQL 17 whose"
+          + " table holds finished rows of other jobs (half this account's, half another's). Median of " + scale.rounds()
+          + " rounds of " + jobsPerRound + " jobs per table, the tables in rotating order, after a warm-up round.");
+      line("");
+      line("| finished rows | ms/job | / empty table |");
+      line("|---|---|---|");
+      for (int k = 0; k < sizes.length; k++) {
+        double ms = median(perJob.get(k));
+        figures.put("b8.ratio." + sizes[k], String.format(Locale.ROOT, "%.3f", ms / base));
+        line(String.format(Locale.ROOT, "| %,d | %.2f | **%.2f** |", sizes[k], ms, ms / base));
+      }
+      line("");
+      line("| " + unfinished + " unfinished jobs, and | finished rows: " + String.format(Locale.ROOT, "%,d", sizes[0])
+          + " | " + String.format(Locale.ROOT, "%,d", sizes[last]) + " | ratio |");
+      line("|---|---|---|---|");
+      line(String.format(Locale.ROOT, "| `pending()` (median of 11), ms | %.2f | %.2f | **%.2f** |",
+          pendingMs.get(0), pendingMs.get(last), pendingMs.get(last) / pendingMs.get(0)));
+      line(String.format(Locale.ROOT, "| one `recover()` pass finishing them all (one run), ms | %.0f | %.0f | **%.2f** |",
+          recoveryMs.get(0), recoveryMs.get(last), recoveryMs.get(last) / recoveryMs.get(0)));
+      line("");
+      figures.put("b8.pending.ratio", String.format(Locale.ROOT, "%.3f", pendingMs.get(last) / pendingMs.get(0)));
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  /** {@code rows} finished entries, in one INSERT … SELECT, then ANALYZE, as a month of a busy service leaves them. */
+  private static void fill(DataSource database, int rows, String account) throws Exception {
+    if (rows == 0) {
+      return;
+    }
+    try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO " + JdbcSubmissionJournal.DEFAULT_TABLE
+              + " (local_id, account, request_id, state, request, target, detail, created_at, updated_at)"
+              + " SELECT 'old-' || g, CASE WHEN g % 2 = 0 THEN 'ffffffffffffffff' ELSE '" + account + "' END,"
+              + " 'req-' || g, 'DOWNLOADED',"
+              + " '{\"prompt\":\"an old job\",\"image_urls\":[\"https://example.com/a.png\"],\"frames\":121,\"seed\":1}',"
+              + " '/videos/' || g || '.mp4', NULL, '2026-10-01T00:00:00Z', '2026-10-01T00:00:00Z'"
+              + " FROM generate_series(1, " + rows + ") AS g");
+      s.execute("ANALYZE " + JdbcSubmissionJournal.DEFAULT_TABLE);
+    }
+  }
+
+  /** {@code n} jobs submitted to the sandbox without a journal, then recorded as SUBMITTED: what a dead instance leaves. */
+  private static void addUnfinished(DataSource database, RunComfySandbox sandbox, String account, int n, Path dir) throws Exception {
+    try (DreaminaClient plain = sandbox.clientBuilder().build()) {
+      SubmissionJournal journal = JdbcSubmissionJournal.of(database);
+      java.time.Instant at = java.time.Instant.now().minusSeconds(3600);
+      for (int i = 0; i < n; i++) {
+        ImageToVideoRequest request = ImageToVideoRequest.builder().prompt("left " + i).imageUrl("https://example.com/l.png").build();
+        String id = plain.submit(request).requestId();
+        journal.record(new dev.dreamina.journal.JournalEntry(
+            "left-" + i + "-" + id, account, java.util.Optional.of(id), dev.dreamina.journal.JournalEntry.State.SUBMITTED, request,
+            java.util.Optional.of(dir.resolve("left-" + i + ".mp4")), java.util.Optional.empty(), at, at));
       }
     }
   }

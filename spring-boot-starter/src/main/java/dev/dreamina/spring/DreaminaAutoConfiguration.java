@@ -152,6 +152,7 @@ public class DreaminaAutoConfiguration {
   @Bean
   @ConditionalOnProperty(name = "dreamina.journal.recovery.enabled", havingValue = "true")
   public DreaminaRecovery dreaminaRecovery(DreaminaClient client, DreaminaProperties properties) {
-    return new DreaminaRecovery(client, properties.getJournal().getRecovery().getInterval());
+    return new DreaminaRecovery(
+        client, properties.getJournal().getRecovery().getInterval(), properties.getJournal().getRecovery().getRetention());
   }
 }

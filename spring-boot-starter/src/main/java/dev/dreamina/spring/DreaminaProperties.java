@@ -158,6 +158,20 @@ public class DreaminaProperties {
     /** The time between two recovery passes. */
     private Duration interval = Duration.ofMinutes(1);
 
+    /**
+     * How long finished journal entries are kept: the recovery passes delete older ones, at most
+     * once an hour, never an unfinished one. Longer than any batch you may resume. 0 keeps all.
+     */
+    private Duration retention = Duration.ofDays(30);
+
+    public Duration getRetention() {
+      return retention;
+    }
+
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+
     public boolean isEnabled() {
       return enabled;
     }

@@ -14,18 +14,26 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Runs {@link DreaminaClient#recover()} when the context has started and then every {@code
  * interval}, on one daemon thread, until the context stops. Each pass that found something is
- * logged at INFO; each job that needs a person at WARN, with what to do.
+ * logged at INFO; each job that needs a person at WARN, with what to do. The first pass, and then
+ * one an hour, also deletes finished journal entries older than {@code retention} ({@link
+ * DreaminaClient#deleteFinishedJournalEntries}), unless it is zero.
  */
 public class DreaminaRecovery implements SmartLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(DreaminaRecovery.class);
 
+  private static final Duration RETENTION_EVERY = Duration.ofHours(1);
+
   private final DreaminaClient client;
   private final Duration interval;
+  private final Duration retention;
   private ScheduledExecutorService scheduler;
+  private long lastRetentionNanos; // guarded by the scheduler's one thread
+  private boolean retentionRan;
 
-  DreaminaRecovery(DreaminaClient client, Duration interval) {
+  DreaminaRecovery(DreaminaClient client, Duration interval, Duration retention) {
     this.client = client;
     this.interval = interval;
+    this.retention = retention;
   }
 
   @Override
@@ -55,6 +63,25 @@ public class DreaminaRecovery implements SmartLifecycle {
       LOG.debug("Dreamina recovery pass stopped with the context");
     } catch (RuntimeException e) {
       LOG.warn("Dreamina recovery pass failed; the next one tries again", e);
+    }
+    retain();
+  }
+
+  /** Deletes finished entries older than the retention: on the first pass, then once an hour. */
+  void retain() {
+    if (retention.isZero() || retention.isNegative()
+        || (retentionRan && System.nanoTime() - lastRetentionNanos < RETENTION_EVERY.toNanos())) {
+      return;
+    }
+    retentionRan = true;
+    lastRetentionNanos = System.nanoTime();
+    try {
+      int deleted = client.deleteFinishedJournalEntries(retention);
+      if (deleted > 0) {
+        LOG.info("Dreamina journal: deleted {} finished entries older than {}", deleted, retention);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Dreamina journal retention failed; it runs again in an hour", e);
     }
   }
 

@@ -27,8 +27,10 @@ import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -277,6 +279,34 @@ class DreaminaAutoConfigurationTest {
             assertEquals(1, sandbox.submitCount(), "recovery never submits");
           });
     }
+  }
+
+  @Test
+  void recoveryPassesDeleteFinishedEntriesOlderThanTheRetentionOnly() throws Exception {
+    Path file = dir.resolve("journal.json");
+    FileSubmissionJournal journal = FileSubmissionJournal.open(file);
+    Instant now = Instant.now();
+    JournalEntry oldDone = entry("old-done", JournalEntry.State.DOWNLOADED, now.minus(Duration.ofDays(40)));
+    JournalEntry oldOpen = entry("old-open", JournalEntry.State.INTENT, now.minus(Duration.ofDays(40)));
+    JournalEntry youngDone = entry("young-done", JournalEntry.State.FAILED, now.minus(Duration.ofDays(20)));
+    List.of(oldDone, oldOpen, youngDone).forEach(journal::record);
+    runner
+        .withPropertyValues(
+            "dreamina.journal.type=file", "dreamina.journal.path=" + file,
+            "dreamina.journal.recovery.enabled=true", "dreamina.journal.recovery.retention=30d")
+        .run(context -> {
+          assertNull(context.getStartupFailure());
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+          while (journal.entry("old-done").isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // waiting for the recovery thread to get there, not measuring it
+          }
+          assertEquals(List.of(oldOpen, youngDone), journal.entries(), "only the old finished entry went");
+        });
+  }
+
+  private static JournalEntry entry(String localId, JournalEntry.State state, Instant at) {
+    return new JournalEntry(
+        localId, "0123456789abcdef", Optional.empty(), state, REQUEST, Optional.empty(), Optional.empty(), at, at);
   }
 
   @Test
