@@ -103,10 +103,23 @@ public final class JournalRecorder {
       return !lost && held.get(entry.localId()) == this;
     }
 
-    /** Writes the entry in another state; after the submit, a failed write is logged, not thrown. */
-    private void update(State state, String requestId, String detail) {
+    /**
+     * Writes the entry in another state; after the submit, a failed write is logged, not thrown.
+     *
+     * @return whether it was written
+     */
+    private boolean update(State state, String requestId, String detail) {
       entry = entry.with(state, requestId, detail, time.now());
-      note(entry);
+      return note(entry);
+    }
+
+    /** Writes the job's last state, which gives its lease up too; when that write fails, the lease is released by itself. */
+    private void finish(State state, String detail) {
+      if (update(state, null, detail)) {
+        forget(this);
+      } else {
+        letGo(this);
+      }
     }
   }
 
@@ -270,16 +283,15 @@ public final class JournalRecorder {
       forget(job);
       return;
     }
-    if (failure == null) {
-      job.update(State.COMPLETED, null, null);
-      if (job.entry().target().isPresent()) {
-        return; // its download comes next, under the same lease
-      }
+    if (failure == null && job.entry().target().isPresent()) {
+      job.update(State.COMPLETED, null, null); // its download comes next, under the same lease
+    } else if (failure == null) {
+      job.finish(State.COMPLETED, null);
     } else if (failure instanceof GenerationFailedException failed) {
-      Status status = failed.status();
-      job.update(status == Status.CANCELLED ? State.CANCELLED : State.FAILED, null, failed.error().orElse(null));
+      job.finish(failed.status() == Status.CANCELLED ? State.CANCELLED : State.FAILED, failed.error().orElse(null));
+    } else {
+      letGo(job); // not ended: the wait timed out or failed; another pass may take it
     }
-    letGo(job);
   }
 
   /** Records a download ({@code failure == null}), and stops working on the job either way. */
@@ -293,9 +305,10 @@ public final class JournalRecorder {
       return;
     }
     if (failure == null) {
-      job.update(State.DOWNLOADED, null, null);
+      job.finish(State.DOWNLOADED, null);
+    } else {
+      letGo(job);
     }
-    letGo(job);
   }
 
   /** Where the journal says this held job's video goes. */
@@ -485,15 +498,17 @@ public final class JournalRecorder {
     return journal == null ? 0 : journal.deleteFinishedBefore(time.now().minus(age));
   }
 
-  private void note(JournalEntry entry) {
+  private boolean note(JournalEntry entry) {
     try {
       journal.record(entry);
+      return true;
     } catch (RuntimeException e) {
       LOG.log(
           Level.WARNING,
           "Could not record " + entry.state() + " for request "
               + entry.requestId().orElse("(none yet, local id " + entry.localId() + ")")
               + " in the journal: " + e.getMessage());
+      return false;
     }
   }
 }

@@ -177,6 +177,9 @@ public final class FileSubmissionJournal implements SubmissionJournal {
         entry.requestId().orElse(null),
         () -> {
           entries.put(entry.localId(), entry);
+          if (entry.finished()) {
+            leases.remove(entry.localId()); // nobody works on a finished job
+          }
           prune();
           return true;
         });

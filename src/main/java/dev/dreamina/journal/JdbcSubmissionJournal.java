@@ -155,15 +155,19 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   /** A lease {@code owner} may take at {@code now}: none, ended, or already theirs. */
   private static final String LEASE_FREE = "(lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)";
 
-  /** One {@code UPDATE} of the entry's row, or an {@code INSERT} when it has none; its lease is left as it is. */
+  /**
+   * One {@code UPDATE} of the entry's row, or an {@code INSERT} when it has none. The lease is left
+   * as it is, unless the entry is finished: then the same {@code UPDATE} clears it.
+   */
   @Override
   public void record(JournalEntry entry) {
     Objects.requireNonNull(entry, "entry == null");
+    String lease = entry.finished() ? ", lease_owner = NULL, lease_until = NULL" : "";
     inTransaction(
         "write to",
         entry.requestId().orElse(null),
         c -> {
-          if (write(c, "UPDATE " + table + " SET " + SET_COLUMNS + " WHERE local_id = ?", entry) == 0) {
+          if (write(c, "UPDATE " + table + " SET " + SET_COLUMNS + lease + " WHERE local_id = ?", entry) == 0) {
             write(c, "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)", entry);
           }
           return null;

@@ -27,7 +27,10 @@ import java.util.Optional;
 public interface SubmissionJournal {
   /**
    * Stores the entry, replacing any entry with the same {@link JournalEntry#localId()}. When it
-   * returns, the entry must survive a crash of this process.
+   * returns, the entry must survive a crash of this process. A {@link JournalEntry#finished()
+   * finished} entry is stored with no lease, in the same change: nobody works on a finished job, so
+   * its holder's last write gives the lease up (the shipped journals do; one that does not leaves
+   * the lease to run out). An unfinished entry's lease is left as it is.
    *
    * @param entry the entry
    * @throws JournalException when it cannot be stored

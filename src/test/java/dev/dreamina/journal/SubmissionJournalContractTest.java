@@ -142,6 +142,19 @@ abstract class SubmissionJournalContractTest {
   }
 
   @Test
+  void recordingAFinishedEntryGivesItsLeaseUp() {
+    SubmissionJournal journal = journal();
+    JournalEntry a = entry("a", 1, State.SUBMITTED, Optional.of("req_a"));
+    journal.record(a);
+    Instant t = T0.plusSeconds(100);
+    assertTrue(journal.claim("a", "A", t, t.plusSeconds(60)));
+    journal.record(a.with(State.COMPLETED, null, null, t.plusSeconds(1))); // its download is still to come
+    assertEquals(Optional.of(new JournalLease("A", t.plusSeconds(60))), reopen().lease("a"));
+    journal.record(a.with(State.DOWNLOADED, null, null, t.plusSeconds(2)));
+    assertEquals(Optional.empty(), reopen().lease("a"), "one write: the last state, and no lease");
+  }
+
+  @Test
   void aRefusedIntentWritesNothing() {
     SubmissionJournal journal = journal();
     Instant t = T0.plusSeconds(100);
