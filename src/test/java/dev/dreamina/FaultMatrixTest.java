@@ -454,6 +454,8 @@ class FaultMatrixTest {
         .filter(t -> !threadsBefore.contains(t.getId()))
         .map(Thread::getName)
         .filter(name -> !name.startsWith("OkHttp TaskRunner")) // OkHttp's JVM-wide runner; idles out
+        // the same runner's thread, named after the connection pool's cleanup task while it runs it
+        .filter(name -> !name.equals("OkHttp ConnectionPool connection closer"))
         .filter(name -> !name.equals("Okio Watchdog")) // Okio's JVM-wide timeout thread
         .filter(name -> !name.equals("dreamina-scheduler")) // the SDK's JVM-wide scheduler
         .filter(name -> !name.startsWith("ForkJoinPool.commonPool")) // the default callback executor

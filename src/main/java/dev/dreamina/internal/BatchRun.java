@@ -237,20 +237,15 @@ public final class BatchRun implements Batch {
    */
   private Optional<BatchOutcome> holdEarlierJob(Task task) {
     BatchItem item = task.item();
-    if (journal.holdsRequest(task.awaitRequestId())) {
-      return Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, "this client is working on it"));
-    }
-    if (!journal.claim(task.localId())) {
-      String holder = journal.lease(task.localId()).map(l -> "held by " + l.owner() + " until " + l.until()).orElse("held by another instance");
-      return Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, holder + ", which is working on it"));
-    }
-    Optional<JournalEntry> now = journal.byLocalId(task.localId());
-    if (now.isEmpty() || now.get().finished()) {
-      journal.release(task.localId());
-      return Optional.of(now.map(e -> earlierOutcome(item, e)).orElse(outcome(item, Kind.NOT_FINISHED, task.awaitRequestId(), null, "its journal entry is gone")));
-    }
-    journal.hold(now.get());
-    return Optional.empty();
+    JournalRecorder.Claim claim = journal.claim(task.localId());
+    return switch (claim.kind()) {
+      case TAKEN -> Optional.empty();
+      case HELD_HERE -> Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, "this client is working on it"));
+      case HELD_ELSEWHERE -> Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, Recovery.heldBy(claim) + ", which is working on it"));
+      case FINISHED -> Optional.of(
+          claim.entry().map(e -> earlierOutcome(item, e))
+              .orElse(outcome(item, Kind.NOT_FINISHED, task.awaitRequestId(), null, "its journal entry is gone")));
+    };
   }
 
   private void submitFailed(Task task, Throwable failure) {

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -43,6 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class JournalRecorder {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
+  private static final int WRITE_ATTEMPTS = 3;
 
   private final SubmissionJournal journal;
   private final String account;
@@ -51,11 +53,18 @@ public final class JournalRecorder {
   private final Duration lease;
   private final Executor blockingExecutor;
 
-  /** The jobs whose leases this client holds and renews, by local id. */
-  private final Map<String, Job> held = new ConcurrentHashMap<>();
+  /**
+   * The jobs this client works on, by local id: those whose leases it holds and renews, and those
+   * whose lease it lost while their flow goes on (their flow writes nothing and downloads nothing,
+   * unless the lease is taken back).
+   */
+  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
-  /** The same jobs, by request id once it is known. */
+  /** The same jobs, by request id once it is known (and a job whose lease was lost, until its flow ends). */
   private final Map<String, Job> heldByRequestId = new ConcurrentHashMap<>();
+
+  /** Local ids this client is claiming right now: no two of its flows claim one job at once. */
+  private final Set<String> claiming = ConcurrentHashMap.newKeySet();
 
   private final ReentrantLock renewalLock = new ReentrantLock();
   private Future<?> renewal; // guarded by renewalLock
@@ -89,6 +98,12 @@ public final class JournalRecorder {
   public final class Job {
     private volatile JournalEntry entry;
     private volatile boolean lost;
+    /** Its last state is not written yet: the renewals keep its lease and write it again. */
+    private volatile boolean unsaved;
+    /** Held while its lease is renewed or let go: no renewal runs once the job is let go. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** When its lease ends, as this client last took or renewed it. */
+    private volatile Instant leaseUntil;
 
     private Job(JournalEntry entry) {
       this.entry = entry;
@@ -100,7 +115,7 @@ public final class JournalRecorder {
 
     /** Whether this client still holds the job: it was neither let go nor lost. */
     public boolean held() {
-      return !lost && held.get(entry.localId()) == this;
+      return !lost && jobs.get(entry.localId()) == this;
     }
 
     /**
@@ -113,12 +128,16 @@ public final class JournalRecorder {
       return note(entry);
     }
 
-    /** Writes the job's last state, which gives its lease up too; when that write fails, the lease is released by itself. */
+    /**
+     * Writes the job's last state, which gives its lease up too. When the journal cannot take it,
+     * the job stays held: the renewals keep its lease and write the state again until it is
+     * recorded, so that no other instance works a job this one has finished.
+     */
     private void finish(State state, String detail) {
       if (update(state, null, detail)) {
         forget(this);
       } else {
-        letGo(this);
+        unsaved = true;
       }
     }
   }
@@ -176,11 +195,11 @@ public final class JournalRecorder {
         return;
       }
       if (failure == null) {
-        job.update(State.SUBMITTED, submission.requestId(), null);
+        job.update(State.SUBMITTED, submission.requestId(), null); // written even if the lease was lost: it is paid
         if (keepLease) {
-          heldByRequestId.put(submission.requestId(), job);
+          heldByRequestId.put(submission.requestId(), job); // a lost job too, so that its flow sees the loss
         } else {
-          held.remove(job.entry().localId(), job); // not renewed: the lease runs out, then another may take it
+          forget(job); // not renewed: the lease runs out, then another may take it
         }
       } else {
         job.update(failure instanceof SubmissionUnknownException ? State.UNKNOWN : State.NOT_SUBMITTED, null, failure.getMessage());
@@ -222,41 +241,113 @@ public final class JournalRecorder {
     if (found.isEmpty()) {
       return Optional.empty();
     }
-    JournalEntry entry = found.get();
-    if (claim(entry.localId())) {
-      return Optional.of(hold(entry));
+    String localId = found.get().localId();
+    Claim claim = claim(localId, null);
+    if (claim.kind() != Claim.Kind.HELD_ELSEWHERE || whenHeld == WhenHeld.WATCH) {
+      return claim.job(); // taken; or another flow of this client works on it; or it just finished
     }
-    Optional<JournalLease> current = journal.lease(entry.localId());
-    if (current.isEmpty() || whenHeld == WhenHeld.WATCH) {
+    JournalLease theirs = claim.lease().orElse(null);
+    if (theirs == null) {
       return Optional.empty(); // let go in between (the job just finished): nothing to hold
     }
-    JournalLease theirs = current.get();
     if (whenHeld == WhenHeld.REFUSE) {
-      throw new JobHeldException(requestId, entry.localId(), theirs);
+      throw new JobHeldException(requestId, localId, theirs);
     }
-    // Taken over: the claim treats the holder's lease as ended, unless it changed since it was read.
-    if (!journal.claim(entry.localId(), owner, theirs.until(), time.now().plus(lease))) {
-      throw new JobHeldException(requestId, entry.localId(), journal.lease(entry.localId()).orElse(theirs));
+    Claim taken = claim(localId, theirs);
+    if (taken.kind() == Claim.Kind.HELD_ELSEWHERE) { // it changed hands since it was read
+      throw new JobHeldException(requestId, localId, taken.lease().orElse(theirs));
     }
-    LOG.log(
-        Level.WARNING,
-        "Took over request " + requestId + " (journal entry " + entry.localId() + ") from " + theirs.owner()
-            + ", whose lease ran until " + theirs.until() + ", as asked");
-    return Optional.of(hold(entry));
+    if (taken.job().isPresent()) {
+      LOG.log(
+          Level.WARNING,
+          "Took over request " + requestId + " (journal entry " + localId + ") from " + theirs.owner()
+              + ", whose lease ran until " + theirs.until() + ", as asked");
+    }
+    return taken.job();
   }
 
   /**
-   * Takes an entry's lease for this client (recovery, a resumed batch): then read the entry again
-   * ({@link #byLocalId}), since another instance may have finished it since it was listed, and
-   * {@link #hold} it or {@link #release} it.
+   * What claiming an entry for this client came to.
+   *
+   * @param kind what happened
+   * @param job the job this client now holds, when {@link Kind#TAKEN}
+   * @param entry the entry as read under the lease, when {@link Kind#TAKEN} or {@link Kind#FINISHED}
+   * @param lease who holds it, when {@link Kind#HELD_ELSEWHERE} (empty if they let go meanwhile)
    */
-  public boolean claim(String localId) {
-    Instant now = time.now();
-    return journal.claim(localId, owner, now, now.plus(lease));
+  public record Claim(Kind kind, Optional<Job> job, Optional<JournalEntry> entry, Optional<JournalLease> lease) {
+    /** What happened. */
+    public enum Kind {
+      /** This client took the lease, and holds the job until it lets go. */
+      TAKEN,
+      /** This client already works on the job: another of its flows holds it. */
+      HELD_HERE,
+      /** Another instance holds the lease. */
+      HELD_ELSEWHERE,
+      /** Finished (or gone) by the time its lease was taken: the lease was given back. */
+      FINISHED
+    }
+
+    private static Claim of(Kind kind) {
+      return new Claim(kind, Optional.empty(), Optional.empty(), Optional.empty());
+    }
   }
 
-  /** Holds a job whose lease this client claimed: renews it until the job is let go. */
-  public Job hold(JournalEntry entry) {
+  /**
+   * Takes an entry's lease for this client (recovery, a resumed batch, a wait), exclusively within
+   * this client too: two of its flows never hold one job, although the journal grants a claim to
+   * an owner that holds the lease already. The entry is read again under the lease, since another
+   * instance may have finished it since it was listed. Blocking: a claim and a read.
+   */
+  public Claim claim(String localId) {
+    return claim(localId, null);
+  }
+
+  /** {@link #claim(String)}, treating {@code takeOverFrom}, when given, as a lease that has ended. */
+  private Claim claim(String localId, JournalLease takeOverFrom) {
+    if (!claiming.add(localId)) {
+      return Claim.of(Claim.Kind.HELD_HERE);
+    }
+    try {
+      Job mine = jobs.get(localId);
+      if (mine != null && !mine.lost) {
+        return Claim.of(Claim.Kind.HELD_HERE);
+      }
+      Instant now = time.now();
+      if (!journal.claim(localId, owner, takeOverFrom != null ? takeOverFrom.until() : now, now.plus(lease))) {
+        Optional<JournalLease> theirs = journal.lease(localId);
+        if (theirs.isEmpty()) { // refused with nobody holding it: finished, or gone
+          Optional<JournalEntry> gone = journal.entry(localId);
+          if (gone.isEmpty() || gone.get().finished()) {
+            return new Claim(Claim.Kind.FINISHED, Optional.empty(), gone, Optional.empty());
+          }
+        }
+        return new Claim(Claim.Kind.HELD_ELSEWHERE, Optional.empty(), Optional.empty(), theirs);
+      }
+      if (mine != null) {
+        // A flow of this client lost this lease and goes on: it holds the job again, and finishes it.
+        mine.lock.lock();
+        try {
+          mine.lost = false;
+          mine.leaseUntil = now.plus(lease);
+        } finally {
+          mine.lock.unlock();
+        }
+        scheduleRenewalIfNeeded();
+        return Claim.of(Claim.Kind.HELD_HERE);
+      }
+      Optional<JournalEntry> fresh = journal.entry(localId);
+      if (fresh.isEmpty() || fresh.get().finished()) {
+        release(localId);
+        return new Claim(Claim.Kind.FINISHED, Optional.empty(), fresh, Optional.empty());
+      }
+      return new Claim(Claim.Kind.TAKEN, Optional.of(hold(fresh.get())), fresh, Optional.empty());
+    } finally {
+      claiming.remove(localId);
+    }
+  }
+
+  /** Holds a job whose lease this client holds: renews it until the job is let go. */
+  private Job hold(JournalEntry entry) {
     Job job = new Job(entry);
     hold(job);
     entry.requestId().ifPresent(id -> heldByRequestId.put(id, job));
@@ -273,14 +364,14 @@ public final class JournalRecorder {
     if (job == null) {
       return;
     }
-    if (job.lost) {
-      forget(job); // another instance may be recording this job now
-      return;
-    }
     if (failure instanceof CallInterruptedException) {
       // An interrupted thread cannot use the file journal (its channels close on interrupt), and
       // an app interrupting its waits is usually going down: as after a crash, the lease runs out.
       forget(job);
+      return;
+    }
+    if (!stillHeld(job)) {
+      forget(job); // another instance may be recording this job now
       return;
     }
     if (failure == null && job.entry().target().isPresent()) {
@@ -330,7 +421,7 @@ public final class JournalRecorder {
    */
   public void checkNotLost(String requestId) {
     Job job = heldByRequestId.get(requestId);
-    if (job != null && job.lost) {
+    if (job != null && !stillHeld(job)) {
       forget(job);
       String localId = job.entry().localId();
       throw new JobHeldException(
@@ -340,7 +431,8 @@ public final class JournalRecorder {
 
   /** Whether this client holds the job with this local id. */
   public boolean holds(String localId) {
-    return held.containsKey(localId);
+    Job job = jobs.get(localId);
+    return job != null && !job.lost;
   }
 
   /**
@@ -358,7 +450,12 @@ public final class JournalRecorder {
   // ---- leases --------------------------------------------------------------------------------------
 
   private void hold(Job job) {
-    held.put(job.entry().localId(), job);
+    job.leaseUntil = time.now().plus(lease);
+    jobs.put(job.entry().localId(), job);
+    scheduleRenewalIfNeeded();
+  }
+
+  private void scheduleRenewalIfNeeded() {
     renewalLock.lock();
     try {
       if (renewal == null && !closed) {
@@ -369,10 +466,18 @@ public final class JournalRecorder {
     }
   }
 
-  /** Stops renewing the job's lease, and leaves it to run out. */
+  /**
+   * Stops renewing the job's lease, and leaves it to run out; under the job's lock, so that no
+   * renewal of it is under way once this returns.
+   */
   private void forget(Job job) {
-    held.remove(job.entry().localId(), job);
-    job.entry().requestId().ifPresent(id -> heldByRequestId.remove(id, job));
+    job.lock.lock();
+    try {
+      jobs.remove(job.entry().localId(), job);
+      job.entry().requestId().ifPresent(id -> heldByRequestId.remove(id, job));
+    } finally {
+      job.lock.unlock();
+    }
   }
 
   /** Stops working on a job: no more renewals, then the lease is given up for others to take. */
@@ -408,7 +513,7 @@ public final class JournalRecorder {
     renewalLock.lock();
     try {
       renewal = null;
-      if (!closed && !held.isEmpty()) {
+      if (!closed && !jobs.isEmpty()) {
         scheduleRenewal();
       }
     } finally {
@@ -426,27 +531,82 @@ public final class JournalRecorder {
   }
 
   /**
-   * Extends every lease this client holds. One it finds taken or ended (this client stalled for
-   * longer than the lease) it stops holding, and logs at WARNING: another instance may be working
-   * that job. A job let go meanwhile is skipped; its renewal fails in the journal anyway.
+   * Extends every lease this client holds, each under its job's lock (so never one let go; a lock,
+   * not {@code synchronized}, so that a virtual thread doing this I/O is not pinned). A lease
+   * that ran out unseen (this client stalled, or the journal was unreachable, for longer than the
+   * lease) is taken again when nobody else took it and the job is not finished. Otherwise the job
+   * is lost: its flow writes nothing more and does not download it, and a WARNING says so.
    */
   private void renewLeases() {
-    for (Job job : List.copyOf(held.values())) {
-      String localId = job.entry().localId();
+    for (Job job : List.copyOf(jobs.values())) {
+      job.lock.lock();
       try {
-        Instant now = time.now();
-        if (!journal.renew(localId, owner, now, now.plus(lease)) && job.held()) {
-          job.lost = true;
-          held.remove(localId, job); // its flow sees the loss and writes nothing more
-          LOG.log(
-              Level.WARNING,
-              "Lost the lease on request " + job.entry().requestId().orElse("(not submitted yet)")
-                  + " (journal entry " + localId + "): it ran out, and another instance may be working the job");
+        if (job.held()) {
+          renew(job);
         }
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not renew the lease on journal entry " + localId + "; trying again: " + e.getMessage());
+        LOG.log(Level.WARNING, "Could not renew the lease on journal entry " + job.entry().localId() + "; trying again: " + e.getMessage());
+      } finally {
+        job.lock.unlock();
       }
     }
+  }
+
+  /** Renews one held job's lease, or writes its unsaved last state; call holding its lock. */
+  private void renew(Job job) {
+    String localId = job.entry().localId();
+    if (job.unsaved) {
+      journal.record(job.entry()); // its last state, which gives the lease up
+      job.unsaved = false;
+      forget(job);
+      LOG.log(Level.INFO, "Recorded " + job.entry().state() + " for journal entry " + localId + " after all");
+      return;
+    }
+    Instant now = time.now();
+    if (journal.renew(localId, owner, now, now.plus(lease)) || retaken(localId, now)) {
+      job.leaseUntil = now.plus(lease);
+      return;
+    }
+    job.lost = true; // its flow sees the loss and writes nothing more, unless the lease is taken back
+    LOG.log(
+        Level.WARNING,
+        "Lost the lease on request " + job.entry().requestId().orElse("(not submitted yet)")
+            + " (journal entry " + localId + "): it ran out, and another instance may be working the job");
+  }
+
+  /**
+   * Whether this client still holds the job, before it writes its end or downloads it. When the
+   * lease may have run out unseen (less than half of it left by this client's last renewal:
+   * renewals failed, or this client stalled), it is renewed first, in one statement; otherwise
+   * this costs nothing.
+   */
+  private boolean stillHeld(Job job) {
+    job.lock.lock();
+    try {
+      if (job.held() && Duration.between(time.now(), job.leaseUntil).compareTo(lease.dividedBy(2)) < 0) {
+        renew(job);
+      }
+      return !job.lost;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Could not renew the lease on journal entry " + job.entry().localId() + ": " + e.getMessage());
+      return Duration.between(time.now(), job.leaseUntil).isNegative() ? markLost(job) : true;
+    } finally {
+      job.lock.unlock();
+    }
+  }
+
+  private boolean markLost(Job job) {
+    job.lost = true;
+    return false;
+  }
+
+  /** Takes an ended lease again, if nobody took it and the job is not finished meanwhile (a claim refuses a finished one). */
+  private boolean retaken(String localId, Instant now) {
+    if (!journal.claim(localId, owner, now, now.plus(lease))) {
+      return false;
+    }
+    LOG.log(Level.DEBUG, () -> "The lease on journal entry " + localId + " ran out unseen; nobody took it, so it is held again");
+    return true;
   }
 
   /** Stops renewing; the leases still held run out. */
@@ -498,17 +658,26 @@ public final class JournalRecorder {
     return journal == null ? 0 : journal.deleteFinishedBefore(time.now().minus(age));
   }
 
+  /**
+   * Writes an entry after the submit: three tries, each on a connection of its own, since a pool
+   * may hand out connections a failover broke; then a WARNING.
+   */
   private boolean note(JournalEntry entry) {
-    try {
-      journal.record(entry);
-      return true;
-    } catch (RuntimeException e) {
-      LOG.log(
-          Level.WARNING,
-          "Could not record " + entry.state() + " for request "
-              + entry.requestId().orElse("(none yet, local id " + entry.localId() + ")")
-              + " in the journal: " + e.getMessage());
-      return false;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        journal.record(entry);
+        return true;
+      } catch (RuntimeException e) {
+        if (attempt < WRITE_ATTEMPTS) {
+          continue;
+        }
+        LOG.log(
+            Level.WARNING,
+            "Could not record " + entry.state() + " for request "
+                + entry.requestId().orElse("(none yet, local id " + entry.localId() + ")")
+                + " in the journal: " + e.getMessage());
+        return false;
+      }
     }
   }
 }

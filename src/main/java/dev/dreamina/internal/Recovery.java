@@ -49,53 +49,47 @@ final class Recovery {
   private List<Claim> claimAll() {
     List<Claim> claims = new ArrayList<>();
     for (JournalEntry pending : journal.pending()) {
-      String localId = pending.localId();
-      if (journal.holds(localId)) {
-        claims.add(new Claim(null, item(pending, Outcome.HELD, "this client is working on it", Optional.empty())));
-        continue;
-      }
-      if (!journal.claim(localId)) {
-        Optional<JournalLease> theirs = journal.lease(localId);
-        claims.add(
-            new Claim(
-                null,
-                item(pending, Outcome.HELD, theirs.map(l -> "held by " + l.owner() + " until " + l.until()).orElse("held by another instance"), theirs)));
-        continue;
-      }
-      // Read again under the lease: another instance may have finished it since the list was read.
-      Optional<JournalEntry> now = journal.byLocalId(localId).filter(e -> !e.finished());
-      if (now.isEmpty()) {
-        journal.release(localId);
-        continue;
-      }
-      JournalEntry entry = now.get();
-      Optional<Path> folder = entry.target().map(Path::getParent);
-      if (entry.requestId().isEmpty()) {
-        claims.add(
-            leftAlone(
-                entry,
-                Outcome.NEEDS_A_PERSON,
-                "Its submit's outcome is unknown (" + entry.state() + ", recorded " + entry.createdAt()
-                    + "): look for a job made then on the RunComfy dashboard, resume it if there is one,"
-                    + " then dismiss local id " + localId + ". It is never submitted again."));
-      } else if (folder.isPresent() && !Files.isDirectory(folder.get())) {
-        claims.add(
-            leftAlone(
-                entry,
-                Outcome.TARGET_MISSING,
-                "Request " + entry.requestId().get() + " is to be downloaded to " + entry.target().get()
-                    + ", but " + folder.get() + " does not exist on this instance"));
-      } else {
-        claims.add(new Claim(journal.hold(entry), null));
+      JournalRecorder.Claim claim = journal.claim(pending.localId());
+      switch (claim.kind()) {
+        case HELD_HERE -> claims.add(new Claim(null, item(pending, Outcome.HELD, "this client is working on it", Optional.empty())));
+        case HELD_ELSEWHERE -> claims.add(new Claim(null, item(pending, Outcome.HELD, heldBy(claim), claim.lease())));
+        case FINISHED -> { } // finished by another instance since the list was read
+        case TAKEN -> claims.add(work(claim.job().orElseThrow()));
       }
     }
     return claims;
   }
 
+  static String heldBy(JournalRecorder.Claim claim) {
+    return claim.lease().map(l -> "held by " + l.owner() + " until " + l.until()).orElse("held by another instance");
+  }
+
+  /** A job this pass took: worked, or let go at once when it cannot be worked here. */
+  private Claim work(JournalRecorder.Job job) {
+    JournalEntry entry = job.entry();
+    Optional<Path> folder = entry.target().map(Path::getParent);
+    if (entry.requestId().isEmpty()) {
+      return leftAlone(
+          job,
+          Outcome.NEEDS_A_PERSON,
+          "Its submit's outcome is unknown (" + entry.state() + ", recorded " + entry.createdAt()
+              + "): look for a job made then on the RunComfy dashboard, resume it if there is one,"
+              + " then dismiss local id " + entry.localId() + ". It is never submitted again.");
+    }
+    if (folder.isPresent() && !Files.isDirectory(folder.get())) {
+      return leftAlone(
+          job,
+          Outcome.TARGET_MISSING,
+          "Request " + entry.requestId().get() + " is to be downloaded to " + entry.target().get()
+              + ", but " + folder.get() + " does not exist on this instance");
+    }
+    return new Claim(job, null);
+  }
+
   /** A claimed entry this instance cannot work on: its lease is given up at once. */
-  private Claim leftAlone(JournalEntry entry, Outcome outcome, String detail) {
-    journal.release(entry.localId());
-    return new Claim(null, item(entry, outcome, detail, Optional.empty()));
+  private Claim leftAlone(JournalRecorder.Job job, Outcome outcome, String detail) {
+    journal.letGo(job);
+    return new Claim(null, item(job.entry(), outcome, detail, Optional.empty()));
   }
 
   /** Awaits a claimed job, downloads it if it has a target; the job carries its entry as written. */

@@ -226,7 +226,8 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     return change(
         null,
         () -> {
-          if (!entries.containsKey(localId) || !free(localId, owner, now)) {
+          JournalEntry entry = entries.get(localId);
+          if (entry == null || entry.finished() || !free(localId, owner, now)) {
             return false;
           }
           leases.put(localId, new JournalLease(owner, until));

@@ -231,14 +231,16 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   }
 
   /**
-   * One {@code UPDATE} of the entry's row that succeeds only when the lease is free, ended, or
-   * {@code owner}'s: the database's row lock makes it atomic between instances.
+   * One {@code UPDATE} of the entry's row that succeeds only when the entry is unfinished and its
+   * lease is free, ended, or {@code owner}'s: the database's row lock makes it atomic between
+   * instances.
    */
   @Override
   public boolean claim(String localId, String owner, Instant now, Instant until) {
     Objects.requireNonNull(localId, "localId == null");
     Objects.requireNonNull(owner, "owner == null");
-    return leaseUpdate("take a lease in", "lease_owner = ?, lease_until = ?", LEASE_FREE, localId, owner, now, until);
+    return leaseUpdate(
+        "take a lease in", "lease_owner = ?, lease_until = ?", UNFINISHED + " AND " + LEASE_FREE, localId, owner, now, until);
   }
 
   /** One {@code UPDATE} with the owner and a live lease in its {@code WHERE}. */

@@ -147,7 +147,8 @@ public interface SubmissionJournal {
    * @param now the owner's clock, to tell whether the current lease ended
    * @param until when the new lease ends
    * @return {@code true} when {@code owner} holds the lease now; {@code false} when someone else
-   *     does, or there is no such entry
+   *     does, or there is no such entry, or it is {@link JournalEntry#finished() finished} (nobody
+   *     works on a finished job)
    * @throws JournalException when the journal cannot be read or written
    */
   default boolean claim(String localId, String owner, Instant now, Instant until) {
