@@ -151,8 +151,8 @@ public final class Benchmarks {
       line("Median of " + scale.rounds() + " rounds of " + scale.callsPerRound()
           + " calls, after " + scale.warmupCalls() + " warm-up calls; SDK and bare rounds alternate.");
       line("");
-      line("| call | SDK µs/call | bare OkHttp + Jackson µs/call | SDK / bare | goal |");
-      line("|---|---|---|---|---|");
+      line("| call | SDK µs/call | bare OkHttp + Jackson µs/call | SDK / bare | caller-thread allocation, SDK / bare | caller-thread CPU, SDK / bare |");
+      line("|---|---|---|---|---|---|");
       compare("submit (validation included)", "b1.submit", sdkSubmit, bareSubmit);
       compare("status", "b1.status", sdkStatus, bareStatus);
       line("");
@@ -168,26 +168,47 @@ public final class Benchmarks {
       sdk.run(i);
       bare.run(i);
     }
-    List<Double> sdkRounds = new ArrayList<>();
-    List<Double> bareRounds = new ArrayList<>();
+    List<double[]> sdkRounds = new ArrayList<>();
+    List<double[]> bareRounds = new ArrayList<>();
     for (int round = 0; round < scale.rounds(); round++) {
       boolean sdkFirst = round % 2 == 0;
       (sdkFirst ? sdkRounds : bareRounds).add(round(sdkFirst ? sdk : bare));
       (sdkFirst ? bareRounds : sdkRounds).add(round(sdkFirst ? bare : sdk));
     }
-    double s = median(sdkRounds);
-    double b = median(bareRounds);
+    double s = median(column(sdkRounds, 0));
+    double b = median(column(bareRounds, 0));
+    double sBytes = median(column(sdkRounds, 1));
+    double bBytes = median(column(bareRounds, 1));
+    double sCpu = median(column(sdkRounds, 2));
+    double bCpu = median(column(bareRounds, 2));
     figures.put(key + ".ratio", String.format(Locale.ROOT, "%.3f", s / b));
-    line(String.format(Locale.ROOT, "| %s | %.1f | %.1f | **%.2f** | ≤ 1.10 |", name, s, b, s / b));
+    figures.put(key + ".alloc.ratio", String.format(Locale.ROOT, "%.3f", sBytes / bBytes));
+    figures.put(key + ".cpu.ratio", String.format(Locale.ROOT, "%.3f", sCpu / bCpu));
+    line(String.format(Locale.ROOT, "| %s | %.1f | %.1f | **%.2f** | %.1f / %.1f KB (**%.2f**) | %.1f / %.1f µs (**%.2f**) |",
+        name, s, b, s / b, sBytes / 1024, bBytes / 1024, sBytes / bBytes, sCpu, bCpu, sCpu / bCpu));
   }
 
-  private double round(Call call) throws Exception {
+  private static List<Double> column(List<double[]> rounds, int i) {
+    return rounds.stream().map(r -> r[i]).toList();
+  }
+
+
+  /** One round: wall µs, caller-thread bytes allocated and caller-thread CPU µs, each per call. */
+  private double[] round(Call call) throws Exception {
+    long bytes = ThreadCounters.allocatedBytes();
+    long cpu = ThreadCounters.cpuNanos();
     long start = System.nanoTime();
     for (int i = 0; i < scale.callsPerRound(); i++) {
       call.run(i);
     }
-    return (System.nanoTime() - start) / 1000.0 / scale.callsPerRound();
+    int n = scale.callsPerRound();
+    return new double[] {
+      (System.nanoTime() - start) / 1000.0 / n,
+      (double) (ThreadCounters.allocatedBytes() - bytes) / n,
+      (ThreadCounters.cpuNanos() - cpu) / 1000.0 / n
+    };
   }
+
 
   // ---- B2 ----
 

@@ -154,7 +154,7 @@ public final class JournalRecorder {
    */
   public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease, String localId) {
     if (journal == null) {
-      return new Recording(null, false);
+      return notJournaled;
     }
     Instant now = time.now();
     JournalEntry entry =
@@ -178,6 +178,9 @@ public final class JournalRecorder {
     }
     return new Recording(hold(entry), keepLease);
   }
+
+  /** The recording of every submit without a journal: nothing to write, nothing allocated. */
+  private final Recording notJournaled = new Recording(null, false);
 
   /** One submit's job, updated as its outcome becomes known. */
   public final class Recording {

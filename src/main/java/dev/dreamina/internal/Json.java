@@ -86,6 +86,12 @@ public final class Json {
 
   /** A JSON value as plain Java: maps, lists, strings, numbers, booleans and {@code null}. */
   static Object toJava(JsonNode node) {
+    if (node.isTextual()) {
+      return node.textValue(); // the common case, without convertValue's buffers
+    }
+    if (node.isNull()) {
+      return null;
+    }
     return MAPPER.convertValue(node, Object.class);
   }
 

@@ -1,16 +1,23 @@
 package dev.dreamina.internal;
 
-import java.util.regex.Pattern;
 
 /** Request ids go into URL paths, so they are checked before any URL is built. */
 public final class RequestIds {
-  /** What RunComfy's own client accepts. */
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-
   private RequestIds() {}
 
+  /** What RunComfy's own client accepts: 1 to 128 of {@code [A-Za-z0-9_-]}. */
   public static boolean isValid(String requestId) {
-    return requestId != null && VALID.matcher(requestId).matches();
+    // [A-Za-z0-9_-]{1,128}, as a loop: it runs on every answer, and allocates nothing.
+    if (requestId == null || requestId.isEmpty() || requestId.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < requestId.length(); i++) {
+      char c = requestId.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

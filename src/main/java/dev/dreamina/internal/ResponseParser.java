@@ -420,15 +420,17 @@ public final class ResponseParser {
 
     /** Unmodelled fields, and the known ones that could not be read, as plain Java values. */
     Map<String, Object> additional(Set<String> known) {
-      Map<String, Object> extra = new LinkedHashMap<>();
-      node.fields()
-          .forEachRemaining(
-              e -> {
-                if (!known.contains(e.getKey()) || unread.contains(e.getKey())) {
-                  extra.put(e.getKey(), Json.toJava(e.getValue()));
-                }
-              });
-      return extra;
+      Map<String, Object> extra = null; // most answers have none: nothing allocated then
+      for (var fields = node.fields(); fields.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = fields.next();
+        if (!known.contains(e.getKey()) || unread.contains(e.getKey())) {
+          if (extra == null) {
+            extra = new LinkedHashMap<>();
+          }
+          extra.put(e.getKey(), Json.toJava(e.getValue()));
+        }
+      }
+      return extra == null ? Map.of() : extra;
     }
   }
 

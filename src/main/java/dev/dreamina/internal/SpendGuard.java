@@ -46,7 +46,7 @@ public final class SpendGuard {
   /** Reserves the job's estimate, fetching the price on this thread when needed. */
   public Reservation reserve(ImageToVideoRequest request) {
     if (limit == null) {
-      return new Reservation(BigDecimal.ZERO);
+      return none;
     }
     Price known = cachedPrice();
     if (known == null) {
@@ -62,7 +62,7 @@ public final class SpendGuard {
   /** {@link #reserve}, fetching the price without blocking. */
   public CompletableFuture<Reservation> reserveAsync(ImageToVideoRequest request) {
     if (limit == null) {
-      return CompletableFuture.completedFuture(new Reservation(BigDecimal.ZERO));
+      return CompletableFuture.completedFuture(none);
     }
     Price known = cachedPrice();
     CompletableFuture<Price> price =
@@ -139,6 +139,9 @@ public final class SpendGuard {
   }
 
   /** One submit's estimate, held until the submit's outcome is known. */
+  /** The reservation of every submit without a limit: nothing to settle, nothing allocated. */
+  private final Reservation none = new Reservation(BigDecimal.ZERO);
+
   public final class Reservation {
     private final BigDecimal amount;
 
