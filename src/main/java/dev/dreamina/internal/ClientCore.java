@@ -304,10 +304,10 @@ public final class ClientCore {
 
   /**
    * Waits for a job. A job journaled here is first held (its lease taken, and renewed during the
-   * wait), unless another live instance holds it: then {@code whenHeld} says what to do.
+   * wait), unless another live instance holds it: then it is watched, and the holder records it.
    */
-  public RequestResult await(String requestId, AwaitOptions options, JournalRecorder.WhenHeld whenHeld) {
-    journal.holdForWait(requestId, whenHeld);
+  public RequestResult await(String requestId, AwaitOptions options) {
+    journal.holdForWait(requestId, JournalRecorder.WhenHeld.WATCH);
     RequestResult result;
     try {
       result = poller.await(requestId, options);
@@ -319,21 +319,13 @@ public final class ClientCore {
     return result;
   }
 
-  /** {@link #await(String, AwaitOptions, JournalRecorder.WhenHeld)}: a job another instance holds is watched. */
-  public RequestResult await(String requestId, AwaitOptions options) {
-    return await(requestId, options, JournalRecorder.WhenHeld.WATCH);
-  }
-
+  /** The async twin of {@link #await}: the journal's read and claim on the blocking executor, when needed. */
   public CompletableFuture<RequestResult> awaitAsync(String requestId, AwaitOptions options) {
-    return awaitAsync(requestId, options, JournalRecorder.WhenHeld.WATCH);
-  }
-
-  /** The async twin of {@link #await(String, AwaitOptions, JournalRecorder.WhenHeld)}. */
-  CompletableFuture<RequestResult> awaitAsync(String requestId, AwaitOptions options, JournalRecorder.WhenHeld whenHeld) {
     if (!journal.enabled() || journal.holdsRequest(requestId)) {
       return poll(requestId, options);
     }
-    CompletableFuture<Optional<JournalRecorder.Job>> held = blocking(() -> journal.holdForWait(requestId, whenHeld));
+    CompletableFuture<Optional<JournalRecorder.Job>> held =
+        blocking(() -> journal.holdForWait(requestId, JournalRecorder.WhenHeld.WATCH));
     CompletableFuture<RequestResult> waited = held.thenCompose(job -> poll(requestId, options));
     Futures.cancelTogether(waited, held);
     return waited;

@@ -61,7 +61,7 @@ public final class JournalRecorder {
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
   /** The same jobs, by request id once it is known (and a job whose lease was lost, until its flow ends). */
-  private final Map<String, Job> heldByRequestId = new ConcurrentHashMap<>();
+  private final Map<String, Job> jobsByRequestId = new ConcurrentHashMap<>();
 
   /** Local ids this client is claiming right now: no two of its flows claim one job at once. */
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
@@ -200,7 +200,7 @@ public final class JournalRecorder {
       if (failure == null) {
         job.update(State.SUBMITTED, submission.requestId(), null); // written even if the lease was lost: it is paid
         if (keepLease) {
-          heldByRequestId.put(submission.requestId(), job); // a lost job too, so that its flow sees the loss
+          jobsByRequestId.put(submission.requestId(), job); // a lost job too, so that its flow sees the loss
         } else {
           forget(job); // not renewed: the lease runs out, then another may take it
         }
@@ -236,7 +236,7 @@ public final class JournalRecorder {
     if (journal == null) {
       return Optional.empty();
     }
-    Job mine = heldByRequestId.get(requestId);
+    Job mine = jobsByRequestId.get(requestId);
     if (mine != null) {
       return Optional.of(mine);
     }
@@ -353,7 +353,7 @@ public final class JournalRecorder {
   private Job hold(JournalEntry entry) {
     Job job = new Job(entry);
     hold(job);
-    entry.requestId().ifPresent(id -> heldByRequestId.put(id, job));
+    entry.requestId().ifPresent(id -> jobsByRequestId.put(id, job));
     return job;
   }
 
@@ -363,7 +363,7 @@ public final class JournalRecorder {
    * job this client holds.
    */
   public void ended(String requestId, Throwable failure) {
-    Job job = heldByRequestId.get(requestId);
+    Job job = jobsByRequestId.get(requestId);
     if (job == null) {
       return;
     }
@@ -390,7 +390,7 @@ public final class JournalRecorder {
 
   /** Records a download ({@code failure == null}), and stops working on the job either way. */
   public void downloaded(String requestId, Throwable failure) {
-    Job job = heldByRequestId.get(requestId);
+    Job job = jobsByRequestId.get(requestId);
     if (job == null) {
       return;
     }
@@ -405,15 +405,9 @@ public final class JournalRecorder {
     }
   }
 
-  /** Where the journal says this held job's video goes. */
-  public Optional<Path> target(String requestId) {
-    Job job = heldByRequestId.get(requestId);
-    return job == null ? Optional.empty() : job.entry().target();
-  }
-
   /** Whether this client holds the job with this request id (no I/O). */
   public boolean holdsRequest(String requestId) {
-    return heldByRequestId.containsKey(requestId);
+    return jobsByRequestId.containsKey(requestId);
   }
 
   /**
@@ -423,7 +417,7 @@ public final class JournalRecorder {
    * @throws JobHeldException then, naming the lease as it stands
    */
   public void checkNotLost(String requestId) {
-    Job job = heldByRequestId.get(requestId);
+    Job job = jobsByRequestId.get(requestId);
     if (job != null && !stillHeld(job)) {
       forget(job);
       String localId = job.entry().localId();
@@ -432,19 +426,13 @@ public final class JournalRecorder {
     }
   }
 
-  /** Whether this client holds the job with this local id. */
-  public boolean holds(String localId) {
-    Job job = jobs.get(localId);
-    return job != null && !job.lost;
-  }
-
   /**
    * Lets go of the job with this request id if this client still holds it: for flows that end
    * without the await or download that would have let go (a completed result without a video, a
    * download cancelled before it started). Costs nothing when the lease is not held.
    */
   public void stoppedWorking(String requestId) {
-    Job job = heldByRequestId.get(requestId);
+    Job job = jobsByRequestId.get(requestId);
     if (job != null) {
       letGo(job);
     }
@@ -477,7 +465,7 @@ public final class JournalRecorder {
     job.lock.lock();
     try {
       jobs.remove(job.entry().localId(), job);
-      job.entry().requestId().ifPresent(id -> heldByRequestId.remove(id, job));
+      job.entry().requestId().ifPresent(id -> jobsByRequestId.remove(id, job));
     } finally {
       job.lock.unlock();
     }
@@ -490,7 +478,7 @@ public final class JournalRecorder {
   }
 
   /** Gives up this client's lease on an entry; a failure is logged, and the lease runs out. */
-  public void release(String localId) {
+  private void release(String localId) {
     try {
       journal.release(localId, owner);
     } catch (RuntimeException e) {
@@ -641,11 +629,6 @@ public final class JournalRecorder {
   /** This account's unfinished entries, oldest first; none without a journal. */
   public List<JournalEntry> pending() {
     return journal == null ? List.of() : journal.unfinished(account);
-  }
-
-  /** The lease on an entry, as the journal holds it now. */
-  public Optional<JournalLease> lease(String localId) {
-    return journal.lease(localId);
   }
 
   public void dismiss(String localId) {
