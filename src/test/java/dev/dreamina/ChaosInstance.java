@@ -43,7 +43,7 @@ public final class ChaosInstance {
             .jobListener(new JobListener() {
               @Override
               public void downloaded(String requestId, long bytes, Duration duration) {
-                System.out.println(java.time.Instant.now() + " downloaded " + requestId);
+                System.out.println(java.time.Instant.now() + " downloaded " + requestId + " on " + Thread.currentThread().getName());
               }
             })
             .build()) {

@@ -168,15 +168,16 @@ public final class JournalRecorder {
             Optional.empty(),
             now,
             now);
+    Instant until = now.plus(lease);
     try {
-      journal.recordLeased(entry, owner, now.plus(lease));
+      journal.recordLeased(entry, owner, until);
     } catch (RuntimeException e) {
       throw new JournalException(
           "Not submitted: the journal cannot record the job, so a crash could lose it. " + e.getMessage(),
           null,
           e);
     }
-    return new Recording(hold(entry), keepLease);
+    return new Recording(hold(entry, until), keepLease);
   }
 
   /** The recording of every submit without a journal: nothing to write, nothing allocated. */
@@ -316,7 +317,8 @@ public final class JournalRecorder {
         return Claim.of(Claim.Kind.HELD_HERE);
       }
       Instant now = time.now();
-      if (!journal.claim(localId, owner, takeOverFrom != null ? takeOverFrom.until() : now, now.plus(lease))) {
+      Instant until = now.plus(lease);
+      if (!journal.claim(localId, owner, takeOverFrom != null ? takeOverFrom.until() : now, until)) {
         Optional<JournalLease> theirs = journal.lease(localId);
         if (theirs.isEmpty()) { // refused with nobody holding it: finished, or gone
           Optional<JournalEntry> gone = journal.entry(localId);
@@ -331,7 +333,7 @@ public final class JournalRecorder {
         mine.lock.lock();
         try {
           mine.lost = false;
-          mine.leaseUntil = now.plus(lease);
+          mine.leaseUntil = until;
         } finally {
           mine.lock.unlock();
         }
@@ -343,17 +345,23 @@ public final class JournalRecorder {
         release(localId);
         return new Claim(Claim.Kind.FINISHED, Optional.empty(), fresh, Optional.empty());
       }
-      return new Claim(Claim.Kind.TAKEN, Optional.of(hold(fresh.get())), fresh, Optional.empty());
+      return new Claim(Claim.Kind.TAKEN, Optional.of(hold(fresh.get(), until)), fresh, Optional.empty());
     } finally {
       claiming.remove(localId);
     }
   }
 
-  /** Holds a job whose lease this client holds: renews it until the job is let go. */
-  private Job hold(JournalEntry entry) {
+  /**
+   * Holds a job whose lease this client took until {@code until} (the very value the journal
+   * wrote, so that this client never thinks its lease lasts longer than it does): renews it until
+   * the job is let go.
+   */
+  private Job hold(JournalEntry entry, Instant until) {
     Job job = new Job(entry);
-    hold(job);
+    job.leaseUntil = until;
+    jobs.put(entry.localId(), job);
     entry.requestId().ifPresent(id -> jobsByRequestId.put(id, job));
+    scheduleRenewalIfNeeded();
     return job;
   }
 
@@ -374,7 +382,13 @@ public final class JournalRecorder {
       return;
     }
     if (!stillHeld(job)) {
-      forget(job); // another instance may be recording this job now
+      // Another instance may be working this job now: nothing is written. A job whose download
+      // comes next stays known as lost, so that the download sees it and does not happen (unless
+      // this client takes the lease back first); if it were forgotten here, a download looking the
+      // job up by its request id would find nothing against it, or another flow's hold of it.
+      if (failure != null || job.entry().target().isEmpty()) {
+        forget(job);
+      }
       return;
     }
     if (failure == null && job.entry().target().isPresent()) {
@@ -439,12 +453,6 @@ public final class JournalRecorder {
   }
 
   // ---- leases --------------------------------------------------------------------------------------
-
-  private void hold(Job job) {
-    job.leaseUntil = time.now().plus(lease);
-    jobs.put(job.entry().localId(), job);
-    scheduleRenewalIfNeeded();
-  }
 
   private void scheduleRenewalIfNeeded() {
     renewalLock.lock();
@@ -554,8 +562,9 @@ public final class JournalRecorder {
       return;
     }
     Instant now = time.now();
-    if (journal.renew(localId, owner, now, now.plus(lease)) || retaken(localId, now)) {
-      job.leaseUntil = now.plus(lease);
+    Instant until = now.plus(lease);
+    if (journal.renew(localId, owner, now, until) || retaken(localId, now, until)) {
+      job.leaseUntil = until;
       return;
     }
     job.lost = true; // its flow sees the loss and writes nothing more, unless the lease is taken back
@@ -592,8 +601,8 @@ public final class JournalRecorder {
   }
 
   /** Takes an ended lease again, if nobody took it and the job is not finished meanwhile (a claim refuses a finished one). */
-  private boolean retaken(String localId, Instant now) {
-    if (!journal.claim(localId, owner, now, now.plus(lease))) {
+  private boolean retaken(String localId, Instant now, Instant until) {
+    if (!journal.claim(localId, owner, now, until)) {
       return false;
     }
     LOG.log(Level.DEBUG, () -> "The lease on journal entry " + localId + " ran out unseen; nobody took it, so it is held again");

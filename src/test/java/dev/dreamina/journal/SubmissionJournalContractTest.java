@@ -182,22 +182,25 @@ abstract class SubmissionJournalContractTest {
   }
 
   @Test
-  void anIntentReplacesOnlyAnEntryWithNoJobWhoseLeaseIsFree() {
+  void anIntentReplacesOnlyAnEntryWithNoJobAndNobodyClaimsAFinishedOne() {
     SubmissionJournal journal = journal();
-    JournalEntry refused = entry("r", 1, State.NOT_SUBMITTED, Optional.empty());
+    JournalEntry first = entry("r", 1, State.INTENT, Optional.empty());
+    journal.recordLeased(first, "A", first.updatedAt().plusSeconds(60));
+    JournalEntry refused = first.with(State.NOT_SUBMITTED, null, "HTTP 400", first.updatedAt().plusSeconds(1));
     journal.record(refused);
+    assertEquals(Optional.empty(), reopen().lease("r"), "its last write gave the lease up");
     Instant t = T0.plusSeconds(10);
-    assertTrue(journal.claim("r", "A", t, t.plusSeconds(60)));
+    assertFalse(reopen().claim("r", "B", t, t.plusSeconds(60)), "nobody works on a finished entry");
 
     JournalEntry rerun = entry("r", 20, State.INTENT, Optional.empty());
-    JournalException e = assertThrows(JournalException.class, () -> reopen().recordLeased(rerun, "B", t.plusSeconds(80)));
-    assertTrue(e.getMessage().contains("leased by A until"), e.getMessage());
-    assertEquals(Optional.of(refused), reopen().entry("r"));
+    reopen().recordLeased(rerun, "B", rerun.updatedAt().plusSeconds(60));
+    assertEquals(Optional.of(rerun), journal.entry("r"));
+    assertEquals(Optional.of(new JournalLease("B", rerun.updatedAt().plusSeconds(60))), journal.lease("r"));
 
-    JournalEntry later = entry("r", 70, State.INTENT, Optional.empty());
-    reopen().recordLeased(later, "B", later.updatedAt().plusSeconds(60));
-    assertEquals(Optional.of(later), journal.entry("r"));
-    assertEquals(Optional.of(new JournalLease("B", later.updatedAt().plusSeconds(60))), journal.lease("r"));
+    JournalEntry third = entry("r", 30, State.INTENT, Optional.empty());
+    JournalException e = assertThrows(JournalException.class, () -> reopen().recordLeased(third, "B", third.updatedAt().plusSeconds(60)));
+    assertTrue(e.getMessage().contains("records a job"), "B's own intent may have been sent: " + e.getMessage());
+    assertEquals(Optional.of(rerun), journal.entry("r"));
   }
 
   @Test
@@ -223,7 +226,7 @@ abstract class SubmissionJournalContractTest {
     SubmissionJournal journal = journal();
     int rounds = 40;
     for (int i = 0; i < rounds; i++) {
-      journal.record(entry("job" + i, i, State.DOWNLOADED, Optional.of("req_" + i)));
+      journal.record(entry("job" + i, i, State.SUBMITTED, Optional.of("req_" + i)));
     }
     Instant t = T0.plusSeconds(100);
     ExecutorService threads = Executors.newFixedThreadPool(2);
