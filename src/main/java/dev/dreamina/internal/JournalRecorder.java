@@ -228,7 +228,8 @@ public final class JournalRecorder {
    * Before a wait on {@code requestId}: the job this client holds, taking its lease when the
    * journal has an unfinished entry for it; empty when the journal has none, the entry is
    * finished, or another instance holds it and {@code whenHeld} is {@link WhenHeld#WATCH}.
-   * Blocking: one keyed read and one claim, nothing when this client holds the job already.
+   * Blocking: a keyed read, a claim and a read under the lease; nothing when this client holds the
+   * job already.
    *
    * @throws JobHeldException when another instance holds it and {@code whenHeld} is {@link
    *     WhenHeld#REFUSE}

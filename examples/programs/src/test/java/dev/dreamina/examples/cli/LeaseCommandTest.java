@@ -104,13 +104,16 @@ class LeaseCommandTest {
 
     List<Integer> codes = new ArrayList<>();
     while (child.isAlive()) {
-      codes.add(run("resume", id));
+      int code = run("resume", id);
+      codes.add(code);
       assertFalse(out.toString().contains("saved"), out.toString());
+      // Between generate's download and its exit, a resume finds the job done: it fetches nothing.
+      assertTrue(code == DreaminaCli.HELD || code == 0 && out.toString().contains("already downloaded: "), code + ": " + out + err);
       Thread.sleep(200); // paces the resumes over the four-second job, not a backoff
     }
     assertEquals(0, child.waitFor(), Files.readString(log));
-    assertTrue(codes.size() >= 10, "resumes ran all through the wait, past several one-second leases: " + codes);
-    assertTrue(codes.stream().allMatch(c -> c == DreaminaCli.HELD), "each left the job to generate: " + codes);
+    long held = codes.stream().filter(c -> c == DreaminaCli.HELD).count();
+    assertTrue(held >= 10, "resumes ran all through the wait, past several one-second leases, each leaving the job to generate: " + codes);
     assertTrue(Files.size(video) > 10_000);
     assertEquals(1, fetches(id), "the video was fetched once, by generate");
 
