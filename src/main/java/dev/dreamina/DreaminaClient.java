@@ -221,6 +221,11 @@ public final class DreaminaClient implements AutoCloseable {
    * end the wait before the deadline; an unknown status keeps it polling; an unreadable status
    * answer is polled through, up to five in a row.
    *
+   * <p>With a {@link Builder#journal journal}, a job it lists as unfinished is first held by this
+   * client (its lease taken, and renewed while the wait lasts), and its end is recorded. When
+   * another live instance holds it, this waits all the same but writes nothing: the holder
+   * records the job ({@link #resume(String, AwaitOptions, boolean)} refuses instead).
+   *
    * @param requestId the job's id
    * @param options how to poll
    * @return the completed job's result
@@ -230,11 +235,6 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws AwaitTimeoutException at the deadline; the job may still be running
    * @throws CallInterruptedException when the thread is interrupted (its flag is set again)
    * @throws IllegalArgumentException when the id is malformed; nothing is sent
-   *
-   * <p>With a {@link Builder#journal journal}, a job it lists as unfinished is first held by this
-   * client (its lease taken, and renewed while the wait lasts), and its end is recorded. When
-   * another live instance holds it, this waits all the same but writes nothing: the holder
-   * records the job ({@link #resume(String, AwaitOptions, boolean)} refuses instead).
    */
   public RequestResult awaitResult(String requestId, AwaitOptions options) {
     Objects.requireNonNull(requestId, "requestId == null");

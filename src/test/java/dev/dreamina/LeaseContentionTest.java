@@ -73,11 +73,11 @@ class LeaseContentionTest {
 
   /**
    * As the CLI's {@code generate} does: a plain submit, then a wait four times as long as the
-   * lease. Recovery passes on another instance run all through it and never take the job; once
-   * the waiter dies, a pass takes it when the lease has run out.
+   * lease. Recovery passes on another instance run all through it and never take the job (the
+   * next test: once the waiter dies, a pass takes it when the lease has run out).
    */
   @Test
-  void aWaitLongerThanItsLeaseKeepsTheJobUntilTheWaiterDies() throws Exception {
+  void aWaitLongerThanItsLeaseKeepsItsJobFromRecoveryElsewhere() throws Exception {
     SubmissionJournal journal = postgres();
     Duration lease = Duration.ofSeconds(1);
     try (RunComfySandbox sandbox =

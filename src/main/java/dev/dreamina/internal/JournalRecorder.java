@@ -589,16 +589,15 @@ public final class JournalRecorder {
       }
       return !job.lost;
     } catch (RuntimeException e) {
+      // The journal cannot be reached: the lease holds until the end this client wrote, no longer.
       LOG.log(Level.WARNING, "Could not renew the lease on journal entry " + job.entry().localId() + ": " + e.getMessage());
-      return Duration.between(time.now(), job.leaseUntil).isNegative() ? markLost(job) : true;
+      if (!job.leaseUntil.isAfter(time.now())) {
+        job.lost = true;
+      }
+      return !job.lost;
     } finally {
       job.lock.unlock();
     }
-  }
-
-  private boolean markLost(Job job) {
-    job.lost = true;
-    return false;
   }
 
   /** Takes an ended lease again, if nobody took it and the job is not finished meanwhile (a claim refuses a finished one). */

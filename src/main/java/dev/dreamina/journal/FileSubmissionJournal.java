@@ -238,7 +238,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   /** Whether {@code owner} may take the entry's lease: nobody holds it, it ended, or it is theirs. */
   private boolean free(String localId, String owner, Instant now) {
     JournalLease lease = leases.get(localId);
-    return lease == null || lease.owner().equals(owner) || !lease.until().isAfter(now);
+    return lease == null || lease.owner().equals(owner) || !lease.liveAt(now);
   }
 
   /** Under the locks: extends the lease only while it is {@code owner}'s and live at {@code now}. */

@@ -239,8 +239,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   public boolean claim(String localId, String owner, Instant now, Instant until) {
     Objects.requireNonNull(localId, "localId == null");
     Objects.requireNonNull(owner, "owner == null");
-    return leaseUpdate(
-        "take a lease in", "lease_owner = ?, lease_until = ?", UNFINISHED + " AND " + LEASE_FREE, localId, owner, now, until);
+    return leaseUpdate("take a lease in", UNFINISHED + " AND " + LEASE_FREE, localId, owner, now, until);
   }
 
   /** One {@code UPDATE} with the owner and a live lease in its {@code WHERE}. */
@@ -248,17 +247,18 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   public boolean renew(String localId, String owner, Instant now, Instant until) {
     Objects.requireNonNull(localId, "localId == null");
     Objects.requireNonNull(owner, "owner == null");
-    return leaseUpdate("renew a lease in", "lease_owner = ?, lease_until = ?", "(lease_owner = ? AND lease_until > ?)", localId, owner, now, until);
+    return leaseUpdate("renew a lease in", "(lease_owner = ? AND lease_until > ?)", localId, owner, now, until);
   }
 
-  /** {@code UPDATE … SET set WHERE local_id = ? AND condition}, bound as owner, until, id, owner, now. */
-  private boolean leaseUpdate(String what, String set, String condition, String localId, String owner, Instant now, Instant until) {
+  /** {@code UPDATE … SET lease_owner, lease_until WHERE local_id = ? AND condition}, bound as owner, until, id, owner, now. */
+  private boolean leaseUpdate(String what, String condition, String localId, String owner, Instant now, Instant until) {
     return inTransaction(
         what,
         null,
         c -> {
           try (PreparedStatement s =
-              c.prepareStatement("UPDATE " + table + " SET " + set + " WHERE local_id = ? AND " + condition)) {
+              c.prepareStatement(
+                  "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE local_id = ? AND " + condition)) {
             s.setString(1, owner);
             s.setLong(2, until.toEpochMilli());
             s.setString(3, localId);

@@ -110,8 +110,9 @@ public interface SubmissionJournal {
    * {@code owner}'s; otherwise it throws and writes nothing, so a paid job's record is never lost
    * to a second submit of the same local id.
    *
-   * <p>The default checks, then records, then claims, in three steps: enough for a journal only
-   * one process uses. A shared journal must do it in one durable change, as the shipped ones do.
+   * <p>The default checks, then records, then claims, in three steps (an entry with no job is
+   * finished, and a finished entry carries no lease): enough for a journal only one process uses.
+   * A shared journal must do it in one durable change, as the shipped ones do.
    *
    * @param entry the entry
    * @param owner who leases it
@@ -124,11 +125,8 @@ public interface SubmissionJournal {
     if (existing.isPresent() && !existing.get().madeNoJob()) {
       throw Refusals.refused(entry, existing.get(), null);
     }
-    if (existing.isPresent() && !claim(entry.localId(), owner, entry.updatedAt(), until)) {
-      throw Refusals.refused(entry, existing.get(), lease(entry.localId()).orElse(null));
-    }
     record(entry);
-    if (existing.isEmpty() && !claim(entry.localId(), owner, entry.updatedAt(), until)) {
+    if (!claim(entry.localId(), owner, entry.updatedAt(), until)) {
       throw Refusals.refused(entry, entry, lease(entry.localId()).orElse(null));
     }
   }

@@ -27,8 +27,7 @@ public class DreaminaRecovery implements SmartLifecycle {
   private final Duration interval;
   private final Duration retention;
   private ScheduledExecutorService scheduler;
-  private long lastRetentionNanos; // guarded by the scheduler's one thread
-  private boolean retentionRan;
+  private long nextRetentionNanos = System.nanoTime(); // used by the scheduler's one thread
 
   DreaminaRecovery(DreaminaClient client, Duration interval, Duration retention) {
     this.client = client;
@@ -69,12 +68,11 @@ public class DreaminaRecovery implements SmartLifecycle {
 
   /** Deletes finished entries older than the retention: on the first pass, then once an hour. */
   void retain() {
-    if (retention.isZero() || retention.isNegative()
-        || (retentionRan && System.nanoTime() - lastRetentionNanos < RETENTION_EVERY.toNanos())) {
+    long now = System.nanoTime();
+    if (retention.isZero() || retention.isNegative() || now - nextRetentionNanos < 0) {
       return;
     }
-    retentionRan = true;
-    lastRetentionNanos = System.nanoTime();
+    nextRetentionNanos = now + RETENTION_EVERY.toNanos();
     try {
       int deleted = client.deleteFinishedJournalEntries(retention);
       if (deleted > 0) {
