@@ -1,11 +1,10 @@
 package dev.dreamina.examples;
 
 import dev.dreamina.DreaminaClient;
-import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The client an example runs with: RunComfy itself when a token is set, else the embedded sandbox
@@ -27,35 +26,20 @@ public final class ExampleBackend implements AutoCloseable {
    * @param env the environment to read the token and base URL from
    */
   public static ExampleBackend open(boolean forceSandbox, Map<String, String> env) {
-    return open(forceSandbox, env, null);
+    return open(forceSandbox, env, UnaryOperator.identity());
   }
 
   /**
-   * @param journal the journal the client records its jobs in, or {@code null} for none
+   * @param settings applied to the client's builder after the token and base URL (a journal, a
+   *     listener, ...)
    */
   public static ExampleBackend open(
-      boolean forceSandbox, Map<String, String> env, SubmissionJournal journal) {
-    return open(forceSandbox, env, journal, null);
-  }
-
-  /**
-   * @param journalLease how long the client's journal leases last, or {@code null} for the default
-   */
-  public static ExampleBackend open(
-      boolean forceSandbox, Map<String, String> env, SubmissionJournal journal, Duration journalLease) {
+      boolean forceSandbox, Map<String, String> env, UnaryOperator<DreaminaClient.Builder> settings) {
     if (hasToken(env) && !forceSandbox) {
-      return new ExampleBackend(null, () -> withJournal(DreaminaClient.builder().fromEnv(env::get), journal, journalLease));
+      return new ExampleBackend(null, () -> settings.apply(DreaminaClient.builder().fromEnv(env::get)));
     }
     RunComfySandbox sandbox = RunComfySandbox.start();
-    return new ExampleBackend(sandbox, () -> withJournal(sandbox.clientBuilder(), journal, journalLease));
-  }
-
-  private static DreaminaClient.Builder withJournal(
-      DreaminaClient.Builder builder, SubmissionJournal journal, Duration journalLease) {
-    if (journalLease != null) {
-      builder.journalLease(journalLease);
-    }
-    return journal == null ? builder : builder.journal(journal);
+    return new ExampleBackend(sandbox, () -> settings.apply(sandbox.clientBuilder()));
   }
 
   /** Whether {@code RUNCOMFY_API_TOKEN} or {@code RUNCOMFY_TOKEN} is set. */

@@ -4,6 +4,7 @@ import dev.dreamina.AwaitOptions;
 import dev.dreamina.CancelResult;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.JobListener;
 import dev.dreamina.RequestResult;
 import dev.dreamina.Submission;
 import dev.dreamina.errors.ApiException;
@@ -37,7 +38,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -129,6 +132,8 @@ public final class DreaminaCli {
   private final Map<String, String> env;
   /** The journal of the last {@link #open()}, for the leases {@code pending} shows. */
   private SubmissionJournal opened;
+  /** Request ids whose videos this process downloaded (another process may download a job too). */
+  final Set<String> downloadedHere = ConcurrentHashMap.newKeySet();
   final PrintWriter out;
   final PrintWriter err;
   private final boolean terminal;
@@ -241,7 +246,25 @@ public final class DreaminaCli {
           "No RunComfy API token: set RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN), or pass --sandbox to try it out.");
     }
     opened = journal();
-    ExampleBackend backend = ExampleBackend.open(sandbox, env, opened, lease());
+    Duration lease = lease();
+    JobListener downloads =
+        new JobListener() {
+          @Override
+          public void downloaded(String requestId, long bytes, Duration took) {
+            downloadedHere.add(requestId);
+          }
+        };
+    ExampleBackend backend =
+        ExampleBackend.open(
+            sandbox,
+            env,
+            builder -> {
+              builder.jobListener(downloads);
+              if (lease != null) {
+                builder.journalLease(lease);
+              }
+              return opened == null ? builder : builder.journal(opened);
+            });
     if (backend.usingSandbox()) {
       err.println("(using the embedded sandbox at " + backend.sandbox().baseUrl() + "; no credits spent)");
     }
@@ -449,7 +472,10 @@ public final class DreaminaCli {
         // resume holds the job's lease while it waits, and downloads to the journaled target.
         RequestResult done = cli.await(backend, requestId, timeout, options -> client.resume(requestId, options, force));
         if (journaled.isPresent() && Files.exists(journaled.get())) {
-          cli.out.println("saved " + journaled.get() + " (" + Files.size(journaled.get()) + " bytes)");
+          // Another process may have finished the job while this one read its entry and waited.
+          cli.out.println(
+              (cli.downloadedHere.contains(requestId) ? "saved " : "already downloaded: ")
+                  + journaled.get() + " (" + Files.size(journaled.get()) + " bytes)");
         } else {
           cli.download(client, done, output != null ? output : Path.of(requestId + ".mp4"));
         }

@@ -107,7 +107,8 @@ class LeaseCommandTest {
       int code = run("resume", id);
       codes.add(code);
       assertFalse(out.toString().contains("saved"), out.toString());
-      // Between generate's download and its exit, a resume finds the job done: it fetches nothing.
+      // Once generate has downloaded (even while this resume read the entry or waited), a resume
+      // finds the job done, says so and fetches nothing.
       assertTrue(code == DreaminaCli.HELD || code == 0 && out.toString().contains("already downloaded: "), code + ": " + out + err);
       Thread.sleep(200); // paces the resumes over the four-second job, not a backoff
     }
