@@ -26,6 +26,6 @@ module dev.dreamina {
 
   // Hibernate Validator reads the internal request fields and creates the custom validators
   // reflectively; the public packages stay closed to it.
-  opens dev.dreamina.internal to
+  opens dev.dreamina.internal.validation to
       org.hibernate.validator;
 }

@@ -16,10 +16,11 @@ import dev.dreamina.errors.RateLimitException;
 import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.internal.Arguments;
-import dev.dreamina.internal.ClientCore;
-import dev.dreamina.internal.RunComfyApi;
 import dev.dreamina.internal.TimeSource;
-import dev.dreamina.internal.Urls;
+import dev.dreamina.internal.flow.JobFlow;
+import dev.dreamina.internal.flow.Recovery;
+import dev.dreamina.internal.http.ClientRuntime;
+import dev.dreamina.internal.wire.Urls;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
@@ -65,7 +66,7 @@ public final class DreaminaClient implements AutoCloseable {
   public static final String DEFAULT_BASE_URL = "https://model-api.runcomfy.net";
 
   /** The model this client runs. */
-  public static final String MODEL_ID = RunComfyApi.MODEL_ID;
+  public static final String MODEL_ID = "bytedance/dreamina-3-0/pro/image-to-video";
 
   /** The environment variable read first for the API token. */
   public static final String ENV_API_TOKEN = "RUNCOMFY_API_TOKEN";
@@ -79,23 +80,24 @@ public final class DreaminaClient implements AutoCloseable {
   /** The default cap on a downloaded video's size: 512 MiB. */
   public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
 
-  private final ClientCore core;
+  private final JobFlow flow;
+  private final ClientRuntime runtime;
   private final AwaitOptions awaitOptions;
   private final boolean preflightImages;
-  private final boolean ownsCore;
+  private final boolean ownsFlow;
   private final DreaminaClientAsync async;
 
-  private DreaminaClient(ClientCore core, AwaitOptions awaitOptions, boolean preflightImages) {
-    this(core, awaitOptions, preflightImages, true);
+  private DreaminaClient(JobFlow flow, AwaitOptions awaitOptions, boolean preflightImages) {
+    this(flow, awaitOptions, preflightImages, true);
   }
 
-  private DreaminaClient(
-      ClientCore core, AwaitOptions awaitOptions, boolean preflightImages, boolean ownsCore) {
-    this.core = core;
+  private DreaminaClient(JobFlow flow, AwaitOptions awaitOptions, boolean preflightImages, boolean ownsFlow) {
+    this.flow = flow;
+    this.runtime = flow.runtime();
     this.awaitOptions = awaitOptions;
     this.preflightImages = preflightImages;
-    this.ownsCore = ownsCore;
-    this.async = new DreaminaClientAsync(this, core);
+    this.ownsFlow = ownsFlow;
+    this.async = new DreaminaClientAsync(this, flow);
   }
 
   /**
@@ -156,7 +158,7 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public Submission submit(ImageToVideoRequest request, Path downloadTo) {
     Objects.requireNonNull(request, "request == null");
-    return core.submit(request, downloadTo, preflightImages);
+    return flow.submit(request, downloadTo, preflightImages);
   }
 
   /**
@@ -169,7 +171,7 @@ public final class DreaminaClient implements AutoCloseable {
    *     missing, negative or not a number
    */
   public Price price() {
-    return core.price();
+    return runtime.price();
   }
 
   /**
@@ -182,7 +184,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws NotFoundException when the id is unknown or expired
    */
   public RequestStatus status(String requestId) {
-    return core.status(Objects.requireNonNull(requestId, "requestId == null"));
+    return runtime.status(Objects.requireNonNull(requestId, "requestId == null"));
   }
 
   /**
@@ -195,7 +197,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws NotFoundException when the id is unknown or expired
    */
   public RequestResult result(String requestId) {
-    return core.result(Objects.requireNonNull(requestId, "requestId == null"));
+    return runtime.result(Objects.requireNonNull(requestId, "requestId == null"));
   }
 
   /**
@@ -208,7 +210,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws IllegalArgumentException when the id is malformed; nothing is sent
    */
   public CancelResult cancel(String requestId) {
-    return core.cancel(Objects.requireNonNull(requestId, "requestId == null"));
+    return runtime.cancel(Objects.requireNonNull(requestId, "requestId == null"));
   }
 
   /** {@link #awaitResult(String, AwaitOptions)} with this client's default {@link AwaitOptions}. */
@@ -239,7 +241,7 @@ public final class DreaminaClient implements AutoCloseable {
   public RequestResult awaitResult(String requestId, AwaitOptions options) {
     Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(options, "options == null");
-    return core.await(requestId, options);
+    return flow.await(requestId, options);
   }
 
   /** {@link #generate(ImageToVideoRequest, AwaitOptions)} with this client's default {@link AwaitOptions}. */
@@ -261,7 +263,7 @@ public final class DreaminaClient implements AutoCloseable {
   public RequestResult generate(ImageToVideoRequest request, AwaitOptions options) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(options, "options == null");
-    return core.generate(request, null, options, preflightImages);
+    return flow.generate(request, null, options, preflightImages);
   }
 
   /** {@link #download(URI, Path, DownloadProgress)} without progress reports. */
@@ -293,7 +295,7 @@ public final class DreaminaClient implements AutoCloseable {
   public Path download(URI url, Path target, DownloadProgress progress) {
     Objects.requireNonNull(url, "url == null");
     Objects.requireNonNull(target, "target == null");
-    return core.download(url, target, progress);
+    return flow.download(url, target, progress);
   }
 
   /** {@link #download(RequestResult, Path, DownloadProgress)} without progress reports. */
@@ -315,7 +317,7 @@ public final class DreaminaClient implements AutoCloseable {
   public Path download(RequestResult result, Path target, DownloadProgress progress) {
     Objects.requireNonNull(result, "result == null");
     Objects.requireNonNull(target, "target == null");
-    return core.download(result, target, progress);
+    return flow.download(result, target, progress);
   }
 
   /** {@link #generateAndDownload(ImageToVideoRequest, Path, AwaitOptions)} with the default options: the common "give me the MP4" case. */
@@ -339,7 +341,7 @@ public final class DreaminaClient implements AutoCloseable {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(target, "target == null");
     Objects.requireNonNull(options, "options == null");
-    return core.generateAndDownload(request, target, options, preflightImages);
+    return flow.generateAndDownload(request, target, options, preflightImages);
   }
 
   // ---- The journal ----
@@ -354,7 +356,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @return the pending entries; empty without a journal
    */
   public List<JournalEntry> pending() {
-    return core.pending();
+    return flow.pending();
   }
 
   /**
@@ -366,7 +368,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws JournalException when the journal cannot be read
    */
   public Optional<JournalEntry> journalEntry(String requestId) {
-    return core.journalEntry(Objects.requireNonNull(requestId, "requestId == null"));
+    return flow.journalEntry(Objects.requireNonNull(requestId, "requestId == null"));
   }
 
   /** {@link #resume(String, AwaitOptions)} with this client's default {@link AwaitOptions}. */
@@ -402,7 +404,7 @@ public final class DreaminaClient implements AutoCloseable {
   public RequestResult resume(String requestId, AwaitOptions options, boolean takeOver) {
     Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(options, "options == null");
-    return core.resume(requestId, options, takeOver);
+    return flow.resume(requestId, options, takeOver);
   }
 
   /**
@@ -422,7 +424,7 @@ public final class DreaminaClient implements AutoCloseable {
     if (age.isNegative() || age.isZero()) {
       throw new IllegalArgumentException("age must be positive: " + age);
     }
-    return core.deleteFinishedJournalEntries(age);
+    return flow.deleteFinishedJournalEntries(age);
   }
 
   /**
@@ -435,7 +437,7 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public void dismiss(String localId) {
     Objects.requireNonNull(localId, "localId == null");
-    core.dismiss(localId);
+    flow.dismiss(localId);
   }
 
   /** {@link #recover(AwaitOptions)} with this client's default {@link AwaitOptions}. */
@@ -460,7 +462,7 @@ public final class DreaminaClient implements AutoCloseable {
    */
   public RecoveryReport recover(AwaitOptions options) {
     Objects.requireNonNull(options, "options == null");
-    CompletableFuture<RecoveryReport> pass = core.recoverAsync(options);
+    CompletableFuture<RecoveryReport> pass = Recovery.run(flow, options);
     try {
       return pass.get();
     } catch (InterruptedException e) {
@@ -480,7 +482,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @return US dollars
    */
   public BigDecimal spendCommitted() {
-    return core.spendCommitted();
+    return flow.spendCommitted();
   }
 
   // ---- Settings ----
@@ -492,7 +494,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @return the preflight
    */
   public ImagePreflight imagePreflight() {
-    return core.imagePreflight();
+    return runtime.imagePreflight();
   }
 
   /**
@@ -516,7 +518,7 @@ public final class DreaminaClient implements AutoCloseable {
   public DreaminaClient withPreflight(boolean preflightImages) {
     return preflightImages == this.preflightImages
         ? this
-        : new DreaminaClient(core, awaitOptions, preflightImages, false);
+        : new DreaminaClient(flow, awaitOptions, preflightImages, false);
   }
 
   /**
@@ -535,14 +537,15 @@ public final class DreaminaClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (ownsCore) {
-      core.close();
+    if (ownsFlow) {
+      flow.close();
+      runtime.close();
     }
   }
 
   @Override
   public String toString() {
-    return "DreaminaClient{" + core.describe() + ", preflightImages=" + preflightImages + "}";
+    return "DreaminaClient{" + runtime.describe() + ", preflightImages=" + preflightImages + "}";
   }
 
   /** Configures a {@link DreaminaClient}. Not thread-safe. */
@@ -902,26 +905,26 @@ public final class DreaminaClient implements AutoCloseable {
             "The RunComfy API token contains spaces, control or non-ASCII characters;"
                 + " check how it was copied.");
       }
-      ClientCore.Config config =
-          new ClientCore.Config(
-              Urls.baseUrl(baseUrl),
-              token,
-              httpClient,
-              maxRetries,
-              connectTimeout,
-              requestTimeout,
-              maxRetryAfter,
-              maxDownloadBytes,
-              callbackExecutor,
-              blockingExecutor,
-              journal,
-              instanceId != null ? instanceId : defaultInstanceId(),
-              journalLease,
-              jobListener,
-              spendLimit,
-              time,
-              jitter);
-      return new DreaminaClient(new ClientCore(config), awaitOptions, preflightImages);
+      ClientRuntime runtime =
+          new ClientRuntime(
+              new ClientRuntime.Config(
+                  Urls.baseUrl(baseUrl),
+                  token,
+                  httpClient,
+                  maxRetries,
+                  connectTimeout,
+                  requestTimeout,
+                  maxRetryAfter,
+                  maxDownloadBytes,
+                  callbackExecutor,
+                  blockingExecutor,
+                  jobListener,
+                  time,
+                  jitter));
+      JobFlow flow =
+          new JobFlow(
+              runtime, journal, token, instanceId != null ? instanceId : defaultInstanceId(), journalLease, spendLimit);
+      return new DreaminaClient(flow, awaitOptions, preflightImages);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.dreamina;
 
-import dev.dreamina.internal.ApiCall;
-import dev.dreamina.internal.ClientCore;
 import dev.dreamina.batch.Batch;
 import dev.dreamina.batch.BatchItem;
 import dev.dreamina.batch.BatchOptions;
-import dev.dreamina.internal.BatchRun;
+import dev.dreamina.internal.flow.BatchRun;
+import dev.dreamina.internal.flow.JobFlow;
+import dev.dreamina.internal.flow.Recovery;
+import dev.dreamina.internal.http.ApiCall;
+import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
@@ -42,11 +44,13 @@ public final class DreaminaClientAsync {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
 
   private final DreaminaClient client;
-  private final ClientCore core;
+  private final JobFlow flow;
+  private final ClientRuntime runtime;
 
-  DreaminaClientAsync(DreaminaClient client, ClientCore core) {
+  DreaminaClientAsync(DreaminaClient client, JobFlow flow) {
     this.client = client;
-    this.core = core;
+    this.flow = flow;
+    this.runtime = flow.runtime();
   }
 
   /**
@@ -82,11 +86,11 @@ public final class DreaminaClientAsync {
     Objects.requireNonNull(request, "request == null");
     CompletableFuture<Submission> submitted;
     try {
-      submitted = core.submitAsync(request, downloadTo, client.preflightsImages());
+      submitted = flow.submitAsync(request, downloadTo, client.preflightsImages());
     } catch (RuntimeException e) {
       submitted = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<Submission> result = core.detachedRelay(submitted);
+    CompletableFuture<Submission> result = runtime.detachedRelay(submitted);
     submitted.thenAccept(
         submission -> {
           if (result.isCancelled()) {
@@ -106,7 +110,7 @@ public final class DreaminaClientAsync {
    * @return the price
    */
   public CompletableFuture<Price> price() {
-    return core.relay(core.api()::priceAsync);
+    return runtime.relay(runtime.api()::priceAsync);
   }
 
   /**
@@ -117,7 +121,7 @@ public final class DreaminaClientAsync {
    */
   public CompletableFuture<RequestStatus> status(String requestId) {
     Objects.requireNonNull(requestId, "requestId == null");
-    return core.relay(() -> core.api().statusAsync(requestId, ApiCall.NO_DEADLINE));
+    return runtime.relay(() -> runtime.api().statusAsync(requestId, ApiCall.NO_DEADLINE));
   }
 
   /**
@@ -128,7 +132,7 @@ public final class DreaminaClientAsync {
    */
   public CompletableFuture<RequestResult> result(String requestId) {
     Objects.requireNonNull(requestId, "requestId == null");
-    return core.relay(() -> core.api().resultAsync(requestId, ApiCall.NO_DEADLINE));
+    return runtime.relay(() -> runtime.api().resultAsync(requestId, ApiCall.NO_DEADLINE));
   }
 
   /**
@@ -139,7 +143,7 @@ public final class DreaminaClientAsync {
    */
   public CompletableFuture<CancelResult> cancel(String requestId) {
     Objects.requireNonNull(requestId, "requestId == null");
-    return core.relay(() -> core.api().cancelAsync(requestId, true));
+    return runtime.relay(() -> runtime.api().cancelAsync(requestId, true));
   }
 
   /**
@@ -165,7 +169,7 @@ public final class DreaminaClientAsync {
   public CompletableFuture<RequestResult> awaitResult(String requestId, AwaitOptions options) {
     Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(options, "options == null");
-    return core.relay(() -> core.awaitAsync(requestId, options));
+    return runtime.relay(() -> flow.awaitAsync(requestId, options));
   }
 
   /**
@@ -191,7 +195,7 @@ public final class DreaminaClientAsync {
   public CompletableFuture<RequestResult> generate(ImageToVideoRequest request, AwaitOptions options) {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(options, "options == null");
-    return core.relay(() -> core.generateAsync(request, null, options, client.preflightsImages()));
+    return runtime.relay(() -> flow.generateAsync(request, null, options, client.preflightsImages()));
   }
 
   /**
@@ -205,7 +209,7 @@ public final class DreaminaClientAsync {
   public CompletableFuture<Path> download(URI url, Path target, DownloadProgress progress) {
     Objects.requireNonNull(url, "url == null");
     Objects.requireNonNull(target, "target == null");
-    return core.relay(() -> core.blocking(() -> core.download(url, target, progress)));
+    return runtime.relay(() -> runtime.blocking(() -> flow.download(url, target, progress)));
   }
 
   /**
@@ -220,7 +224,7 @@ public final class DreaminaClientAsync {
   public CompletableFuture<Path> download(RequestResult result, Path target, DownloadProgress progress) {
     Objects.requireNonNull(result, "result == null");
     Objects.requireNonNull(target, "target == null");
-    return core.relay(() -> core.blocking(() -> core.download(result, target, progress)));
+    return runtime.relay(() -> runtime.blocking(() -> flow.download(result, target, progress)));
   }
 
   /**
@@ -249,7 +253,7 @@ public final class DreaminaClientAsync {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(target, "target == null");
     Objects.requireNonNull(options, "options == null");
-    return core.relay(() -> core.generateAndDownloadAsync(request, target, options, client.preflightsImages()));
+    return runtime.relay(() -> flow.generateAndDownloadAsync(request, target, options, client.preflightsImages()));
   }
 
   /**
@@ -287,7 +291,7 @@ public final class DreaminaClientAsync {
   public CompletableFuture<RequestResult> resume(String requestId, AwaitOptions options, boolean takeOver) {
     Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(options, "options == null");
-    return core.relay(() -> core.resumeAsync(requestId, options, takeOver));
+    return runtime.relay(() -> flow.resumeAsync(requestId, options, takeOver));
   }
 
   /**
@@ -309,7 +313,7 @@ public final class DreaminaClientAsync {
    */
   public CompletableFuture<RecoveryReport> recover(AwaitOptions options) {
     Objects.requireNonNull(options, "options == null");
-    return core.relay(() -> core.recoverAsync(options));
+    return runtime.relay(() -> Recovery.run(flow, options));
   }
 
   /**
@@ -331,7 +335,7 @@ public final class DreaminaClientAsync {
   public Batch batch(List<BatchItem> items, BatchOptions options) {
     Objects.requireNonNull(items, "items == null");
     Objects.requireNonNull(options, "options == null");
-    return new BatchRun(core, items, options, client.awaitOptions(), client.preflightsImages()).start();
+    return new BatchRun(flow, items, options, client.awaitOptions(), client.preflightsImages()).start();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.dreamina;
 
 import dev.dreamina.errors.InvalidRequestException;
-import dev.dreamina.internal.RequestValidation;
+import dev.dreamina.internal.validation.RequestValidation;
 import java.net.URI;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -35,12 +35,14 @@ public final class ImageToVideoRequest {
 
   private final String prompt;
   private final String imageUrl;
+  private final URI imageUri;
   private final Integer frames;
   private final Integer seed;
 
-  private ImageToVideoRequest(Builder builder) {
+  private ImageToVideoRequest(Builder builder, URI imageUri) {
     this.prompt = builder.prompt;
-    this.imageUrl = builder.imageUrl.trim();
+    this.imageUrl = imageUri.toString();
+    this.imageUri = imageUri;
     this.frames = builder.frames;
     this.seed = builder.seed;
   }
@@ -84,7 +86,7 @@ public final class ImageToVideoRequest {
    * @return the URL
    */
   public URI imageUrl() {
-    return URI.create(imageUrl);
+    return imageUri;
   }
 
   /**
@@ -214,8 +216,8 @@ public final class ImageToVideoRequest {
      * @throws InvalidRequestException listing every broken rule, each under the API's field name
      */
     public ImageToVideoRequest build() {
-      RequestValidation.check(prompt, imageUrl == null ? null : imageUrl.trim(), frames, seed);
-      return new ImageToVideoRequest(this);
+      URI image = RequestValidation.check(prompt, imageUrl == null ? null : imageUrl.trim(), frames, seed);
+      return new ImageToVideoRequest(this, image);
     }
   }
 }

@@ -17,7 +17,7 @@ import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.errors.NotFoundException;
 import dev.dreamina.errors.ServerException;
-import dev.dreamina.internal.Poller;
+import dev.dreamina.internal.http.Poller;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,8 +3,9 @@ package dev.dreamina;
 import dev.dreamina.sandbox.RunComfySandbox;
 
 /**
- * A first request, a first client and a first submit in a JVM of their own, for {@link
- * QuietTest}: nothing may appear on stdout or stderr.
+ * A first request, a first client and a first submit in a JVM of their own, then a first request
+ * that breaks a rule (which starts Hibernate Validator), for {@link QuietTest}: nothing may appear
+ * on stdout or stderr.
  */
 public final class QuietChild {
   private QuietChild() {}
@@ -18,6 +19,12 @@ public final class QuietChild {
               .imageUrl("https://example.com/street.jpg")
               .build();
       client.submit(request);
+      try {
+        request.toBuilder().frames(5).build();
+        throw new AssertionError("5 frames were accepted");
+      } catch (dev.dreamina.errors.InvalidRequestException expected) {
+        // named by Hibernate Validator, whose version line must not appear
+      }
     }
   }
 }

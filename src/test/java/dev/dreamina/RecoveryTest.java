@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dreamina.internal.JournalRecorder;
+import dev.dreamina.internal.flow.JournalRecorder;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;

@@ -512,7 +512,7 @@ public final class Benchmarks {
     Path dir = Files.createTempDirectory("dreamina-b8-");
     try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start();
         TestPostgres postgres = TestPostgres.startNew(true)) {
-      String account = dev.dreamina.internal.JournalRecorder.account(sandbox.apiToken());
+      String account = dev.dreamina.internal.flow.JournalRecorder.account(sandbox.apiToken());
       List<DataSource> databases = new ArrayList<>();
       for (int size : sizes) {
         DataSource database = TestPostgres.pooled(postgres.newDatabase());

@@ -18,7 +18,10 @@ final class LoopbackServer implements AutoCloseable {
   static final String REQUEST_ID = "req_bench-0001";
   static final String SUBMIT_PATH = "/v1/models/bytedance/dreamina-3-0/pro/image-to-video";
   private static final byte[] SUBMISSION =
-      ("{\"request_id\":\"" + REQUEST_ID + "\",\"status_url\":\"x\",\"result_url\":\"x\",\"cancel_url\":\"x\"}")
+      ("{\"request_id\":\"" + REQUEST_ID + "\""
+              + ",\"status_url\":\"https://model-api.runcomfy.net/v1/requests/" + REQUEST_ID + "/status\""
+              + ",\"result_url\":\"https://model-api.runcomfy.net/v1/requests/" + REQUEST_ID + "/result\""
+              + ",\"cancel_url\":\"https://model-api.runcomfy.net/v1/requests/" + REQUEST_ID + "/cancel\"}")
           .getBytes(StandardCharsets.UTF_8);
   private static final byte[] STATUS =
       ("{\"request_id\":\"" + REQUEST_ID + "\",\"status\":\"in_queue\",\"queue_position\":2}")

@@ -1,7 +1,7 @@
 package dev.dreamina.journal;
 
 import dev.dreamina.errors.JournalException;
-import dev.dreamina.internal.JournalCodec;
+import dev.dreamina.internal.wire.JournalCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

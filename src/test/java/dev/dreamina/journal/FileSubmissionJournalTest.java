@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.errors.JournalException;
-import dev.dreamina.internal.JournalRecorder;
+import dev.dreamina.internal.flow.JournalRecorder;
 import dev.dreamina.journal.JournalEntry.State;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

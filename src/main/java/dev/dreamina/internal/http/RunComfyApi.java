@@ -1,7 +1,8 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.CancelResult;
+import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.Price;
 import dev.dreamina.RequestResult;
@@ -9,14 +10,15 @@ import dev.dreamina.RequestStatus;
 import dev.dreamina.Submission;
 import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.Futures;
+import dev.dreamina.internal.wire.Json;
+import dev.dreamina.internal.wire.RequestIds;
+import dev.dreamina.internal.wire.ResponseParser;
 import java.util.concurrent.CompletableFuture;
 
 /** The endpoints of the RunComfy Model API that this model uses: paths, bodies and parsing. */
 public final class RunComfyApi {
-  /** The model this SDK is for. */
-  public static final String MODEL_ID = "bytedance/dreamina-3-0/pro/image-to-video";
-
-  private static final String SUBMIT_PATH = "v1/models/" + MODEL_ID;
+  private static final String SUBMIT_PATH = "v1/models/" + DreaminaClient.MODEL_ID;
 
   /** Results always ask for the job's cost; RunComfy adds a numeric {@code cost} field. */
   private static final String RESULT_QUERY = "include_cost=true";

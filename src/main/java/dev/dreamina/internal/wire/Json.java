@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -96,7 +96,7 @@ public final class Json {
   }
 
   /** Compact JSON text of a node, for error objects kept as strings. */
-  static String text(JsonNode node) {
+  public static String text(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {

@@ -1,8 +1,9 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.CancelOutcome;
 import dev.dreamina.CancelResult;
+import dev.dreamina.DreaminaClient;
 import dev.dreamina.Output;
 import dev.dreamina.Price;
 import dev.dreamina.RequestResult;
@@ -118,8 +119,8 @@ public final class ResponseParser {
   public static Price price(JsonNode json) {
     Fields f = new Fields(json, null);
     String modelId = f.requiredText("model_id");
-    if (!modelId.equals(RunComfyApi.MODEL_ID)) {
-      throw f.invalid("asked for the price of " + RunComfyApi.MODEL_ID + " but got one for " + modelId);
+    if (!modelId.equals(DreaminaClient.MODEL_ID)) {
+      throw f.invalid("asked for the price of " + DreaminaClient.MODEL_ID + " but got one for " + modelId);
     }
     JsonNode price = json.get("base_price_usd");
     if (price == null || price.isNull()) {
@@ -212,14 +213,14 @@ public final class ResponseParser {
     /** A result for another model is not a Dreamina video, whatever it holds. */
     void checkModelId() {
       Optional<String> model = sent("model_id");
-      if (model.isPresent() && !model.get().equals(RunComfyApi.MODEL_ID)) {
+      if (model.isPresent() && !model.get().equals(DreaminaClient.MODEL_ID)) {
         throw new InvalidResponseException(
             "Request "
                 + requestId
                 + " is a job of model "
                 + model.get()
                 + ", not of "
-                + RunComfyApi.MODEL_ID
+                + DreaminaClient.MODEL_ID
                 + "; its output is not a Dreamina video. Is the request id one of another model's jobs?",
             requestId,
             null);

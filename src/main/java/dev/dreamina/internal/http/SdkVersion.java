@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import java.io.IOException;
 import java.io.InputStream;

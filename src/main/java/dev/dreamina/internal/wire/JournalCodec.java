@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import dev.dreamina.AwaitOptions;
 import dev.dreamina.CancelOutcome;
@@ -10,6 +10,9 @@ import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.internal.Events;
+import dev.dreamina.internal.Futures;
+import dev.dreamina.internal.TimeSource;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;

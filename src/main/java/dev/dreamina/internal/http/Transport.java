@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.errors.ApiException;
@@ -8,13 +8,18 @@ import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.errors.NetworkException;
 import dev.dreamina.errors.RateLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.Events;
+import dev.dreamina.internal.TimeSource;
+import dev.dreamina.internal.wire.Json;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
@@ -47,6 +52,9 @@ public final class Transport {
 
   private final OkHttpClient http;
   private final HttpUrl baseUrl;
+
+  /** The URLs of calls about no one job (submit, price), made once: there are two of them. */
+  private final Map<String, HttpUrl> modelUrls = new ConcurrentHashMap<>();
   private final String authorization;
   private final RetryPolicy retryPolicy;
   private final Events events;
@@ -290,14 +298,14 @@ public final class Transport {
   }
 
   private Request request(ApiCall call) {
-    HttpUrl.Builder url = baseUrl.newBuilder().addPathSegments(call.path());
-    if (call.query() != null) {
-      url.encodedQuery(call.query());
-    }
+    HttpUrl url =
+        call.requestId() == null && call.query() == null
+            ? modelUrls.computeIfAbsent(call.path(), this::url)
+            : url(call);
     RequestBody body = call.body() == null ? null : RequestBody.create(call.body(), JSON);
     Request.Builder request =
         new Request.Builder()
-            .url(url.build())
+            .url(url)
             .method(call.method(), body)
             .header("Authorization", authorization)
             .header("Accept", "application/json")
@@ -308,6 +316,18 @@ public final class Transport {
       request.header("Cache-Control", "no-cache").header("Pragma", "no-cache");
     }
     return request.build();
+  }
+
+  private HttpUrl url(String path) {
+    return baseUrl.newBuilder().addPathSegments(path).build();
+  }
+
+  private HttpUrl url(ApiCall call) {
+    HttpUrl.Builder url = baseUrl.newBuilder().addPathSegments(call.path());
+    if (call.query() != null) {
+      url.encodedQuery(call.query());
+    }
+    return url.build();
   }
 
   private static CappedBody readCapped(ResponseBody body) throws IOException {

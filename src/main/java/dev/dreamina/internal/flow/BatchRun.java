@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.flow;
 
 import dev.dreamina.AwaitOptions;
 import dev.dreamina.RequestResult;
@@ -15,6 +15,8 @@ import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.RateLimitException;
 import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.Futures;
+import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.journal.JournalEntry;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +47,8 @@ public final class BatchRun implements Batch {
   private static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
   private static final int MAX_RATE_LIMITED = 20;
 
-  private final ClientCore core;
+  private final JobFlow flow;
+  private final ClientRuntime runtime;
   private final JournalRecorder journal;
   private final BatchOptions options;
   private final AwaitOptions awaitOptions;
@@ -70,15 +73,16 @@ public final class BatchRun implements Batch {
   /** A request to submit, or a journaled job to wait for. */
   private record Task(BatchItem item, String localId, String awaitRequestId) {}
 
-  public BatchRun(ClientCore core, List<BatchItem> items, BatchOptions options, AwaitOptions awaitOptions, boolean preflight) {
-    this.core = core;
-    this.journal = core.journal();
+  public BatchRun(JobFlow flow, List<BatchItem> items, BatchOptions options, AwaitOptions awaitOptions, boolean preflight) {
+    this.flow = flow;
+    this.runtime = flow.runtime();
+    this.journal = flow.journal();
     this.items = List.copyOf(items);
     this.options = options;
     this.awaitOptions = awaitOptions;
     this.preflight = preflight;
     this.limit = options.concurrency();
-    this.startNanos = core.nanoTime();
+    this.startNanos = runtime.time().nanoTime();
     Set<String> keys = new HashSet<>();
     for (BatchItem item : this.items) {
       if (!keys.add(item.key())) {
@@ -89,7 +93,7 @@ public final class BatchRun implements Batch {
 
   /** Plans every item (against the journal, when resuming) and starts. */
   public BatchRun start() {
-    core.blocking(this::plan).whenComplete((planned, failure) -> {
+    runtime.blocking(this::plan).whenComplete((planned, failure) -> {
       if (failure != null) {
         result.completeExceptionally(Futures.unwrap(failure));
       } else {
@@ -167,11 +171,11 @@ public final class BatchRun implements Batch {
         if (queue.isEmpty() || running >= limit) {
           return;
         }
-        long wait = pausedUntil - core.nanoTime();
+        long wait = pausedUntil - runtime.time().nanoTime();
         if (wait > 0) {
           if (!pauseScheduled) {
             pauseScheduled = true;
-            core.schedule(Duration.ofNanos(wait), () -> {
+            runtime.time().schedule(Duration.ofNanos(wait), () -> {
               synchronized (this) {
                 pauseScheduled = false;
               }
@@ -187,7 +191,7 @@ public final class BatchRun implements Batch {
       // Started on the blocking executor: the submit writes the journal, and pump() runs on
       // HTTP and scheduler threads, which must not wait for a disk or a database.
       try {
-        core.blocking(
+        runtime.blocking(
             () -> {
               run(task);
               return null;
@@ -203,7 +207,7 @@ public final class BatchRun implements Batch {
     BatchItem item = task.item();
     CompletableFuture<String> submitted;
     if (task.awaitRequestId() == null) {
-      submitted = core.submitForBatch(item.request(), item.target().orElse(null), preflight, task.localId()).thenApply(s -> s.requestId());
+      submitted = flow.submitForBatch(item.request(), item.target().orElse(null), preflight, task.localId()).thenApply(s -> s.requestId());
     } else {
       Optional<BatchOutcome> notHere = holdEarlierJob(task);
       if (notHere.isPresent()) {
@@ -220,7 +224,7 @@ public final class BatchRun implements Batch {
       synchronized (this) {
         inFlightIds.add(requestId);
       }
-      core.awaitThenDownload(requestId, item.target().orElse(null), awaitOptions)
+      flow.awaitThenDownload(requestId, item.target().orElse(null), awaitOptions)
           .whenComplete((done, waitFailure) -> {
             synchronized (this) {
               inFlightIds.remove(requestId);
@@ -260,7 +264,7 @@ public final class BatchRun implements Batch {
           limit = Math.max(1, limit / 2);
           completionsSinceRaise = 0;
           Duration pause = limited.retryAfter().orElse(DEFAULT_PAUSE);
-          pausedUntil = Math.max(pausedUntil, core.nanoTime() + pause.toNanos());
+          pausedUntil = Math.max(pausedUntil, runtime.time().nanoTime() + pause.toNanos());
           LOG.log(Level.DEBUG, () -> "batch: rate limited; " + limit + " in flight from now, pausing " + pause);
         }
       }
@@ -325,7 +329,7 @@ public final class BatchRun implements Batch {
     for (BatchItem item : items) {
       ordered.put(item.key(), outcomes.get(item.key()));
     }
-    result.complete(new BatchReport(List.copyOf(ordered.values()), Duration.ofNanos(core.nanoTime() - startNanos), stopped));
+    result.complete(new BatchReport(List.copyOf(ordered.values()), Duration.ofNanos(runtime.time().nanoTime() - startNanos), stopped));
   }
 
   private static BatchOutcome outcome(BatchItem item, Kind kind, String requestId, Path file, String detail) {
@@ -342,11 +346,11 @@ public final class BatchRun implements Batch {
   @Override
   public synchronized BatchProgress progress() {
     int done = outcomes.size();
-    Duration elapsed = Duration.ofNanos(core.nanoTime() - startNanos);
+    Duration elapsed = Duration.ofNanos(runtime.time().nanoTime() - startNanos);
     int left = items.size() - done;
     Optional<Duration> remaining = done == 0 ? Optional.empty() : Optional.of(elapsed.multipliedBy(left).dividedBy(done));
     return new BatchProgress(
-        items.size(), done, failed, running, queue.size(), limit, core.spendCommitted(), elapsed, remaining);
+        items.size(), done, failed, running, queue.size(), limit, flow.spendCommitted(), elapsed, remaining);
   }
 
   /** Tells the progress listener, if any. */
@@ -369,7 +373,7 @@ public final class BatchRun implements Batch {
       stopped = true;
       toCancel = options.cancelQueuedOnStop() ? List.copyOf(inFlightIds) : List.of();
     }
-    toCancel.forEach(id -> core.api().cancelAsync(id, false));
+    toCancel.forEach(id -> runtime.api().cancelAsync(id, false));
     pump();
   }
 }

@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

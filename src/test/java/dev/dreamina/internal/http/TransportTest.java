@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

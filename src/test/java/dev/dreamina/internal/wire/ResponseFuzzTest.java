@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.wire;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,26 +1,28 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.flow;
 
 import dev.dreamina.AwaitOptions;
-import dev.dreamina.CancelResult;
 import dev.dreamina.DownloadProgress;
 import dev.dreamina.ImageToVideoRequest;
-import dev.dreamina.JobListener;
-import dev.dreamina.Price;
 import dev.dreamina.RequestResult;
-import dev.dreamina.RequestStatus;
 import dev.dreamina.Status;
 import dev.dreamina.Submission;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.internal.Events;
+import dev.dreamina.internal.Futures;
+import dev.dreamina.internal.http.ClientRuntime;
+import dev.dreamina.internal.http.Downloader;
+import dev.dreamina.internal.http.Poller;
+import dev.dreamina.internal.http.RunComfyApi;
 import dev.dreamina.journal.JournalEntry;
-import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,177 +30,56 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.DoubleSupplier;
-import java.util.function.Supplier;
-import okhttp3.Dispatcher;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
- * What the blocking client and its async view share, built once per client: the API, polling,
- * downloads, the journal and the image preflight, and each step of a job written once for both
- * paths (preflight, journal, "a completed result must carry a video"). The blocking methods run on
- * the caller's thread; the async ones return futures that complete on SDK threads (the public
- * views relay them to the callback executor).
+ * The job flow: each step of a job written once for the blocking client and its async view —
+ * preflight, the spend limit, the journal's intent, the paid submit and its outcome, the wait and
+ * its end, "then download", resume — on a {@link ClientRuntime}. A journaled job carries its {@link
+ * JournalRecorder.Job} (entry, lease) from its intent or claim to its end: no step looks it up by
+ * scanning. {@link Recovery} and {@link BatchRun} are built on this flow; it knows neither. The
+ * blocking methods run on the caller's thread; the async ones return futures that complete on SDK
+ * threads (the public views relay them to the callback executor).
  */
-public final class ClientCore {
+public final class JobFlow {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
-  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
 
-  /** How many async HTTP exchanges a client of the SDK's own runs at once (and so its threads). */
-  public static final int MAX_ASYNC_REQUESTS = 10;
-
-  /**
-   * Everything a client is configured with. {@link #toString()} leaves the token out.
-   *
-   * @param httpClient the user's client to derive from, or {@code null} for one of the SDK's own
-   * @param blockingExecutor where the async view runs blocking steps (image preflight, downloads),
-   *     or {@code null} for the SDK's own daemon threads
-   * @param journal the journal, or {@code null} for none
-   * @param instanceId this client's name in the journal's leases
-   * @param journalLease how long a lease lasts unrenewed
-   * @param jobListener told each job's events, or {@code null}
-   * @param spendLimit the most this client's submits may commit, in US dollars, or {@code null}
-   */
-  public record Config(
-      HttpUrl baseUrl,
-      String apiToken,
-      OkHttpClient httpClient,
-      int maxRetries,
-      Duration connectTimeout,
-      Duration requestTimeout,
-      Duration maxRetryAfter,
-      long maxDownloadBytes,
-      Executor callbackExecutor,
-      Executor blockingExecutor,
-      SubmissionJournal journal,
-      String instanceId,
-      Duration journalLease,
-      JobListener jobListener,
-      java.math.BigDecimal spendLimit,
-      TimeSource time,
-      DoubleSupplier jitter) {
-    @Override
-    public String toString() {
-      return "Config{baseUrl=" + baseUrl + ", maxRetries=" + maxRetries + "}";
-    }
-  }
-
-  private final HttpUrl baseUrl;
-  private final int maxRetries;
-  private final OkHttpClient http;
-  private final boolean ownsHttpClient;
+  private final ClientRuntime runtime;
   private final RunComfyApi api;
   private final Poller poller;
   private final Downloader downloader;
   private final ImagePreflight imagePreflight;
-  private final JournalRecorder journal;
   private final Events events;
+  private final JournalRecorder journal;
   private final SpendGuard spend;
-  private final TimeSource time;
-  private final Executor callbackExecutor;
-  private final Executor blockingExecutor;
-  private final ExecutorService ownBlockingExecutor;
-
-  public ClientCore(Config c) {
-    OkHttpVersion.check();
-    RequestValidation.warmUpInBackground(); // the requests to come are validated
-    this.baseUrl = c.baseUrl();
-    this.maxRetries = c.maxRetries();
-    this.ownsHttpClient = c.httpClient() == null;
-    OkHttpClient base = ownsHttpClient ? ownHttpClient() : c.httpClient();
-    this.http = Transport.prepare(base, c.connectTimeout(), c.requestTimeout());
-    RetryPolicy retryPolicy =
-        new RetryPolicy(c.maxRetries(), INITIAL_BACKOFF, MAX_BACKOFF, c.maxRetryAfter(), c.jitter());
-    this.events = new Events(c.jobListener(), c.time());
-    this.api = new RunComfyApi(new Transport(http, baseUrl, c.apiToken(), retryPolicy, c.time(), events));
-    this.poller = new Poller(api, c.time(), events);
-    this.spend = new SpendGuard(c.spendLimit(), api, c.time());
-    this.time = c.time();
-    this.downloader = new Downloader(http, retryPolicy, c.time(), c.maxDownloadBytes(), events);
-    this.imagePreflight =
-        ImagePreflight.builder()
-            .httpClient(http)
-            .connectTimeout(c.connectTimeout())
-            .timeout(c.requestTimeout())
-            .build();
-    this.callbackExecutor = c.callbackExecutor();
-    this.ownBlockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor() : null;
-    this.blockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor : c.blockingExecutor();
-    this.journal =
-        new JournalRecorder(c.journal(), c.apiToken(), c.time(), c.instanceId(), c.journalLease(), blockingExecutor);
-  }
 
   /**
-   * OkHttp's default dispatcher runs up to 64 async calls at once, 5 per host, on a pool that can
-   * briefly hold more threads than that. The SDK talks to one host: it runs {@value
-   * #MAX_ASYNC_REQUESTS} calls at once on exactly that many threads at most (idle ones end after a
-   * minute), enough for thousands of polling jobs.
+   * @param journal the journal, or {@code null} for none
+   * @param apiToken the token, whose hash tells accounts apart in the journal
+   * @param instanceId this client's name in the journal's leases
+   * @param journalLease how long a lease lasts unrenewed
+   * @param spendLimit the most this client's submits may commit, in US dollars, or {@code null}
    */
-  private static OkHttpClient ownHttpClient() {
-    ThreadPoolExecutor threads =
-        new ThreadPoolExecutor(
-            MAX_ASYNC_REQUESTS,
-            MAX_ASYNC_REQUESTS,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            daemonThreads("dreamina-http-"));
-    threads.allowCoreThreadTimeOut(true);
-    Dispatcher dispatcher = new Dispatcher(threads);
-    dispatcher.setMaxRequests(MAX_ASYNC_REQUESTS);
-    dispatcher.setMaxRequestsPerHost(MAX_ASYNC_REQUESTS);
-    return OkHttpVersion.withoutFastFallback(new OkHttpClient.Builder().dispatcher(dispatcher)).build();
+  public JobFlow(
+      ClientRuntime runtime,
+      SubmissionJournal journal,
+      String apiToken,
+      String instanceId,
+      Duration journalLease,
+      BigDecimal spendLimit) {
+    this.runtime = runtime;
+    this.api = runtime.api();
+    this.poller = runtime.poller();
+    this.downloader = runtime.downloader();
+    this.imagePreflight = runtime.imagePreflight();
+    this.events = runtime.events();
+    this.spend = new SpendGuard(spendLimit, api, runtime.time());
+    this.journal =
+        new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor());
   }
 
-  /** Threads made on demand for blocking steps of async calls; idle ones end after a minute. */
-  private static ExecutorService ownBlockingExecutor() {
-    return new ThreadPoolExecutor(
-        0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads("dreamina-blocking-"));
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  // ---- plain calls -------------------------------------------------------------------------------
-
-  public RunComfyApi api() {
-    return api;
-  }
-
-  public ImagePreflight imagePreflight() {
-    return imagePreflight;
-  }
-
-  public Price price() {
-    return api.price();
-  }
-
-  public RequestStatus status(String requestId) {
-    return api.status(requestId, ApiCall.NO_DEADLINE);
-  }
-
-  public RequestResult result(String requestId) {
-    return api.result(requestId, ApiCall.NO_DEADLINE);
-  }
-
-  public CancelResult cancel(String requestId) {
-    return api.cancel(requestId, true);
+  /** What this flow runs on. */
+  public ClientRuntime runtime() {
+    return runtime;
   }
 
   // ---- submit: preflight, journal intent, the paid call, its outcome journaled --------------------
@@ -248,7 +129,7 @@ public final class ClientCore {
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
     CompletableFuture<Void> checked =
         preflight
-            ? CompletableFuture.runAsync(() -> checkImage(request), blockingExecutor)
+            ? CompletableFuture.runAsync(() -> checkImage(request), runtime.blockingExecutor())
             : CompletableFuture.completedFuture(null);
     return checked
         .thenCompose(ok -> spend.reserveAsync(request))
@@ -286,7 +167,7 @@ public final class ClientCore {
   }
 
   /** What this client has committed against its spend limit. */
-  public java.math.BigDecimal spendCommitted() {
+  public BigDecimal spendCommitted() {
     return spend.committed();
   }
 
@@ -325,7 +206,7 @@ public final class ClientCore {
       return poll(requestId, options);
     }
     CompletableFuture<Optional<JournalRecorder.Job>> held =
-        blocking(() -> journal.holdForWait(requestId, JournalRecorder.WhenHeld.WATCH));
+        runtime.blocking(() -> journal.holdForWait(requestId, JournalRecorder.WhenHeld.WATCH));
     CompletableFuture<RequestResult> waited = held.thenCompose(job -> poll(requestId, options));
     Futures.cancelTogether(waited, held);
     return waited;
@@ -476,7 +357,7 @@ public final class ClientCore {
    */
   private CompletableFuture<RequestResult> thenDownload(CompletableFuture<RequestResult> job, Path target) {
     CompletableFuture<RequestResult> downloaded =
-        job.thenCompose(result -> blocking(() -> download(result, target, null)).thenApply(path -> result));
+        job.thenCompose(result -> runtime.blocking(() -> download(result, target, null)).thenApply(path -> result));
     Futures.cancelTogether(downloaded, job);
     downloaded.whenComplete(
         (result, failure) -> {
@@ -507,7 +388,7 @@ public final class ClientCore {
   }
 
   public CompletableFuture<RequestResult> resumeAsync(String requestId, AwaitOptions options, boolean takeOver) {
-    return blocking(() -> journal.holdForWait(requestId, whenHeld(takeOver)))
+    return runtime.blocking(() -> journal.holdForWait(requestId, whenHeld(takeOver)))
         .thenCompose(job -> awaitThenDownload(requestId, job.flatMap(j -> j.entry().target()).orElse(null), options));
   }
 
@@ -523,7 +404,7 @@ public final class ClientCore {
     return journal.pending();
   }
 
-  /** The journal's reads and leases, for a batch. */
+  /** The journal's reads and leases, for recovery and batches. */
   JournalRecorder journal() {
     return journal;
   }
@@ -533,66 +414,12 @@ public final class ClientCore {
     return journal.deleteFinishedOlderThan(age);
   }
 
-  /** Runs {@code task} after {@code delay} on the client's clock, without holding a thread. */
-  void schedule(Duration delay, Runnable task) {
-    time.schedule(delay, task);
-  }
-
-  long nanoTime() {
-    return time.nanoTime();
-  }
-
   public void dismiss(String localId) {
     journal.dismiss(localId);
   }
 
-  /** One recovery pass over the journal: see {@link Recovery}. */
-  public CompletableFuture<RecoveryReport> recoverAsync(AwaitOptions options) {
-    if (!journal.enabled()) {
-      return CompletableFuture.completedFuture(new RecoveryReport(List.of()));
-    }
-    return new Recovery(this, journal).run(options);
-  }
-
-  // ---- running the async view's steps ------------------------------------------------------------
-
-  /** A blocking step of an async call, on the blocking executor. */
-  public <T> CompletableFuture<T> blocking(Supplier<T> step) {
-    return CompletableFuture.supplyAsync(step, blockingExecutor);
-  }
-
-  /**
-   * Starts an async call and relays it to the callback executor; a bad argument found while
-   * starting (a malformed request id) fails the future rather than throwing.
-   */
-  public <T> CompletableFuture<T> relay(Supplier<CompletableFuture<T>> start) {
-    CompletableFuture<T> started;
-    try {
-      started = start.get();
-    } catch (RuntimeException e) {
-      started = CompletableFuture.failedFuture(e);
-    }
-    return Futures.relay(started, callbackExecutor);
-  }
-
-  /** Like {@link #relay}, but cancelling the result leaves the source running: for a paid submit. */
-  public <T> CompletableFuture<T> detachedRelay(CompletableFuture<T> source) {
-    return Futures.detachedRelay(source, callbackExecutor);
-  }
-
-  /** Releases what the client created: its connection pool and threads. */
+  /** Stops renewing the journal's leases; those still held run out. The runtime is closed by its owner. */
   public void close() {
     journal.close();
-    if (ownsHttpClient) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
-    }
-    if (ownBlockingExecutor != null) {
-      ownBlockingExecutor.shutdown();
-    }
-  }
-
-  public String describe() {
-    return "baseUrl=" + baseUrl + ", maxRetries=" + maxRetries;
   }
 }

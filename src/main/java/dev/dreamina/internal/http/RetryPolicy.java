@@ -1,8 +1,9 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import dev.dreamina.errors.ApiException;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.NetworkException;
+import dev.dreamina.internal.TimeSource;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,6 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
+
+import dev.dreamina.internal.TimeSource;
 
 /**
  * One API exchange to make: what to send, whether it is the paid submit, and how far it may be

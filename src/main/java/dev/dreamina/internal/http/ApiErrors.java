@@ -1,7 +1,8 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dreamina.errors.ApiException;
+import dev.dreamina.internal.wire.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,8 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.flow;
 
 import dev.dreamina.AwaitOptions;
 import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.internal.Futures;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.RecoveryReport;
@@ -20,17 +21,25 @@ import java.util.concurrent.CompletableFuture;
  * recorded target, all at once on the async path. It never submits: an entry without a request id
  * is reported for a person to check.
  */
-final class Recovery {
-  private final ClientCore flow;
+public final class Recovery {
+  private final JobFlow flow;
   private final JournalRecorder journal;
 
-  Recovery(ClientCore flow, JournalRecorder journal) {
+  private Recovery(JobFlow flow) {
     this.flow = flow;
-    this.journal = journal;
+    this.journal = flow.journal();
   }
 
-  CompletableFuture<RecoveryReport> run(AwaitOptions options) {
-    return flow.blocking(this::claimAll)
+  /** One pass over the flow's journal; an empty report at once without a journal. */
+  public static CompletableFuture<RecoveryReport> run(JobFlow flow, AwaitOptions options) {
+    if (!flow.journal().enabled()) {
+      return CompletableFuture.completedFuture(new RecoveryReport(List.of()));
+    }
+    return new Recovery(flow).run(options);
+  }
+
+  private CompletableFuture<RecoveryReport> run(AwaitOptions options) {
+    return flow.runtime().blocking(this::claimAll)
         .thenCompose(
             claims -> {
               List<CompletableFuture<Item>> items = new ArrayList<>();
@@ -97,7 +106,7 @@ final class Recovery {
     JournalEntry entry = job.entry();
     return flow.awaitThenDownload(entry.requestId().orElseThrow(), entry.target().orElse(null), options)
         .handle((result, failure) -> failure == null ? null : Futures.unwrap(failure))
-        .thenCompose(failure -> flow.blocking(() -> done(job, failure)));
+        .thenCompose(failure -> flow.runtime().blocking(() -> done(job, failure)));
   }
 
   /** Blocking: lets go of a job left unfinished; reports the job's entry as last written. */

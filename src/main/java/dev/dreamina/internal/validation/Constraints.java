@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.validation;
 
 import static java.lang.annotation.ElementType.FIELD;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
@@ -44,16 +44,22 @@ public final class Constraints {
       if (value == null) {
         return true;
       }
-      String problem = problem(value);
-      if (problem == null) {
+      Object verdict = verdict(value);
+      if (verdict instanceof URI) {
         return true;
       }
       context.disableDefaultConstraintViolation();
-      context.buildConstraintViolationWithTemplate(escape(problem)).addConstraintViolation();
+      context.buildConstraintViolationWithTemplate(escape((String) verdict)).addConstraintViolation();
       return false;
     }
 
-    static String problem(String value) {
+    /** The URL, parsed, when it is valid; else {@code null}. */
+    static URI parsedIfValid(String value) {
+      return verdict(value) instanceof URI uri ? uri : null;
+    }
+
+    /** The URL, parsed, when it is valid; else what is wrong with it. */
+    private static Object verdict(String value) {
       URI uri;
       try {
         uri = new URI(value.trim());
@@ -70,15 +76,15 @@ public final class Constraints {
         return "must name a host";
       }
       String path = uri.getPath() == null ? "" : uri.getPath();
-      String lastSegment = path.substring(path.lastIndexOf('/') + 1);
-      int dot = lastSegment.lastIndexOf('.');
-      if (dot >= 0 && dot < lastSegment.length() - 1) {
-        String extension = lastSegment.substring(dot + 1).toLowerCase(Locale.ROOT);
+      int slash = path.lastIndexOf('/');
+      int dot = path.lastIndexOf('.');
+      if (dot > slash && dot < path.length() - 1) {
+        String extension = path.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (!IMAGE_EXTENSIONS.contains(extension)) {
           return "must point to a JPEG or PNG image (.jpg, .jpeg or .png), not ." + extension;
         }
       }
-      return null;
+      return uri;
     }
 
     /** Message templates treat {, } and \ specially; the user's URL text must come out as is. */
@@ -104,6 +110,10 @@ public final class Constraints {
       implements ConstraintValidator<FrameCount, Integer> {
     @Override
     public boolean isValid(Integer value, ConstraintValidatorContext context) {
+      return valid(value);
+    }
+
+    static boolean valid(Integer value) {
       return value == null || value == 121 || value == 241;
     }
   }
@@ -128,9 +138,10 @@ public final class Constraints {
       implements ConstraintValidator<WellFormedUnicode, String> {
     @Override
     public boolean isValid(String value, ConstraintValidatorContext context) {
-      if (value == null) {
-        return true;
-      }
+      return value == null || valid(value);
+    }
+
+    static boolean valid(String value) {
       for (int i = 0; i < value.length(); i++) {
         char c = value.charAt(i);
         if (Character.isHighSurrogate(c)) {
@@ -167,6 +178,10 @@ public final class Constraints {
   public static final class NotBlankTextValidator implements ConstraintValidator<NotBlankText, String> {
     @Override
     public boolean isValid(String value, ConstraintValidatorContext context) {
+      return valid(value);
+    }
+
+    static boolean valid(String value) {
       return value != null && !value.isBlank();
     }
   }

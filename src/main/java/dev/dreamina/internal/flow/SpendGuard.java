@@ -1,10 +1,13 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.flow;
 
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.Price;
 import dev.dreamina.Status;
 import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.Futures;
+import dev.dreamina.internal.TimeSource;
+import dev.dreamina.internal.http.RunComfyApi;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;

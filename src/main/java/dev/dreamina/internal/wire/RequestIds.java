@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.wire;
 
 
 /** Request ids go into URL paths, so they are checked before any URL is built. */

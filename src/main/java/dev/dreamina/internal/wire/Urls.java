@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.wire;
 
 import java.net.InetAddress;
 import java.net.URI;

@@ -1,10 +1,13 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.http;
 
 import dev.dreamina.DownloadProgress;
 import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.DownloadException;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.NetworkException;
+import dev.dreamina.internal.Events;
+import dev.dreamina.internal.TimeSource;
+import dev.dreamina.internal.wire.Urls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.Channels;

@@ -1,4 +1,4 @@
-package dev.dreamina.internal;
+package dev.dreamina.internal.flow;
 
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.Status;
@@ -8,6 +8,7 @@ import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.TimeSource;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.journal.JournalLease;
