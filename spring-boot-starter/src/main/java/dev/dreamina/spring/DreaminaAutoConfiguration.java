@@ -10,6 +10,7 @@ import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -78,7 +80,10 @@ public class DreaminaAutoConfiguration {
 
   /**
    * The client. Its token: {@code dreamina.api-token}, else the environment's RUNCOMFY_API_TOKEN
-   * or RUNCOMFY_TOKEN; with the sandbox on, the sandbox's.
+   * or RUNCOMFY_TOKEN; with the sandbox on, the sandbox's. A blank {@code dreamina.api-token}, or
+   * one that is still an unresolved placeholder ({@code ${RUNCOMFY_API_TOKEN}} with the variable
+   * unset: Boot leaves the text as it is), counts as none, and without any token start-up fails
+   * naming all three.
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
@@ -89,37 +94,31 @@ public class DreaminaAutoConfiguration {
       ObjectProvider<JobListener> listeners) {
     RunComfySandbox box = sandbox.getIfAvailable();
     DreaminaClient.Builder builder = box != null ? box.clientBuilder() : DreaminaClient.builder().fromEnv();
-    if (box == null && properties.getApiToken() != null) {
-      builder.apiToken(properties.getApiToken());
+    if (box == null) {
+      String token = token(properties.getApiToken());
+      if (token != null) {
+        builder.apiToken(token);
+      } else if (token(System.getenv(DreaminaClient.ENV_API_TOKEN)) == null
+          && token(System.getenv(DreaminaClient.ENV_TOKEN_FALLBACK)) == null) {
+        throw new IllegalStateException(noToken(properties.getApiToken()));
+      }
     }
-    if (box == null && properties.getBaseUrl() != null) {
-      builder.baseUrl(properties.getBaseUrl());
+    PropertyMapper map = PropertyMapper.get();
+    if (box == null) {
+      map.from(properties::getBaseUrl).when(Objects::nonNull).to(builder::baseUrl);
     }
-    if (properties.getMaxRetries() != null) {
-      builder.maxRetries(properties.getMaxRetries());
-    }
-    if (properties.getConnectTimeout() != null) {
-      builder.connectTimeout(properties.getConnectTimeout());
-    }
-    if (properties.getRequestTimeout() != null) {
-      builder.requestTimeout(properties.getRequestTimeout());
-    }
-    if (properties.getMaxRetryAfter() != null) {
-      builder.maxRetryAfter(properties.getMaxRetryAfter());
-    }
-    if (properties.getMaxDownloadBytes() != null) {
-      builder.maxDownloadBytes(properties.getMaxDownloadBytes());
-    }
+    map.from(properties::getMaxRetries).when(Objects::nonNull).to(builder::maxRetries);
+    map.from(properties::getConnectTimeout).when(Objects::nonNull).to(builder::connectTimeout);
+    map.from(properties::getRequestTimeout).when(Objects::nonNull).to(builder::requestTimeout);
+    map.from(properties::getMaxRetryAfter).when(Objects::nonNull).to(builder::maxRetryAfter);
+    map.from(properties::getMaxDownloadBytes).when(Objects::nonNull).to(builder::maxDownloadBytes);
+    map.from(properties::getSpendLimit).when(Objects::nonNull).to(builder::spendLimit);
     builder.preflightImages(properties.isPreflightImages());
-    builder.awaitOptions(awaitOptions(properties.getAwait()));
+    builder.awaitOptions(awaitOptions(map, properties.getAwait()));
     journal.ifAvailable(builder::journal);
     DreaminaProperties.Journal journalProperties = properties.getJournal();
-    if (journalProperties.getInstanceId() != null) {
-      builder.instanceId(journalProperties.getInstanceId());
-    }
-    if (journalProperties.getLease() != null) {
-      builder.journalLease(journalProperties.getLease());
-    }
+    map.from(journalProperties::getInstanceId).when(Objects::nonNull).to(builder::instanceId);
+    map.from(journalProperties::getLease).when(Objects::nonNull).to(builder::journalLease);
     List<JobListener> all = listeners.orderedStream().toList();
     if (!all.isEmpty()) {
       builder.jobListener(all.size() == 1 ? all.get(0) : new JobListeners(all));
@@ -127,17 +126,28 @@ public class DreaminaAutoConfiguration {
     return builder.build();
   }
 
-  private static AwaitOptions awaitOptions(DreaminaProperties.Await await) {
+  /** A token, or {@code null} when the text is none: unset, blank, or an unresolved placeholder. */
+  static String token(String text) {
+    return text == null || text.isBlank() || text.contains("${") ? null : text;
+  }
+
+  private static String noToken(String property) {
+    String placeholder =
+        property != null && property.contains("${")
+            ? " (dreamina.api-token is " + property + ": a placeholder whose variable is not set)"
+            : "";
+    return "No RunComfy API token: set dreamina.api-token, or " + DreaminaClient.ENV_API_TOKEN + " (or "
+        + DreaminaClient.ENV_TOKEN_FALLBACK + ") in the environment" + placeholder
+        + "; or dreamina.sandbox.enabled=true to try the SDK without one.";
+  }
+
+  private static AwaitOptions awaitOptions(PropertyMapper map, DreaminaProperties.Await await) {
     AwaitOptions.Builder options = AwaitOptions.builder();
-    if (await.getPollInterval() != null) {
-      options.pollInterval(await.getPollInterval());
-    }
-    if (await.getMaxPollInterval() != null) {
-      options.maxPollInterval(await.getMaxPollInterval());
-    }
-    if (await.getTimeout() != null) {
-      options.timeout(await.getTimeout());
-    }
+    map.from(await::getPollInterval).when(Objects::nonNull).to(options::pollInterval);
+    map.from(await::getMaxPollInterval).when(Objects::nonNull).to(options::maxPollInterval);
+    map.from(await::getTimeout).when(Objects::nonNull).to(options::timeout);
+    options.cancelOnTimeout(await.isCancelOnTimeout());
+    options.cancelOnAbort(await.isCancelOnAbort());
     return options.build();
   }
 

@@ -34,6 +34,12 @@ public class DreaminaProperties {
   /** Whether each submit first checks its image (type, size, dimensions), so a bad one is never paid. */
   private boolean preflightImages;
 
+  /**
+   * The most the client's submits may commit, in US dollars (each job's estimate from the model's
+   * price); a submit past it is refused before anything is sent. Unset: no limit.
+   */
+  private java.math.BigDecimal spendLimit;
+
   private final Await await = new Await();
   private final Journal journal = new Journal();
   private final Sandbox sandbox = new Sandbox();
@@ -49,6 +55,28 @@ public class DreaminaProperties {
 
     /** How long to wait for a job in all. */
     private Duration timeout;
+
+    /** Whether a wait that times out cancels its job (one bounded attempt), so that it stops costing. */
+    private boolean cancelOnTimeout;
+
+    /** Whether a wait given up (an async wait cancelled, a generate cancelled in flight) cancels its job. */
+    private boolean cancelOnAbort;
+
+    public boolean isCancelOnTimeout() {
+      return cancelOnTimeout;
+    }
+
+    public void setCancelOnTimeout(boolean cancelOnTimeout) {
+      this.cancelOnTimeout = cancelOnTimeout;
+    }
+
+    public boolean isCancelOnAbort() {
+      return cancelOnAbort;
+    }
+
+    public void setCancelOnAbort(boolean cancelOnAbort) {
+      this.cancelOnAbort = cancelOnAbort;
+    }
 
     public Duration getPollInterval() {
       return pollInterval;
@@ -281,6 +309,14 @@ public class DreaminaProperties {
 
   public void setMaxDownloadBytes(Long maxDownloadBytes) {
     this.maxDownloadBytes = maxDownloadBytes;
+  }
+
+  public java.math.BigDecimal getSpendLimit() {
+    return spendLimit;
+  }
+
+  public void setSpendLimit(java.math.BigDecimal spendLimit) {
+    this.spendLimit = spendLimit;
   }
 
   public boolean isPreflightImages() {

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.AwaitOptions;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.DreaminaClientAsync;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.RequestResult;
 import dev.dreamina.Status;
 import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
@@ -24,6 +26,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,16 +94,67 @@ class DreaminaAutoConfigurationTest {
   }
 
   @Test
-  void withoutTokenOrSandboxStartUpSaysWhichVariablesToSet() {
+  void withoutTokenOrSandboxStartUpSaysWhichPropertyAndVariablesToSet() {
     if (System.getenv("RUNCOMFY_API_TOKEN") != null || System.getenv("RUNCOMFY_TOKEN") != null) {
       return; // a developer's own token would be picked up
     }
-    new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(DreaminaAutoConfiguration.class))
-        .run(context -> {
-          String messages = messages(context.getStartupFailure());
-          assertTrue(messages.contains("No RunComfy API token: set RUNCOMFY_API_TOKEN"), messages);
-        });
+    ApplicationContextRunner noSandbox = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DreaminaAutoConfiguration.class));
+    String named = "No RunComfy API token: set dreamina.api-token, or RUNCOMFY_API_TOKEN (or RUNCOMFY_TOKEN) in the environment";
+    noSandbox.run(context -> {
+      String messages = messages(context.getStartupFailure());
+      assertTrue(messages.contains(named), messages);
+    });
+    // The README's line with the variable unset: Boot leaves the placeholder's text, which is no token.
+    noSandbox.withPropertyValues("dreamina.api-token=${RUNCOMFY_API_TOKEN}").run(context -> {
+      String messages = messages(context.getStartupFailure());
+      assertTrue(messages.contains(named + " (dreamina.api-token is ${RUNCOMFY_API_TOKEN}: a placeholder whose variable is not set)"), messages);
+    });
+    for (String none : List.of("dreamina.api-token=${RUNCOMFY_API_TOKEN:}", "dreamina.api-token=   ")) {
+      noSandbox.withPropertyValues(none).run(context -> {
+        String messages = messages(context.getStartupFailure());
+        assertTrue(messages.contains(named), none + ": " + messages);
+      });
+    }
+    noSandbox.withPropertyValues("dreamina.api-token=rc_a-real-looking-token").run(context -> assertNull(context.getStartupFailure()));
+  }
+
+  @Test
+  void aBlankOrPlaceholderTokenPropertyNeverHidesTheEnvironmentsToken() {
+    assertEquals(null, DreaminaAutoConfiguration.token(null));
+    assertEquals(null, DreaminaAutoConfiguration.token(" \t"));
+    assertEquals(null, DreaminaAutoConfiguration.token("${RUNCOMFY_API_TOKEN}"));
+    assertEquals(null, DreaminaAutoConfiguration.token("${MY_SECRET}"));
+    assertEquals("rc_token", DreaminaAutoConfiguration.token("rc_token"));
+  }
+
+  @Test
+  void theSpendLimitPropertyRefusesTheSubmitPastItBeforeSendingIt() {
+    // The sandbox's estimate: 0.10 USD a second, so 0.50 for 121 frames; 1.00 holds exactly two.
+    runner.withPropertyValues("dreamina.spend-limit=1.00").run(context -> {
+      assertNull(context.getStartupFailure());
+      DreaminaClient client = context.getBean(DreaminaClient.class);
+      RunComfySandbox sandbox = context.getBean(RunComfySandbox.class);
+      client.submit(REQUEST);
+      client.submit(REQUEST);
+      SpendLimitException refused = assertThrows(SpendLimitException.class, () -> client.submit(REQUEST));
+      assertEquals(0, new BigDecimal("1.00").compareTo(refused.limit()), refused.getMessage());
+      assertEquals(2, sandbox.submitCount());
+    });
+  }
+
+  @Test
+  void theCancelPropertiesReachTheClientsAwaitOptions() {
+    runner.withPropertyValues("dreamina.await.cancel-on-timeout=true", "dreamina.await.timeout=3m").run(context -> {
+      AwaitOptions options = context.getBean(DreaminaClient.class).awaitOptions();
+      assertTrue(options.cancelOnTimeout());
+      assertFalse(options.cancelOnAbort());
+      assertEquals(Duration.ofMinutes(3), options.timeout());
+    });
+    runner.withPropertyValues("dreamina.await.cancel-on-abort=true").run(context -> {
+      AwaitOptions options = context.getBean(DreaminaClient.class).awaitOptions();
+      assertFalse(options.cancelOnTimeout());
+      assertTrue(options.cancelOnAbort());
+    });
   }
 
   @Test

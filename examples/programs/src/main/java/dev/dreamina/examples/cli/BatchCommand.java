@@ -19,12 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,6 +72,9 @@ final class BatchCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Write each row's outcome to FILE (.json or .csv).")
   Path report;
 
+  @Option(names = "--overwrite", description = "Replace files that already exist where videos would go (refused without it).")
+  boolean overwrite;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(file)) {
@@ -80,6 +85,12 @@ final class BatchCommand implements Callable<Integer> {
     if (!parsed.problems().isEmpty()) {
       parsed.problems().forEach(p -> cli.err.println("error: " + file.getFileName() + " " + p));
       cli.err.println(parsed.problems().size() + " problem(s); nothing was submitted.");
+      return DreaminaCli.VALIDATION;
+    }
+    List<String> problems = targetProblems(parsed.rows());
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> cli.err.println("error: " + p));
+      cli.err.println(problems.size() + " problem(s); nothing was submitted.");
       return DreaminaCli.VALIDATION;
     }
     try (ExampleBackend backend = cli.open()) {
@@ -112,12 +123,51 @@ final class BatchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Where the videos go, checked before anything is sent: the output folder can be made, no two
+   * rows write one file, and no file already there is replaced without --overwrite (on --resume,
+   * files of rows an earlier run finished are expected, and the journal keeps them from being
+   * downloaded again).
+   */
+  private List<String> targetProblems(List<BatchFile.Row> rows) {
+    List<String> problems = new ArrayList<>();
+    if (!dryRun) {
+      try {
+        Files.createDirectories(out);
+      } catch (IOException | UnsupportedOperationException e) {
+        problems.add("cannot make the --out folder " + out + ": " + why(e));
+        return problems;
+      }
+    }
+    Map<Path, List<Integer>> lines = new LinkedHashMap<>();
+    rows.forEach(row -> lines.computeIfAbsent(target(row), t -> new ArrayList<>()).add(row.line()));
+    lines.forEach((target, on) -> {
+      if (on.size() > 1) {
+        problems.add("lines " + on.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " all write " + target
+            + "; give each row an output of its own");
+      } else if (!dryRun && !resume && !overwrite && Files.exists(target)) {
+        problems.add("line " + on.get(0) + " would replace " + target + ", which exists; pass --overwrite to replace it"
+            + " (or --resume, if it is from an earlier run of this file)");
+      }
+    });
+    return problems;
+  }
+
+  private static String why(Exception e) {
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "a file of that name is in the way";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException denied) {
+      return "permission denied on " + denied.getFile();
+    }
+    return e.getMessage();
+  }
+
   private int run(DreaminaClient client, List<BatchFile.Row> rows) throws Exception {
     List<BatchItem> items = new ArrayList<>();
     for (BatchFile.Row row : rows) {
       items.add(BatchItem.of(row.key(), row.request(), target(row)));
     }
-    Files.createDirectories(out);
     boolean terminal = cli.terminal();
     BatchOptions options =
         BatchOptions.builder()

@@ -15,7 +15,10 @@ import java.util.Locale;
  * A batch file: CSV with the header {@code prompt,image_url,frames,seed,output} (RFC 4180 quoting;
  * columns in any order, all but prompt and image_url optional), or JSON Lines with the same field
  * names. Every row is validated before anything is paid; bad rows are reported with their line
- * numbers.
+ * numbers. A column or field the batch does not know is an error (a misspelt {@code seed} would
+ * otherwise pay for a video without its seed), with a hint when it is close to a known one. A
+ * leading UTF-8 byte-order mark (Excel's "CSV UTF-8") is skipped; line breaks inside quoted
+ * fields are kept as written, CRLF included.
  */
 final class BatchFile {
   /** A valid row: its line number (the batch key), request and output path, if given. */
@@ -30,30 +33,80 @@ final class BatchFile {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The columns and fields a batch file may name. */
+  static final List<String> FIELDS = List.of("prompt", "image_url", "frames", "seed", "output");
+
   private BatchFile() {}
 
   static Parsed read(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file);
+    String text = Files.readString(file);
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a UTF-8 byte-order mark, as Excel writes "CSV UTF-8"
+    }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean jsonLines =
-        name.endsWith(".jsonl") || name.endsWith(".ndjson")
-            || lines.stream().filter(l -> !l.isBlank()).findFirst().map(l -> l.strip().startsWith("{")).orElse(false);
-    return jsonLines ? jsonLines(lines) : csv(lines);
+        name.endsWith(".jsonl") || name.endsWith(".ndjson") || text.stripLeading().startsWith("{");
+    return jsonLines ? jsonLines(text.split("\r?\n", -1)) : csv(text);
   }
 
-  private static Parsed jsonLines(List<String> lines) {
+  /** "unknown column seeed (did you mean seed?)", for a name no batch file may use. */
+  static String unknown(String what, String name) {
+    String hint =
+        FIELDS.stream()
+            .filter(known -> distance(known, name.toLowerCase(Locale.ROOT)) <= 2)
+            .findFirst()
+            .map(known -> " (did you mean " + known + "?)")
+            .orElse("");
+    return "unknown " + what + " " + name + hint + "; the known ones are " + String.join(", ", FIELDS);
+  }
+
+  /** Levenshtein distance: edits (insert, delete, replace) from one to the other. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static Parsed jsonLines(String[] lines) {
     List<Row> rows = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
+    for (int i = 0; i < lines.length; i++) {
       int line = i + 1;
-      if (lines.get(i).isBlank()) {
+      if (lines[i].isBlank()) {
         continue;
       }
       JsonNode node;
       try {
-        node = JSON.readTree(lines.get(i));
+        node = JSON.readTree(lines[i]);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         problems.add("line " + line + ": not JSON: " + e.getOriginalMessage());
+        continue;
+      }
+      if (!node.isObject()) {
+        problems.add("line " + line + ": not a JSON object with the fields " + String.join(", ", FIELDS));
+        continue;
+      }
+      List<String> unknownFields = new ArrayList<>();
+      node.fieldNames().forEachRemaining(f -> {
+        if (!FIELDS.contains(f)) {
+          unknownFields.add(unknown("field", f));
+        }
+      });
+      if (!unknownFields.isEmpty()) {
+        unknownFields.forEach(u -> problems.add("line " + line + ": " + u));
         continue;
       }
       row(line, text(node, "prompt"), text(node, "image_url"), text(node, "frames"), text(node, "seed"), text(node, "output"), rows, problems);
@@ -66,20 +119,30 @@ final class BatchFile {
     return value == null || value.isNull() ? null : value.asText();
   }
 
-  private static Parsed csv(List<String> lines) {
+  private static Parsed csv(String text) {
     List<Row> rows = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<List<String>> records = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();
     // Records may span lines inside quotes: parse the whole text, remembering where each begins.
-    parse(String.join("\n", lines), records, starts);
+    parse(text, records, starts);
     if (records.isEmpty()) {
       problems.add("line 1: the file is empty; expected the header prompt,image_url,frames,seed,output");
       return new Parsed(rows, problems);
     }
     List<String> header = records.get(0).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+    for (int i = 0; i < header.size(); i++) {
+      String column = header.get(i);
+      if (!FIELDS.contains(column)) {
+        problems.add("line 1: " + unknown("column", column));
+      } else if (header.indexOf(column) != i) {
+        problems.add("line 1: the column " + column + " is named twice");
+      }
+    }
     if (!header.contains("prompt") || !header.contains("image_url")) {
       problems.add("line 1: the header must name prompt and image_url (and may name frames, seed, output): " + header);
+    }
+    if (!problems.isEmpty()) {
       return new Parsed(rows, problems);
     }
     for (int r = 1; r < records.size(); r++) {
@@ -143,8 +206,8 @@ final class BatchFile {
         record = new ArrayList<>();
         line++;
         recordLine = line;
-      } else if (c != '\r') {
-        field.append(c);
+      } else if (c != '\r' || i + 1 >= text.length() || text.charAt(i + 1) != '\n') {
+        field.append(c); // a CR outside quotes is dropped only as half of a CRLF line end
       }
     }
     if (field.length() > 0 || !record.isEmpty()) {

@@ -349,8 +349,11 @@ public final class DreaminaCli {
     @Option(names = "--seed", description = "-1 for random, or 0 and up.")
     Integer seed;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "dreamina.mp4", description = "Where to save the MP4 (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--output"}, description = "Where to save the MP4 (default: REQUEST_ID.mp4, a name no earlier video has).")
     Path output;
+
+    @Option(names = "--overwrite", description = "Replace the -o file if it exists (without it, an existing file is refused before anything is paid).")
+    boolean overwrite;
 
     @Option(names = "--timeout", description = "How long to wait, e.g. 90s, 15m, PT1H (default 15m).")
     Duration timeout;
@@ -371,12 +374,17 @@ public final class DreaminaCli {
         builder.seed(seed);
       }
       ImageToVideoRequest request = builder.build();
+      if (output != null && Files.exists(output) && !overwrite) {
+        cli.err.println("error: " + output + " exists; pass --overwrite to replace it, or choose another -o. Nothing was submitted.");
+        return VALIDATION;
+      }
       try (ExampleBackend backend = cli.open()) {
         DreaminaClient client = backend.client().withPreflight(preflight);
+        // Without -o, the journal names no target, and a resume saves to REQUEST_ID.mp4 as well.
         Submission submission = client.submit(request, output);
         cli.out.println("request_id: " + submission.requestId());
         RequestResult done = cli.await(backend, submission.requestId(), timeout);
-        cli.download(client, done, output);
+        cli.download(client, done, output != null ? output : Path.of(submission.requestId() + ".mp4"));
         return 0;
       }
     }

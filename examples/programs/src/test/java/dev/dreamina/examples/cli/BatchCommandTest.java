@@ -86,6 +86,102 @@ class BatchCommandTest {
     assertEquals(List.of(), sandbox.requests(), "not even the price was asked");
   }
 
+  /** Runs a batch that must be refused before anything is sent: its exit code and error output. */
+  private String refused(Path file, String... more) {
+    List<String> args = new ArrayList<>(List.of("batch", file.toString()));
+    args.addAll(List.of(more));
+    err.getBuffer().setLength(0);
+    assertEquals(DreaminaCli.VALIDATION, run(args.toArray(String[]::new)), out + "" + err);
+    assertEquals(List.of(), sandbox.requests(), "nothing was sent, not even the price");
+    return err.toString();
+  }
+
+  @Test
+  void aMisspeltColumnOrFieldIsRefusedWithAHintBeforeAnythingIsSent() throws Exception {
+    start(Duration.ZERO);
+    String csv = refused(write("typo.csv", "prompt,image_url,frames,seeed", "a fox,https://example.com/fox.jpg,241,7"));
+    assertTrue(csv.contains("typo.csv line 1: unknown column seeed (did you mean seed?); the known ones are prompt, image_url, frames, seed, output"), csv);
+    String frames = refused(write("frames.csv", "prompt,image_url,frame", "a fox,https://example.com/fox.jpg,241"));
+    assertTrue(frames.contains("unknown column frame (did you mean frames?)"), frames);
+    String twice = refused(write("twice.csv", "prompt,image_url,seed,seed", "a fox,https://example.com/fox.jpg,1,2"));
+    assertTrue(twice.contains("line 1: the column seed is named twice"), twice);
+    String jsonl =
+        refused(write("typo.jsonl",
+            "{\"prompt\":\"a fox\",\"image_url\":\"https://example.com/fox.jpg\"}",
+            "{\"promt\":\"a cat\",\"image_url\":\"https://example.com/cat.jpg\",\"colour\":\"red\"}"));
+    assertTrue(jsonl.contains("typo.jsonl line 2: unknown field promt (did you mean prompt?)"), jsonl);
+    assertTrue(jsonl.contains("typo.jsonl line 2: unknown field colour; the known ones are"), jsonl);
+  }
+
+  @Test
+  void twoRowsWritingOneFileAreRefusedNamingBothLines() throws Exception {
+    start(Duration.ZERO);
+    Path csv =
+        write("same.csv",
+            "prompt,image_url,output",
+            "a fox,https://example.com/fox.jpg,clip.mp4",
+            "a cat,https://example.com/cat.jpg,other.mp4",
+            "an owl,https://example.com/owl.jpg,./clip.mp4",
+            "a hen,https://example.com/hen.jpg,line-6.mp4",
+            "a dog,https://example.com/dog.jpg,");
+    String errors = refused(csv, "--out", dir.resolve("v").toString());
+    assertTrue(errors.contains("error: lines 2, 4 all write " + dir.resolve("v/clip.mp4")), errors);
+    assertTrue(errors.contains("error: lines 5, 6 all write " + dir.resolve("v/line-6.mp4")), errors);
+    assertFalse(errors.contains("other.mp4"), errors);
+  }
+
+  @Test
+  void anOutFolderThatCannotBeMadeIsAnInputErrorSayingWhy() throws Exception {
+    start(Duration.ZERO);
+    Path csv = write("rows.csv", "prompt,image_url", "a fox,https://example.com/fox.jpg");
+    Path blocker = Files.writeString(dir.resolve("blocker"), "a file, not a folder");
+    String errors = refused(csv, "--out", blocker.resolve("videos").toString());
+    assertTrue(errors.contains("error: cannot make the --out folder " + blocker.resolve("videos") + ": "), errors);
+    String file = refused(csv, "--out", blocker.toString());
+    assertTrue(file.contains("cannot make the --out folder " + blocker + ": a file of that name is in the way"), file);
+  }
+
+  @Test
+  void aFileAlreadyWhereAVideoWouldGoSurvivesByteForByteWithoutOverwrite() throws Exception {
+    start(Duration.ZERO);
+    Path videos = Files.createDirectories(dir.resolve("videos"));
+    Path planted = Files.write(videos.resolve("fox.mp4"), new byte[] {1, 2, 3, 4});
+    Path csv = write("rows.csv", "prompt,image_url,output", "a fox,https://example.com/fox.jpg,fox.mp4", "a cat,https://example.com/cat.jpg,cat.mp4");
+
+    String errors = refused(csv, "--out", videos.toString());
+    assertTrue(errors.contains("error: line 2 would replace " + planted + ", which exists; pass --overwrite to replace it"), errors);
+    assertEquals(List.of((byte) 1, (byte) 2, (byte) 3, (byte) 4), bytes(planted));
+    assertFalse(Files.exists(videos.resolve("cat.mp4")), "no row ran");
+
+    assertEquals(0, run("batch", csv.toString(), "--out", videos.toString(), "--overwrite"), err.toString());
+    assertTrue(Files.size(planted) > 10_000, "replaced when asked");
+  }
+
+  private static List<Byte> bytes(Path file) throws Exception {
+    List<Byte> bytes = new ArrayList<>();
+    for (byte b : Files.readAllBytes(file)) {
+      bytes.add(b);
+    }
+    return bytes;
+  }
+
+  @Test
+  void aByteOrderMarkIsSkippedAndCrlfInsideQuotesReachesTheServerAsWritten() throws Exception {
+    start(Duration.ZERO);
+    Path csv = dir.resolve("excel.csv");
+    Files.writeString(csv, "\uFEFFprompt,image_url,frames,seed\r\n\"first line\r\nsecond line\",https://example.com/fox.jpg,241,7\r\n");
+
+    assertEquals(0, run("batch", csv.toString(), "--out", dir.resolve("v").toString()), err.toString());
+
+    List<String> sent = sandbox.requests().stream().filter(r -> r.path().endsWith("image-to-video") && r.method().equals("POST")).map(RecordedCall::body).toList();
+    assertEquals(1, sent.size(), sent.toString());
+    JsonNode body = new ObjectMapper().readTree(sent.get(0));
+    assertEquals("first line\r\nsecond line", body.get("prompt").asText());
+    assertEquals("https://example.com/fox.jpg", body.get("image_urls").get(0).asText());
+    assertEquals(241, body.get("frames").asInt());
+    assertEquals(7, body.get("seed").asInt(), "every field of the row reaches the server, the seed too");
+  }
+
   @Test
   void theTerminalBarShowsEveryCountSpendTimeAndEta() {
     BatchProgress progress =
@@ -101,7 +197,7 @@ class BatchCommandTest {
     assertEquals(0, run("--help"));
     assertTrue(out.toString().contains("batch") && out.toString().contains("Make many videos from a CSV file"), out.toString());
     assertEquals(0, run("batch", "--help"));
-    for (String option : List.of("--concurrency", "--max-spend", "--out", "--preflight", "--resume", "--dry-run", "--report")) {
+    for (String option : List.of("--concurrency", "--max-spend", "--out", "--preflight", "--resume", "--dry-run", "--report", "--overwrite")) {
       assertTrue(out.toString().contains(option), option + " missing from: " + out);
     }
   }
@@ -172,7 +268,10 @@ class BatchCommandTest {
     assertEquals(0, BigDecimal.ONE.compareTo(new BigDecimal(fields[4])));
     assertEquals("", fields[5]);
 
-    assertEquals(DreaminaCli.USAGE, run("batch", csv.toString(), "--out", videos.toString()));
+    assertEquals(DreaminaCli.VALIDATION, run("batch", csv.toString(), "--out", videos.toString()));
+    assertTrue(err.toString().contains("line 2 would replace " + videos.resolve("fox.mp4") + ", which exists; pass --overwrite"
+        + " to replace it (or --resume, if it is from an earlier run of this file)"), err.toString());
+    assertEquals(DreaminaCli.USAGE, run("batch", csv.toString(), "--out", videos.toString(), "--overwrite"));
     assertTrue(err.toString().contains("ran before") && err.toString().contains("pass --resume"), err.toString());
     assertEquals(4, sandbox.submitRequestCount(), "a file that ran before is not run again unasked");
   }

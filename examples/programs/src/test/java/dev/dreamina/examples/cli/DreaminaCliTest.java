@@ -1,5 +1,6 @@
 package dev.dreamina.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +81,46 @@ class DreaminaCliTest {
     assertTrue(out.toString().contains("request_id: "), out.toString());
     assertTrue(out.toString().contains("status: completed after "), "plain lines off a terminal: " + out);
     assertTrue(sandbox.requests().get(0).body().contains("\"frames\":241,\"seed\":7"));
+  }
+
+  @Test
+  void generateRefusesAnExistingOutputUnlessOverwriteAndPaysNothing() throws Exception {
+    Path planted = Files.write(dir.resolve("fox.mp4"), new byte[] {9, 8, 7});
+    String[] generate = {"generate", "--prompt", "a fox", "--image-url", "https://example.com/fox.jpg", "-o", planted.toString()};
+
+    assertEquals(DreaminaCli.VALIDATION, run(generate));
+    assertTrue(err.toString().contains("error: " + planted + " exists; pass --overwrite to replace it, or choose another -o. Nothing was submitted."), err.toString());
+    assertEquals(List.of(), sandbox.requests());
+    assertArrayEquals(new byte[] {9, 8, 7}, Files.readAllBytes(planted));
+
+    String[] overwrite = java.util.stream.Stream.concat(java.util.Arrays.stream(generate), java.util.stream.Stream.of("--overwrite")).toArray(String[]::new);
+    assertEquals(0, run(overwrite), err.toString());
+    assertTrue(Files.size(planted) > 10_000);
+  }
+
+  @Test
+  void generateWithoutOutputSavesToItsRequestIdAndLeavesDreaminaMp4Alone() throws Exception {
+    Path earlier = Files.write(dir.resolve("dreamina.mp4"), new byte[] {1, 2, 3});
+    Path log = dir.resolve("generate.log");
+    ProcessBuilder generate =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dsun.net.httpserver.nodelay=true",
+                "-cp", System.getProperty("java.class.path"),
+                DreaminaCli.class.getName(),
+                "generate", "--prompt", "a fox", "--image-url", "https://example.com/fox.jpg")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    generate.environment().putAll(env());
+    Process child = generate.start();
+    assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, child.exitValue(), Files.readString(log));
+    String requestId = Files.readString(log).lines().filter(l -> l.startsWith("request_id: ")).findFirst().orElseThrow().substring(12);
+    Path saved = dir.resolve(requestId + ".mp4");
+    assertTrue(Files.size(saved) > 10_000, Files.readString(log));
+    assertTrue(Files.readString(log).contains("saved " + saved), Files.readString(log));
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(earlier));
   }
 
   @Test
