@@ -80,6 +80,9 @@ public final class DreaminaClient implements AutoCloseable {
   /** The default cap on a downloaded video's size: 512 MiB. */
   public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
 
+  /** How long {@link #close()} lets downloads under way finish, by default: 10 seconds. */
+  public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(10);
+
   private final JobFlow flow;
   private final ClientRuntime runtime;
   private final AwaitOptions awaitOptions;
@@ -533,13 +536,17 @@ public final class DreaminaClient implements AutoCloseable {
   /**
    * Releases what this client created: its connection pool and threads. An {@code OkHttpClient}
    * passed to {@link Builder#httpClient} is left running, since it is shared. A view from {@link
-   * #withPreflight} closes nothing.
+   * #withPreflight} closes nothing. No download starts once it is called; those under way get up
+   * to {@link Builder#closeGrace} (10 seconds) to finish, then are stopped, and nothing of them is
+   * kept (no target is touched). With a journal, the leases of the jobs this client was waiting for are
+   * given up, so that another instance can take them over at once; those waits then record nothing
+   * and download nothing.
    */
   @Override
   public void close() {
     if (ownsFlow) {
+      runtime.close(); // first: a download under way finishes (and is journaled) or stops before its job's lease is given up
       flow.close();
-      runtime.close();
     }
   }
 
@@ -559,6 +566,7 @@ public final class DreaminaClient implements AutoCloseable {
     private OkHttpClient httpClient;
     private AwaitOptions awaitOptions = AwaitOptions.defaults();
     private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
+    private Duration closeGrace = DEFAULT_CLOSE_GRACE;
     private boolean preflightImages;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
     private Executor blockingExecutor;
@@ -732,6 +740,18 @@ public final class DreaminaClient implements AutoCloseable {
         throw new IllegalArgumentException("maxDownloadBytes must be positive: " + maxDownloadBytes);
       }
       this.maxDownloadBytes = maxDownloadBytes;
+      return this;
+    }
+
+    /**
+     * Sets how long {@link DreaminaClient#close()} lets downloads under way finish before it stops
+     * them (keeping nothing of them). Default 10 seconds.
+     *
+     * @param closeGrace a positive duration
+     * @return this builder
+     */
+    public Builder closeGrace(Duration closeGrace) {
+      this.closeGrace = Arguments.positive(closeGrace, "closeGrace");
       return this;
     }
 
@@ -916,6 +936,7 @@ public final class DreaminaClient implements AutoCloseable {
                   requestTimeout,
                   maxRetryAfter,
                   maxDownloadBytes,
+                  closeGrace,
                   callbackExecutor,
                   blockingExecutor,
                   jobListener,

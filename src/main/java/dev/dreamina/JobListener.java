@@ -66,9 +66,10 @@ public interface JobListener {
   default void ended(JobEnd end) {}
 
   /**
-   * A job's video was downloaded.
+   * A video was downloaded: a job's, or one downloaded by its URL ({@link
+   * DreaminaClient#download(java.net.URI, java.nio.file.Path)}).
    *
-   * @param requestId the job
+   * @param requestId the job, or {@code null} for a video downloaded by its URL
    * @param bytes the file's size
    * @param duration how long the download took, retries included
    */

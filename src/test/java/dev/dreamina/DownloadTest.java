@@ -4,6 +4,7 @@ import static dev.dreamina.TestServer.take;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,49 @@ class DownloadTest extends ApiTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
     }
+  }
+
+  @Test
+  void closingTheClientLetsADownloadUnderWayFinishWithinItsGrace() throws Exception {
+    // 200,000 bytes in about half a second: well within the default ten seconds.
+    server.enqueue(video("video/mp4", VIDEO).newBuilder().throttleBody(40_000, 100, TimeUnit.MILLISECONDS).build());
+    Path target = dir.resolve("out.mp4");
+    java.util.concurrent.CompletableFuture<Path> download = client.async().download(url(), target, null);
+    for (int i = 0; i < 500 && filesInDir().isEmpty(); i++) {
+      Thread.sleep(5); // until its part file exists, not a backoff
+    }
+
+    client.close();
+
+    assertEquals(List.of("out.mp4"), filesInDir(), "finished before close returned");
+    assertArrayEquals(VIDEO, Files.readAllBytes(target));
+    assertEquals(target, download.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void closingTheClientStopsADownloadThatOutlastsItsGraceAndKeepsNothingOfIt() throws Exception {
+    client.close();
+    client = configure(TestServer.clientFor(server, time)).closeGrace(Duration.ofMillis(200)).build();
+    // 200,000 bytes at 1,000 a second: far longer than the grace.
+    server.enqueue(video("video/mp4", VIDEO).newBuilder().throttleBody(1_000, 1, TimeUnit.SECONDS).build());
+    Path target = dir.resolve("out.mp4");
+    java.util.concurrent.CompletableFuture<Path> download = client.async().download(url(), target, null);
+    for (int i = 0; i < 500 && filesInDir().isEmpty(); i++) {
+      Thread.sleep(5); // until its part file exists, not a backoff
+    }
+    assertEquals(1, filesInDir().size(), filesInDir().toString());
+    assertTrue(filesInDir().get(0).endsWith(".part"), filesInDir().toString());
+
+    client.close();
+
+    assertEquals(List.of(), filesInDir(), "the part file is removed by the time close returns");
+    assertThrows(DownloadException.class, () -> client.download(url(), dir.resolve("later.mp4"), null), "no download starts after close");
+    java.util.concurrent.ExecutionException failed =
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> download.get(10, TimeUnit.SECONDS));
+    DownloadException stopped = assertInstanceOf(DownloadException.class, failed.getCause());
+    assertTrue(stopped.getMessage().startsWith("The client was closed: the download of " + url() + " was stopped"), stopped.getMessage());
+    assertFalse(Files.exists(target));
+    assertEquals(1, server.getRequestCount(), "not retried");
   }
 
   @Test

@@ -200,6 +200,20 @@ class ImagePreflightTest {
   }
 
   @Test
+  void aVideoIsNamedAsOneAndAHeicImageAsHeif() {
+    byte[] mp4 = "\u0000\u0000\u0000\u0018ftypmp42\u0000\u0000\u0000\u0000mp42isom".getBytes(StandardCharsets.ISO_8859_1);
+    PreflightReport video = checkServed(paddedTo(mp4, 2048), "image/png");
+    byte[] heic = "\u0000\u0000\u0000\u0018ftypheic\u0000\u0000\u0000\u0000mif1heic".getBytes(StandardCharsets.ISO_8859_1);
+    PreflightReport photo = checkServed(paddedTo(heic, 2048), "image/heic");
+
+    assertEquals(Format.VIDEO, video.format().orElseThrow());
+    assertEquals(List.of(Rule.FORMAT), rules(video));
+    assertTrue(video.failures().get(0).message().contains("got a video (MP4 or MOV), not an image (served as image/png)"), video::toString);
+    assertEquals(Format.HEIF, photo.format().orElseThrow());
+    assertTrue(photo.failures().get(0).message().contains("the content is HEIF"), photo::toString);
+  }
+
+  @Test
   void localFilesAreTypedByTheirBytesToo() throws IOException {
     Path renamed = Files.writeString(dir.resolve("notes.png"), "not an image");
     Path gif = Files.write(dir.resolve("anim.jpg"), image("gif", 500, 500));

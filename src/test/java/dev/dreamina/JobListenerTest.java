@@ -228,6 +228,15 @@ class JobListenerTest extends ApiTest {
       assertTrue(lines.get(lines.size() - 2).startsWith("ended COMPLETED"), lines.toString());
       assertTrue(lines.subList(1, lines.size() - 2).stream().allMatch(l -> l.startsWith("status ")), lines.toString());
       assertEquals(1, lines.stream().filter(l -> l.startsWith("ended")).count());
+
+      // A video downloaded by its URL is told too, without a request id.
+      Path again = dir.resolve("again.mp4");
+      if (mode == Mode.BLOCKING) {
+        withSandbox.download(done.videoUrl().orElseThrow(), again);
+      } else {
+        withSandbox.async().download(done.videoUrl().orElseThrow(), again, null).get(30, TimeUnit.SECONDS);
+      }
+      assertEquals("downloaded null " + Files.size(again), seen.lines.get(seen.lines.size() - 1));
     }
   }
 }

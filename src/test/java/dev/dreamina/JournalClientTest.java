@@ -161,6 +161,37 @@ class JournalClientTest {
   }
 
   @Test
+  void closingAClientGivesUpTheLeasesOfTheJobsItWaitsForSoThatAnotherTakesThemAtOnce() throws Exception {
+    Path file = dir.resolve("journal.json");
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ofMillis(600)).start()) {
+      DreaminaClient first = sandbox.clientBuilder().journal(FileSubmissionJournal.open(file)).build();
+      java.util.concurrent.CompletableFuture<RequestResult> waiting =
+          first.async().generateAndDownload(request(), dir.resolve("first.mp4"));
+      JournalEntry entry = null;
+      for (int i = 0; i < 500 && (entry == null || entry.state() != State.SUBMITTED); i++) {
+        List<JournalEntry> entries = FileSubmissionJournal.open(file).entries();
+        entry = entries.isEmpty() ? null : entries.get(0);
+        Thread.sleep(10); // until the job is submitted and its wait holds the lease, not a backoff
+      }
+      String localId = entry.localId();
+      assertTrue(FileSubmissionJournal.open(file).lease(localId).isPresent(), "held by the waiting client");
+
+      first.close();
+
+      assertEquals(Optional.empty(), FileSubmissionJournal.open(file).lease(localId), "given up at close, not left to run out");
+      try (DreaminaClient second = sandbox.clientBuilder().journal(FileSubmissionJournal.open(file)).build()) {
+        RequestResult done = second.resume(entry.requestId().orElseThrow(), AwaitOptions.defaults(), false);
+        assertEquals(Status.COMPLETED, done.status());
+      }
+      assertTrue(Files.size(dir.resolve("first.mp4")) > 10_000, "downloaded by the second client, to the journaled target");
+      waiting.cancel(true); // the closed client's wait: it lost the job, and downloads nothing
+      long fetches = sandbox.requests().stream().filter(r -> r.path().startsWith("/files/")).count();
+      assertEquals(1, fetches, "the video was fetched once, by the client that took the job over");
+      assertEquals(State.DOWNLOADED, FileSubmissionJournal.open(file).entries().get(0).state());
+    }
+  }
+
+  @Test
   void terminalStatesAndDownloadsAreRecorded() {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {

@@ -22,7 +22,19 @@ public interface Batch {
   /**
    * Stops new submits at once: requests not started yet end {@link BatchOutcome.Kind#NOT_STARTED};
    * jobs in flight are waited for (and, with {@link BatchOptions#cancelQueuedOnStop()}, cancelled
-   * if still queued). Waits for nothing.
+   * if still queued). Waits for nothing: {@link #submitsSettled()} says when the submits in flight
+   * are answered.
    */
   void stop();
+
+  /**
+   * Completes once this batch sends no more submits and every submit it started has its answer,
+   * or its failure, recorded (in the journal too, when the client has one): after {@link #stop()},
+   * as soon as the submits in flight are answered; without a stop, once every request was
+   * submitted. What a process waits for, bounded, before it exits on Ctrl-C, so that no paid job
+   * it started is left without its request id. It never completes exceptionally.
+   *
+   * @return the future, the same one each time
+   */
+  CompletableFuture<Void> submitsSettled();
 }

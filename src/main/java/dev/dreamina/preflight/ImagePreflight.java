@@ -171,6 +171,7 @@ public final class ImagePreflight {
       case HTML -> "got an HTML page, not an image" + served + "; does the URL need a login or cookies?";
       case TEXT -> "got text, not an image" + served;
       case UNKNOWN -> "the content is not a JPEG or PNG" + served;
+      case VIDEO -> "got a video (MP4 or MOV), not an image" + served;
       default -> "the content is " + format + served;
     };
   }

@@ -139,8 +139,10 @@ public final class PreflightReport {
     BMP,
     /** TIFF ({@code II*.} or {@code MM.*}). */
     TIFF,
-    /** HEIF, HEIC or AVIF (an ISO media file with an {@code ftyp} box). */
+    /** HEIF, HEIC or AVIF (an ISO media file with an {@code ftyp} box of an image brand). */
     HEIF,
+    /** A video: MP4, MOV or another ISO media file whose {@code ftyp} brand is not an image's. */
+    VIDEO,
     /** HTML or other markup, such as a login or error page served in place of an image. */
     HTML,
     /** Plain text, such as a JSON error or a renamed text file. */

@@ -78,6 +78,21 @@ final class Routes implements HttpHandler {
     delay = perResponse;
   }
 
+  /** While set, each submit's answer waits for it to open, after its job was made. */
+  private volatile java.util.concurrent.CountDownLatch submitAnswers;
+
+  void holdSubmitAnswers() {
+    submitAnswers = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  void releaseSubmitAnswers() {
+    java.util.concurrent.CountDownLatch held = submitAnswers;
+    submitAnswers = null;
+    if (held != null) {
+      held.countDown();
+    }
+  }
+
   List<RecordedCall> requests() {
     synchronized (calls) {
       return List.copyOf(calls);
@@ -220,6 +235,15 @@ final class Routes implements HttpHandler {
         new Job(
             id, number, failure, frameCount, settings.queueTime(), run, settings.initialQueuePosition(),
             settings.answerVariety()));
+    java.util.concurrent.CountDownLatch held = submitAnswers;
+    if (held != null) {
+      try {
+        held.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the sandbox is closing: no answer
+        return;
+      }
+    }
     sendJson(exchange, 200, answers.submitted(id));
   }
 

@@ -209,6 +209,20 @@ public final class RunComfySandbox implements AutoCloseable {
   }
 
   /**
+   * From now on, each submit makes its job (it exists, and counts in {@link #submitCount()}) but its
+   * answer waits until {@link #releaseSubmitAnswers()}: the moment a client is in while a paid
+   * submit's answer is on its way, for tests of what a stop, a crash or Ctrl-C then does.
+   */
+  public void holdSubmitAnswers() {
+    routes.holdSubmitAnswers();
+  }
+
+  /** Sends every held submit answer, and holds no more. */
+  public void releaseSubmitAnswers() {
+    routes.releaseSubmitAnswers();
+  }
+
+  /**
    * Every request received so far, in order, faulted ones included.
    *
    * @return a snapshot

@@ -1,6 +1,7 @@
 package dev.dreamina.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dreamina.AwaitOptions;
@@ -8,6 +9,8 @@ import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.batch.BatchOutcome.Kind;
 import dev.dreamina.journal.FileSubmissionJournal;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.sandbox.RecordedCall;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.math.BigDecimal;
@@ -94,6 +97,38 @@ class BatchTest {
       assertEquals(200, last.done());
       assertEquals(0, last.running());
       assertTrue(report.outcomes().stream().allMatch(o -> o.file().isPresent() && o.requestId().isPresent()));
+      assertTrue(batch.submitsSettled().isDone(), "every request was submitted and answered");
+    }
+  }
+
+  @Test
+  void afterAStopSubmitsSettleOnceTheAnswersInFlightArriveAndAreJournaled() throws Exception {
+    Path journalFile = dir.resolve("journal.json");
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ofMillis(50)).start();
+        DreaminaClient client = sandbox.clientBuilder().journal(FileSubmissionJournal.open(journalFile)).awaitOptions(QUICK).build()) {
+      sandbox.holdSubmitAnswers();
+      Batch batch = client.async().batch(items(6, 121), BatchOptions.builder().concurrency(3).batchId("held").build());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (sandbox.submitCount() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(5); // until three jobs exist whose answers are held, not a backoff
+      }
+      assertEquals(3, sandbox.submitCount());
+
+      batch.stop();
+      assertFalse(batch.submitsSettled().isDone(), "three paid submits are still waiting for their answers");
+      assertEquals(
+          List.of(State.INTENT, State.INTENT, State.INTENT),
+          FileSubmissionJournal.open(journalFile).entries().stream().map(JournalEntry::state).toList());
+
+      sandbox.releaseSubmitAnswers();
+      batch.submitsSettled().get(30, TimeUnit.SECONDS);
+      List<JournalEntry> settled = FileSubmissionJournal.open(journalFile).entries();
+      assertEquals(3, settled.size());
+      assertTrue(settled.stream().allMatch(e -> e.state() != State.INTENT && e.requestId().isPresent()), settled.toString());
+
+      BatchReport report = batch.result().get(60, TimeUnit.SECONDS);
+      assertEquals(Map.of(Kind.COMPLETED, 3, Kind.NOT_STARTED, 3), report.counts(), report.outcomes().toString());
+      assertEquals(3, sandbox.submitRequestCount(), "nothing submitted after the stop");
     }
   }
 
@@ -167,6 +202,9 @@ class BatchTest {
         assertEquals(submittedFirst, sandbox.submitRequestCount(), "a batch that ran before is not run again unasked");
         BatchReport second = client.async().batch(items, options).result().get(60, TimeUnit.SECONDS);
         assertEquals(Map.of(Kind.COMPLETED, 12), second.counts(), notCompleted(second));
+        assertTrue(
+            second.outcomes().stream().allMatch(o -> o.file().filter(Files::exists).isPresent()),
+            "each outcome names its video, those of the first run too: " + second.outcomes());
       }
       assertEquals(12, sandbox.submitCount(), "the first run's " + submittedFirst + " jobs were awaited, not submitted again");
       assertEquals(12, sandbox.submitRequestCount());

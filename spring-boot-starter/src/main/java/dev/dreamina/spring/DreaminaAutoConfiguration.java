@@ -112,6 +112,7 @@ public class DreaminaAutoConfiguration {
     map.from(properties::getRequestTimeout).when(Objects::nonNull).to(builder::requestTimeout);
     map.from(properties::getMaxRetryAfter).when(Objects::nonNull).to(builder::maxRetryAfter);
     map.from(properties::getMaxDownloadBytes).when(Objects::nonNull).to(builder::maxDownloadBytes);
+    map.from(properties::getCloseGrace).when(Objects::nonNull).to(builder::closeGrace);
     map.from(properties::getSpendLimit).when(Objects::nonNull).to(builder::spendLimit);
     builder.preflightImages(properties.isPreflightImages());
     builder.awaitOptions(awaitOptions(map, properties.getAwait()));

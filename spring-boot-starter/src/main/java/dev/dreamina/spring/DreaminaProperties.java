@@ -31,6 +31,9 @@ public class DreaminaProperties {
   /** The largest video the client downloads, in bytes. */
   private Long maxDownloadBytes;
 
+  /** How long closing the client (with the context) lets downloads under way finish before it stops them. */
+  private Duration closeGrace;
+
   /** Whether each submit first checks its image (type, size, dimensions), so a bad one is never paid. */
   private boolean preflightImages;
 
@@ -309,6 +312,14 @@ public class DreaminaProperties {
 
   public void setMaxDownloadBytes(Long maxDownloadBytes) {
     this.maxDownloadBytes = maxDownloadBytes;
+  }
+
+  public Duration getCloseGrace() {
+    return closeGrace;
+  }
+
+  public void setCloseGrace(Duration closeGrace) {
+    this.closeGrace = closeGrace;
   }
 
   public java.math.BigDecimal getSpendLimit() {

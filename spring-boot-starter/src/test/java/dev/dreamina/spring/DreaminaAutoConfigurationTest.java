@@ -204,7 +204,8 @@ class DreaminaAutoConfigurationTest {
       RunComfySandbox sandbox = context.getBean(RunComfySandbox.class);
       MeterRegistry meters = context.getBean(MeterRegistry.class);
 
-      client.generateAndDownload(REQUEST, dir.resolve("v.mp4"));
+      RequestResult done = client.generateAndDownload(REQUEST, dir.resolve("v.mp4"));
+      client.download(done.videoUrl().orElseThrow(), dir.resolve("by-url.mp4")); // a download by URL counts too
       sandbox.failNextJob("out of GPUs");
       assertThrows(GenerationFailedException.class, () -> client.generate(REQUEST));
       String queued = client.submit(REQUEST).requestId();
@@ -218,7 +219,7 @@ class DreaminaAutoConfigurationTest {
         assertEquals(1, meters.get("dreamina.jobs.queue.time").tag("outcome", outcome).timer().count(), outcome);
         assertEquals(1, meters.get("dreamina.jobs.run.time").tag("outcome", outcome).timer().count(), outcome);
       }
-      assertEquals(1, meters.get("dreamina.downloads").timer().count());
+      assertEquals(2, meters.get("dreamina.downloads").timer().count());
       assertTrue(meters.get("dreamina.downloads.size").summary().totalAmount() > 10_000);
       Set<String> tagKeys =
           meters.getMeters().stream()

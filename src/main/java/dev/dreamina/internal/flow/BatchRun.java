@@ -18,6 +18,7 @@ import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.internal.Futures;
 import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.JournalEntry.State;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public final class BatchRun implements Batch {
   private final List<BatchItem> items;
   private final long startNanos;
   private final CompletableFuture<BatchReport> result = new CompletableFuture<>();
+  private final CompletableFuture<Void> submitsSettled = new CompletableFuture<>();
 
   // guarded by this
   private final Deque<Task> queue = new ArrayDeque<>();
@@ -63,6 +65,9 @@ public final class BatchRun implements Batch {
   private final Map<String, Integer> rateLimited = new HashMap<>();
   private final Set<String> inFlightIds = new HashSet<>();
   private int running;
+  /** Submits started and not answered yet (their outcome not journaled yet). */
+  private int submitting;
+  private boolean planned;
   private int limit;
   private int completionsSinceRaise;
   private long pausedUntil;
@@ -95,6 +100,7 @@ public final class BatchRun implements Batch {
   public BatchRun start() {
     runtime.blocking(this::plan).whenComplete((planned, failure) -> {
       if (failure != null) {
+        submitsSettled.complete(null); // refused before anything was submitted
         result.completeExceptionally(Futures.unwrap(failure));
       } else {
         pump();
@@ -119,6 +125,7 @@ public final class BatchRun implements Batch {
               + " give this run another batch id. Nothing was submitted.");
     }
     synchronized (this) {
+      planned = true;
       for (BatchItem item : items) {
         String localId = options.batchId().map(id -> localId(id, item.key())).orElse(null);
         JournalEntry entry = localId == null ? null : journaled.get(localId);
@@ -140,7 +147,9 @@ public final class BatchRun implements Batch {
   private static BatchOutcome earlierOutcome(BatchItem item, JournalEntry entry) {
     String requestId = entry.requestId().orElse(null);
     return switch (entry.state()) {
-      case COMPLETED, DOWNLOADED -> outcome(item, Kind.COMPLETED, requestId, null, "completed in an earlier run");
+      case COMPLETED, DOWNLOADED ->
+          outcome(item, Kind.COMPLETED, requestId, entry.state() == State.DOWNLOADED ? entry.target().orElse(null) : null,
+              "completed in an earlier run");
       case FAILED -> outcome(item, Kind.FAILED, requestId, null, entry.detail().orElse("failed in an earlier run"));
       case CANCELLED -> outcome(item, Kind.CANCELLED, requestId, null, "cancelled in an earlier run");
       default -> outcome(item, Kind.SUBMIT_UNKNOWN, null, null,
@@ -155,6 +164,7 @@ public final class BatchRun implements Batch {
 
   /** Starts what may start now; completes the batch when nothing is left. */
   private void pump() {
+    settleIfNoSubmitsLeft();
     while (true) {
       Task task;
       synchronized (this) {
@@ -186,6 +196,9 @@ public final class BatchRun implements Batch {
         }
         task = queue.poll();
         running++;
+        if (task.awaitRequestId() == null) {
+          submitting++;
+        }
       }
       tellProgress();
       // Started on the blocking executor: the submit writes the journal, and pump() runs on
@@ -197,6 +210,9 @@ public final class BatchRun implements Batch {
               return null;
             });
       } catch (RuntimeException closed) {
+        if (task.awaitRequestId() == null) {
+          submitAnswered();
+        }
         done(outcome(task.item(), Kind.NOT_STARTED, null, null, "the client was closed: " + closed));
       }
     }
@@ -216,10 +232,17 @@ public final class BatchRun implements Batch {
       }
       submitted = CompletableFuture.completedFuture(task.awaitRequestId());
     }
+    boolean submits = task.awaitRequestId() == null;
     submitted.whenComplete((requestId, failure) -> {
       if (failure != null) {
-        submitFailed(task, Futures.unwrap(failure));
+        submitFailed(task, Futures.unwrap(failure)); // a rate-limited one is queued again first
+        if (submits) {
+          submitAnswered();
+        }
         return;
+      }
+      if (submits) {
+        submitAnswered();
       }
       synchronized (this) {
         inFlightIds.add(requestId);
@@ -232,6 +255,28 @@ public final class BatchRun implements Batch {
             ended(item, requestId, done, waitFailure == null ? null : Futures.unwrap(waitFailure));
           });
     });
+  }
+
+  /** A submit this batch started has its answer (or failure) journaled. */
+  private void submitAnswered() {
+    synchronized (this) {
+      submitting--;
+    }
+    settleIfNoSubmitsLeft();
+  }
+
+  /**
+   * Completes {@link #submitsSettled} once no submit is in flight and none is to come (stopped, or
+   * nothing left to submit); outside the lock, so that what depends on it never runs holding it.
+   */
+  private void settleIfNoSubmitsLeft() {
+    boolean settled;
+    synchronized (this) {
+      settled = planned && submitting == 0 && (stopped || queue.stream().allMatch(t -> t.awaitRequestId() != null));
+    }
+    if (settled) {
+      submitsSettled.complete(null);
+    }
   }
 
   /**
@@ -341,6 +386,11 @@ public final class BatchRun implements Batch {
   @Override
   public CompletableFuture<BatchReport> result() {
     return result;
+  }
+
+  @Override
+  public CompletableFuture<Void> submitsSettled() {
+    return submitsSettled;
   }
 
   @Override

@@ -310,8 +310,12 @@ public final class JobFlow {
 
   // ---- download, and the journal's record of it --------------------------------------------------
 
+  /** A video by its URL, no job known: told to the listener as a download without a request id. */
   public Path download(URI url, Path target, DownloadProgress progress) {
-    return downloader.download(url, target, progress, null);
+    long start = events.nanoTime();
+    downloader.download(url, target, progress, null);
+    told(null, target, start);
+    return target;
   }
 
   public Path download(RequestResult result, Path target, DownloadProgress progress) {
@@ -324,10 +328,14 @@ public final class JobFlow {
       throw e;
     }
     journal.downloaded(result.requestId(), null);
-    if (events.enabled()) {
-      events.downloaded(result.requestId(), sizeOf(target), start);
-    }
+    told(result.requestId(), target, start);
     return target;
+  }
+
+  private void told(String requestId, Path target, long start) {
+    if (events.enabled()) {
+      events.downloaded(requestId, sizeOf(target), start);
+    }
   }
 
   private static long sizeOf(Path file) {

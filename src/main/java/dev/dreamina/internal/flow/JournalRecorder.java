@@ -41,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the job carries its entry, so no step reads the journal again to find it. While it holds a job
  * it renews its lease every third of the lease time, on the client's time source, with {@link
  * SubmissionJournal#renew} (which never takes back a released lease). A plain submit keeps its
- * lease for one lease time, unrenewed; a closed client renews nothing, so its leases run out.
+ * lease for one lease time, unrenewed; a closed client gives up the leases it holds.
  */
 public final class JournalRecorder {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
@@ -610,7 +610,12 @@ public final class JournalRecorder {
     return true;
   }
 
-  /** Stops renewing; the leases still held run out. */
+  /**
+   * Stops renewing, and gives up the leases of the jobs this client holds, so that another
+   * instance (or the same program run again) can take them at once rather than after a lease
+   * time. Each such job counts as lost: a flow of it still under way writes nothing more and does
+   * not download it. A client that dies without closing leaves its leases to run out.
+   */
   public void close() {
     renewalLock.lock();
     try {
@@ -621,6 +626,22 @@ public final class JournalRecorder {
       }
     } finally {
       renewalLock.unlock();
+    }
+    for (Job job : List.copyOf(jobs.values())) {
+      job.lock.lock();
+      try {
+        if (job.lost) {
+          continue;
+        }
+        job.lost = true; // kept in the maps, so that its flow sees the loss
+      } finally {
+        job.lock.unlock();
+      }
+      if (job.unsaved) {
+        note(job.entry()); // its last state, which gives the lease up; failing again, the lease runs out
+      } else {
+        release(job.entry().localId());
+      }
     }
   }
 

@@ -44,6 +44,7 @@ public final class ClientRuntime {
    * @param httpClient the user's client to derive from, or {@code null} for one of the SDK's own
    * @param blockingExecutor where async calls run blocking steps (image preflight, downloads,
    *     journal writes), or {@code null} for the SDK's own daemon threads
+   * @param closeGrace how long {@link #close()} lets downloads under way finish
    * @param jobListener told each job's events, or {@code null}
    */
   public record Config(
@@ -55,6 +56,7 @@ public final class ClientRuntime {
       Duration requestTimeout,
       Duration maxRetryAfter,
       long maxDownloadBytes,
+      Duration closeGrace,
       Executor callbackExecutor,
       Executor blockingExecutor,
       JobListener jobListener,
@@ -79,6 +81,7 @@ public final class ClientRuntime {
   private final Executor callbackExecutor;
   private final Executor blockingExecutor;
   private final ExecutorService ownBlockingExecutor;
+  private final Duration closeGrace;
 
   public ClientRuntime(Config c) {
     OkHttpVersion.check();
@@ -100,6 +103,7 @@ public final class ClientRuntime {
             .connectTimeout(c.connectTimeout())
             .timeout(c.requestTimeout())
             .build();
+    this.closeGrace = c.closeGrace();
     this.callbackExecutor = c.callbackExecutor();
     this.ownBlockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor() : null;
     this.blockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor : c.blockingExecutor();
@@ -217,8 +221,13 @@ public final class ClientRuntime {
     return Futures.detachedRelay(source, callbackExecutor);
   }
 
-  /** Releases what the runtime created: its connection pool and threads. */
+  /**
+   * Refuses new downloads and lets those under way finish for up to the close grace,
+   * then stops the rest (nothing of them is kept, and no target is touched); then releases what
+   * the runtime created: its connection pool and threads.
+   */
   public void close() {
+    downloader.close(closeGrace);
     if (ownsHttpClient) {
       http.dispatcher().executorService().shutdown();
       http.connectionPool().evictAll();

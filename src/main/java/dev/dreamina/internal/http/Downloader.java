@@ -22,7 +22,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -66,12 +69,17 @@ public final class Downloader {
     this.maxBytes = maxBytes;
   }
 
+  /** The exchanges of the downloads under way: cancelled at close. */
+  private final Set<Call> active = ConcurrentHashMap.newKeySet();
+
+  private volatile boolean closed;
+
   public Path download(URI url, Path target, DownloadProgress progress, String requestId) {
     HttpUrl httpUrl = checkUrl(url);
     return RetryPolicy.retrying(
         attempt -> attempt(url, httpUrl, target, progress, requestId),
         (attempt, failure) -> {
-          if (attempt > retryPolicy.maxRetries() || !transientFailure(failure)) {
+          if (closed || attempt > retryPolicy.maxRetries() || !transientFailure(failure)) {
             return null;
           }
           events.retried("download", requestId, attempt, failure);
@@ -107,10 +115,15 @@ public final class Downloader {
             .header("User-Agent", SdkVersion.USER_AGENT)
             .header("Accept", "video/*, application/octet-stream")
             .build();
+    Call call = http.newCall(request);
+    active.add(call);
     try {
+      if (closed) {
+        throw new DownloadException("The client was closed: " + url + " was not downloaded", url, null, requestId);
+      }
       Files.createDirectories(absolute.getParent());
       temp = createPartFile(absolute);
-      try (Response response = http.newCall(request).execute()) {
+      try (Response response = call.execute()) {
         boolean typeMissing = check(response, url, requestId);
         copy(response.body(), temp, url, progress, requestId, typeMissing);
       }
@@ -118,6 +131,9 @@ public final class Downloader {
       temp = null;
       return target;
     } catch (IOException e) {
+      if (closed) {
+        throw closedDuring(url, requestId);
+      }
       if (Thread.currentThread().isInterrupted()) {
         throw new CallInterruptedException("Interrupted while downloading " + url, requestId, e);
       }
@@ -133,6 +149,48 @@ public final class Downloader {
           // Best effort: the target itself was never touched.
         }
       }
+      synchronized (active) {
+        active.remove(call);
+        active.notifyAll();
+      }
+    }
+  }
+
+  private static DownloadException closedDuring(URI url, String requestId) {
+    return new DownloadException(
+        "The client was closed: the download of " + url + " was stopped, and nothing of it kept", url, null, requestId);
+  }
+
+  /**
+   * Refuses new downloads, lets those under way finish for up to {@code finishWithin}, then stops
+   * the rest (their exchanges cancelled, their part files removed, their targets never touched)
+   * and waits a little for them to be gone.
+   */
+  public void close(Duration finishWithin) {
+    closed = true;
+    if (!awaitNoneActive(finishWithin)) {
+      active.forEach(Call::cancel);
+      awaitNoneActive(Duration.ofSeconds(1));
+    }
+  }
+
+  /** Whether no download is under way by the end of {@code bound}. */
+  private boolean awaitNoneActive(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    synchronized (active) {
+      for (long left; !active.isEmpty(); ) {
+        left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          active.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return active.isEmpty();
+        }
+      }
+      return true;
     }
   }
 

@@ -30,6 +30,10 @@ import okhttp3.ResponseBody;
  * most {@code limit} bytes whatever the source holds, and decodes no pixels.
  */
 public final class ImageProbe {
+  /** The major brands of HEIF and AVIF images; any other {@code ftyp} brand is a video's. */
+  private static final java.util.Set<String> HEIF_BRANDS =
+      java.util.Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1", "avif", "avis");
+
   private ImageProbe() {}
 
   /**
@@ -135,7 +139,9 @@ public final class ImageProbe {
       return Format.TIFF;
     }
     if (startsWith(b, 4, 'f', 't', 'y', 'p')) {
-      return Format.HEIF;
+      // An ISO media file: its major brand tells a HEIF or AVIF image from an MP4 or MOV video.
+      String brand = b.length >= 12 ? new String(b, 8, 4, StandardCharsets.ISO_8859_1) : "";
+      return HEIF_BRANDS.contains(brand) ? Format.HEIF : Format.VIDEO;
     }
     String head = new String(b, 0, Math.min(b.length, 512), StandardCharsets.UTF_8).stripLeading();
     if (head.startsWith("\uFEFF")) {

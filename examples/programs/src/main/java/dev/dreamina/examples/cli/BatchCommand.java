@@ -38,7 +38,7 @@ import picocli.CommandLine.ParentCommand;
  * paying twice.
  */
 @Command(
-    name = "batch",
+    mixinStandardHelpOptions = true, name = "batch",
     description = {
       "Make many videos from a CSV file (header: prompt,image_url,frames,seed,output) or JSON Lines"
           + " (the same fields). Every row is checked first: a bad row exits 3 before anything is paid.",
@@ -98,13 +98,14 @@ final class BatchCommand implements Callable<Integer> {
       if (maxSpend != null) {
         builder.spendLimit(maxSpend);
       }
+      embeddedSandbox = backend.usingSandbox();
       try (DreaminaClient client = builder.build()) {
-        return dryRun ? dryRun(client, parsed.rows()) : run(client, parsed.rows());
+        return dryRun ? dryRun(client, parsed.rows(), backend.usingSandbox()) : run(client, parsed.rows());
       }
     }
   }
 
-  private int dryRun(DreaminaClient client, List<BatchFile.Row> rows) {
+  private int dryRun(DreaminaClient client, List<BatchFile.Row> rows, boolean sandboxPrices) {
     Price price = client.price();
     BigDecimal total = BigDecimal.ZERO;
     boolean unknown = false;
@@ -120,6 +121,10 @@ final class BatchCommand implements Callable<Integer> {
     cli.out.println(rows.size() + " row(s), estimated total " + total.toPlainString() + " USD"
         + (unknown ? " (some rows have no estimate: price per " + price.priceUnit() + ")" : "")
         + "; nothing was submitted (--dry-run)");
+    if (sandboxPrices) {
+      cli.out.println("these are the embedded sandbox's made-up prices, not RunComfy's: set RUNCOMFY_API_TOKEN"
+          + " (without --sandbox) for real ones");
+    }
     return 0;
   }
 
@@ -187,17 +192,9 @@ final class BatchCommand implements Callable<Integer> {
             })
             .build();
     Batch batch = client.async().batch(items, options);
-    Thread onInterrupt =
-        new Thread(
-            () -> {
-              batch.stop();
-              cli.err.println();
-              cli.err.println("stopped: no new submits. Jobs in flight are journaled; continue with: dreamina batch " + file + " --resume");
-            },
-            "dreamina-batch-ctrl-c");
-    Runtime.getRuntime().addShutdownHook(onInterrupt);
     BatchReport done;
-    try {
+    try (CleanStop onSignal =
+        new CleanStop(batch, client, cli.out, cli.err, () -> "stopped. " + howToContinue(client))) {
       done = batch.result().get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IllegalStateException ranBefore) {
@@ -205,17 +202,11 @@ final class BatchCommand implements Callable<Integer> {
         return DreaminaCli.USAGE;
       }
       throw e;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(onInterrupt);
-      } catch (IllegalStateException exiting) {
-        // the JVM is shutting down: the hook runs
-      }
     }
     if (terminal) {
       cli.out.println();
     }
-    summary(done, client.spendCommitted());
+    summary(done, client);
     if (report != null) {
       writeReport(done, report);
       cli.out.println("report: " + report.toAbsolutePath());
@@ -254,14 +245,58 @@ final class BatchCommand implements Callable<Integer> {
         + o.detail().map(d -> " (" + d + ")").orElse("");
   }
 
-  private void summary(BatchReport done, BigDecimal committed) {
+  private void summary(BatchReport done, DreaminaClient client) {
     cli.out.println("outcome                 rows");
     done.counts().forEach((kind, n) -> cli.out.println(String.format(Locale.ROOT, "%-22s %5d", kind.name().toLowerCase(Locale.ROOT), n)));
     cli.out.println(String.format(Locale.ROOT, "%-22s %5d", "total", done.outcomes().size()));
-    cli.out.println("spend committed: " + committed.toPlainString() + " USD; took " + clock(done.elapsed()));
+    cli.out.println("spend committed: " + client.spendCommitted().toPlainString() + " USD; took " + clock(done.elapsed()));
     if (done.stopped()) {
-      cli.out.println("stopped before every row started; continue with: dreamina batch " + file + " --resume");
+      boolean spent = done.counts().getOrDefault(Kind.REFUSED_BY_SPEND_LIMIT, 0) > 0;
+      cli.out.println("stopped before every row started" + (spent ? " (the spend limit; raise --max-spend to run the rest)" : "")
+          + ". " + howToContinue(client));
     }
+  }
+
+  /** Whether the jobs ran on the sandbox this process started: they end with it. */
+  private boolean embeddedSandbox;
+
+  /**
+   * The command that continues this run, with everything that decides what it does: the journal,
+   * the lease, the output folder, the concurrency, the preflight, the report, and what is left of
+   * the spend limit (so that the limit holds across the stop), every path absolute. Nothing to
+   * continue on the sandbox this process started.
+   */
+  String howToContinue(DreaminaClient client) {
+    if (embeddedSandbox) {
+      return "This run used the sandbox this process started, whose jobs end with it: nothing to resume; run it"
+          + " again with --sandbox.";
+    }
+    List<String> words = new ArrayList<>(List.of("dreamina"));
+    cli.journalForCommand().ifPresent(journal -> words.addAll(List.of("--journal", journal)));
+    Duration lease = cli.lease();
+    if (lease != null) {
+      words.addAll(List.of("--lease", lease.toString()));
+    }
+    words.addAll(List.of("batch", file.toAbsolutePath().normalize().toString(), "--resume"));
+    words.addAll(List.of("--out", out.toAbsolutePath().normalize().toString()));
+    if (concurrency != BatchOptions.DEFAULT_CONCURRENCY) {
+      words.addAll(List.of("--concurrency", String.valueOf(concurrency)));
+    }
+    if (maxSpend != null) {
+      words.addAll(List.of("--max-spend", maxSpend.subtract(client.spendCommitted()).max(BigDecimal.ZERO).toPlainString()));
+    }
+    if (preflight) {
+      words.add("--preflight");
+    }
+    if (report != null) {
+      words.addAll(List.of("--report", report.toAbsolutePath().normalize().toString()));
+    }
+    return "Continue with: " + words.stream().map(BatchCommand::shellWord).collect(Collectors.joining(" "));
+  }
+
+  /** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
+  static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
   /** One row per outcome: line, outcome, request_id, file, cost, detail. */

@@ -54,7 +54,6 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "dreamina",
     mixinStandardHelpOptions = true,
-    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = DreaminaCli.Version.class,
     description = "Dreamina 3.0 Pro image-to-video on RunComfy.",
     subcommands = {
@@ -83,7 +82,8 @@ import picocli.CommandLine.ParentCommand;
       "10:the journal cannot be read or written (nothing was submitted)",
       "11:resume left jobs that need you (no request id, a missing folder, not finished)",
       "12:another live instance holds the job(s): resume after the time printed, or --force if it is gone",
-      "130:interrupted (Ctrl-C)"
+      "130:interrupted (Ctrl-C; a batch first lets its submits in flight be answered and journaled)",
+      "143:stopped by SIGTERM (as Ctrl-C)"
     })
 public final class DreaminaCli {
   /** {@code dreamina <version>}: the SDK's version, from its jar's manifest. */
@@ -108,11 +108,13 @@ public final class DreaminaCli {
   static final int HELD = 12;
   static final int INTERRUPTED = 130;
 
-  @Option(names = "--sandbox", description = "Run against an embedded sandbox: no token, no credits.")
+  // Global options, accepted before the subcommand or after it.
+  @Option(names = "--sandbox", scope = CommandLine.ScopeType.INHERIT, description = "Run against an embedded sandbox: no token, no credits.")
   boolean sandbox;
 
   @Option(
       names = "--journal",
+      scope = CommandLine.ScopeType.INHERIT,
       paramLabel = "FILE|JDBC_URL",
       description = "Journal of paid jobs, for `pending` and `resume` after a crash: a file, or a"
           + " jdbc: URL of a database several machines share (user and password from"
@@ -123,6 +125,7 @@ public final class DreaminaCli {
 
   @Option(
       names = "--lease",
+      scope = CommandLine.ScopeType.INHERIT,
       paramLabel = "DURATION",
       description = "How long a job's journal lease lasts unless renewed (default: $DREAMINA_LEASE, else"
           + " 2m): another instance takes over a job only once its holder has not renewed it for this"
@@ -168,7 +171,7 @@ public final class DreaminaCli {
         });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          err.println("error: " + e.getMessage());
+          err.println("error: " + inCliTerms(e));
           if (e instanceof JobHeldException held) {
             err.println("if " + held.lease().owner() + " is gone (crashed, killed), take the job over: dreamina resume "
                 + held.requestId().orElseThrow() + " --force");
@@ -221,19 +224,39 @@ public final class DreaminaCli {
     return 1;
   }
 
+  /**
+   * {@code 90s}, {@code 15m}, {@code 2h}, a bare number of seconds, or ISO-8601 ({@code PT1H30M}).
+   *
+   * @throws CommandLine.TypeConversionException saying the expected form, for anything else
+   */
   static Duration parseDuration(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.startsWith("p")) {
-      return Duration.parse(t.toUpperCase(Locale.ROOT));
+    try {
+      if (t.startsWith("p")) {
+        return Duration.parse(t.toUpperCase(Locale.ROOT));
+      }
+      long n = Long.parseLong(t.replaceAll("[smh]$", ""));
+      if (t.endsWith("m")) {
+        return Duration.ofMinutes(n);
+      }
+      if (t.endsWith("h")) {
+        return Duration.ofHours(n);
+      }
+      return Duration.ofSeconds(n);
+    } catch (RuntimeException notADuration) {
+      throw new CommandLine.TypeConversionException(
+          "'" + text + "' is not a duration: write it as 90s, 15m, 2h, or PT1H30M");
     }
-    long n = Long.parseLong(t.replaceAll("[smh]$", ""));
-    if (t.endsWith("m")) {
-      return Duration.ofMinutes(n);
+  }
+
+  /** A failure's message in the CLI's terms: the SDK's Java hints become the commands to type. */
+  static String inCliTerms(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof DreaminaException failure && failure.requestId().isPresent()) {
+      // "resume with awaitResult("ID")" is for Java callers; the next line says what to type.
+      message = message.replaceAll(";? ?[Rr]esume with awaitResult\\(\"[^\"]*\"\\)", "");
     }
-    if (t.endsWith("h")) {
-      return Duration.ofHours(n);
-    }
-    return Duration.ofSeconds(n);
+    return message;
   }
 
   boolean terminal() {
@@ -271,8 +294,8 @@ public final class DreaminaCli {
     return backend;
   }
 
-  /** The journal: --journal; else, against RunComfy, $DREAMINA_JOURNAL or the default file. */
-  SubmissionJournal journal() {
+  /** Where the journal is: --journal; else, against RunComfy, $DREAMINA_JOURNAL or the default file; else null. */
+  String journalLocation() {
     String where = journal;
     if (where == null && !sandbox) {
       String fromEnv = env.get("DREAMINA_JOURNAL");
@@ -281,6 +304,27 @@ public final class DreaminaCli {
               ? fromEnv
               : Path.of(System.getProperty("user.home"), ".dreamina", "journal.json").toString();
     }
+    return where;
+  }
+
+  /**
+   * The journal as a command that continues this run names it: a file's absolute path, or a JDBC
+   * URL with any password in it masked (run as printed, it then fails to connect, and pays nothing).
+   */
+  Optional<String> journalForCommand() {
+    String where = journalLocation();
+    if (where == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        where.startsWith("jdbc:")
+            ? where.replaceAll("(?i)(password=)[^&;]*", "$1***")
+            : Path.of(where).toAbsolutePath().normalize().toString());
+  }
+
+  /** The journal at {@link #journalLocation()}, or null for none. */
+  SubmissionJournal journal() {
+    String where = journalLocation();
     if (where == null) {
       return null;
     }
@@ -333,7 +377,7 @@ public final class DreaminaCli {
     out.println("saved " + file.toAbsolutePath() + " (" + Files.size(file) + " bytes)");
   }
 
-  @Command(name = "generate", description = "Submit a job, wait for it and download the MP4.")
+  @Command(mixinStandardHelpOptions = true, name = "generate", description = "Submit a job, wait for it and download the MP4.")
   static final class Generate implements Callable<Integer> {
     @ParentCommand DreaminaCli cli;
 
@@ -408,7 +452,7 @@ public final class DreaminaCli {
     abstract void run(DreaminaClient client, PrintWriter out);
   }
 
-  @Command(name = "status", description = "Print a job's status.")
+  @Command(mixinStandardHelpOptions = true, name = "status", description = "Print a job's status.")
   static final class StatusCommand extends OnRequestId {
     @Override
     void run(DreaminaClient client, PrintWriter out) {
@@ -416,7 +460,7 @@ public final class DreaminaCli {
     }
   }
 
-  @Command(name = "result", description = "Print a job's result: status, video URL, error.")
+  @Command(mixinStandardHelpOptions = true, name = "result", description = "Print a job's result: status, video URL, error.")
   static final class ResultCommand extends OnRequestId {
     @Override
     void run(DreaminaClient client, PrintWriter out) {
@@ -427,7 +471,7 @@ public final class DreaminaCli {
     }
   }
 
-  @Command(name = "cancel", description = "Cancel a queued job. A running job cannot be cancelled.")
+  @Command(mixinStandardHelpOptions = true, name = "cancel", description = "Cancel a queued job. A running job cannot be cancelled.")
   static final class CancelCommand extends OnRequestId {
     @Override
     void run(DreaminaClient client, PrintWriter out) {
@@ -445,7 +489,7 @@ public final class DreaminaCli {
   }
 
   @Command(
-      name = "await",
+      mixinStandardHelpOptions = true, name = "await",
       description =
           "Wait for a job submitted earlier (after a crash, say) and download its MP4: to where the"
               + " journal says it was meant to go, else -o. Never pays again.")
@@ -493,7 +537,7 @@ public final class DreaminaCli {
   }
 
   @Command(
-      name = "resume",
+      mixinStandardHelpOptions = true, name = "resume",
       description =
           "With REQUEST_ID, `await` it. Without, finish every unfinished job of this account in the"
               + " journal, as each instance of an app would: jobs another process is working on are"
@@ -557,7 +601,7 @@ public final class DreaminaCli {
   }
 
   @Command(
-      name = "preflight",
+      mixinStandardHelpOptions = true, name = "preflight",
       description = "Check an image URL or file against the page's rules. Needs no token; costs nothing.")
   static final class PreflightCommand implements Callable<Integer> {
     @ParentCommand DreaminaCli cli;
@@ -585,7 +629,7 @@ public final class DreaminaCli {
     }
   }
 
-  @Command(name = "pending", description = "List journaled jobs that are not finished (after a crash, say).")
+  @Command(mixinStandardHelpOptions = true, name = "pending", description = "List journaled jobs that are not finished (after a crash, say).")
   static final class PendingCommand implements Callable<Integer> {
     @ParentCommand DreaminaCli cli;
 

@@ -3,6 +3,7 @@ package dev.dreamina.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +33,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code dreamina batch}, against the sandbox: in-process, and once as a real process killed mid-run. */
 class BatchCommandTest {
@@ -217,7 +220,12 @@ class BatchCommandTest {
     assertEquals("line 1  frames 121  0.50 USD  -> " + dir.resolve("videos/line-1.mp4") + "  a fox in snow", lines.get(0));
     assertEquals("line 3  frames 241  1.00 USD  -> " + dir.resolve("videos/l.mp4") + "  a lighthouse at dusk, slow pan", lines.get(1));
     assertEquals("2 row(s), estimated total 1.50 USD; nothing was submitted (--dry-run)", lines.get(2));
+    assertEquals(3, lines.size(), "prices from the API are not labelled: " + lines);
     assertEquals(0, sandbox.submitRequestCount());
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("--sandbox", "batch", jsonl.toString(), "--dry-run"));
+    assertTrue(out.toString().contains("these are the embedded sandbox's made-up prices, not RunComfy's"), out.toString());
   }
 
   @Test
@@ -274,6 +282,125 @@ class BatchCommandTest {
     assertEquals(DreaminaCli.USAGE, run("batch", csv.toString(), "--out", videos.toString(), "--overwrite"));
     assertTrue(err.toString().contains("ran before") && err.toString().contains("pass --resume"), err.toString());
     assertEquals(4, sandbox.submitRequestCount(), "a file that ran before is not run again unasked");
+  }
+
+  /** Whether this process ignores the signal (its children then do too): probed, then put back. */
+  private static boolean ignored(String name) {
+    sun.misc.Signal signal = new sun.misc.Signal(name);
+    sun.misc.SignalHandler before = sun.misc.Signal.handle(signal, sun.misc.SignalHandler.SIG_DFL);
+    sun.misc.Signal.handle(signal, before);
+    return before == sun.misc.SignalHandler.SIG_IGN;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Runs a printed {@code dreamina …} command exactly as printed, by a POSIX shell, {@code dreamina} being this CLI. */
+  private Process runAsPrinted(String command, Path log) throws Exception {
+    String dreamina =
+        "dreamina() { '" + java() + "' -Dsun.net.httpserver.nodelay=true -cp '" + System.getProperty("java.class.path")
+            + "' " + DreaminaCli.class.getName() + " \"$@\"; }; ";
+    ProcessBuilder shell = new ProcessBuilder("sh", "-c", dreamina + command).redirectErrorStream(true).redirectOutput(log.toFile());
+    shell.environment().putAll(env());
+    return shell.start();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"INT", "TERM"})
+  void aSignalWithSubmitsInFlightJournalsTheirAnswersAndThePrintedResumeDeliversEveryRowOnce(String signal) throws Exception {
+    // A process started with SIGINT ignored (a background job of a non-interactive shell, as some
+    // CI runners start builds) passes that on to its children, and no JVM can catch it then. The
+    // SIGTERM case runs the same handler; it is never ignored that way.
+    assumeFalse(signal.equals("INT") && ignored("INT"), "SIGINT is ignored in this process tree (a background job)");
+    start(Duration.ofMillis(200));
+    List<String> rows = new ArrayList<>(List.of("prompt,image_url,frames,seed,output"));
+    for (int i = 0; i < 9; i++) {
+      rows.add("scene " + i + ",https://example.com/" + i + ".jpg,121," + i + ",scene-" + i + ".mp4");
+    }
+    Path csv = write("scenes.csv", rows.toArray(String[]::new));
+    Path videos = dir.resolve("videos");
+    Path journal = dir.resolve("batch-journal.json");
+    Path log = dir.resolve("child.log");
+    sandbox.holdSubmitAnswers();
+    ProcessBuilder batch =
+        new ProcessBuilder(
+                java(), "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"), DreaminaCli.class.getName(),
+                "--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "3")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    batch.environment().putAll(env());
+    Process child = batch.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (sandbox.submitCount() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(10); // until three paid jobs exist whose answers are on their way, not a backoff
+    }
+    assertEquals(3, sandbox.submitCount(), Files.readString(log));
+
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(child.pid())).start().waitFor());
+    while (!Files.readString(log).contains("stopping: no new submits") && System.nanoTime() < deadline) {
+      Thread.sleep(10); // until the child has stopped submitting, not a backoff
+    }
+    sandbox.releaseSubmitAnswers();
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+    String printed = Files.readString(log);
+    assertEquals(signal.equals("INT") ? 130 : 143, child.exitValue(), printed);
+    List<JournalEntry> atStop = FileSubmissionJournal.open(journal).entries();
+    assertEquals(3, atStop.size(), atStop.toString());
+    assertTrue(atStop.stream().allMatch(e -> e.state() != State.INTENT && e.requestId().isPresent()), "answers journaled: " + atStop);
+    assertTrue(atStop.stream().allMatch(e -> FileSubmissionJournal.open(journal).lease(e.localId()).isEmpty()), "leases given up");
+    assertEquals(3, sandbox.submitRequestCount(), "no submit after the signal");
+
+    String command = printed.lines().filter(l -> l.startsWith("stopped. Continue with: ")).findFirst().orElseThrow(() -> new AssertionError(printed))
+        .substring("stopped. Continue with: ".length());
+    assertTrue(command.startsWith("dreamina --journal " + journal + " batch " + csv + " --resume --out " + videos + " --concurrency 3"), command);
+    Path resumeLog = dir.resolve("resume.log");
+    Process resume = runAsPrinted(command, resumeLog);
+    assertTrue(resume.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, resume.exitValue(), Files.readString(resumeLog));
+
+    assertEquals(9, sandbox.submitCount(), "every row paid once");
+    assertEquals(9, sandbox.submitRequestCount());
+    List<String> fetched = sandbox.requests().stream().filter(r -> r.path().startsWith("/files/")).map(RecordedCall::path).toList();
+    assertEquals(9, fetched.size(), "every video fetched once: " + fetched);
+    assertEquals(9, fetched.stream().distinct().count());
+    for (int i = 0; i < 9; i++) {
+      assertTrue(Files.size(videos.resolve("scene-" + i + ".mp4")) > 10_000);
+    }
+    try (Stream<Path> files = Files.list(videos)) {
+      assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".part")).toList(), "no half-written file");
+    }
+  }
+
+  @Test
+  void theContinueCommandCarriesWhatDecidesTheRunAndWhatIsLeftOfTheBudget() throws Exception {
+    start(Duration.ZERO);
+    // 0.10 USD a second: 0.50 a row; a 1.20 limit runs two rows and refuses the third.
+    Path csv = write("three rows.csv", "prompt,image_url", "a,https://example.com/a.jpg", "b,https://example.com/b.jpg", "c,https://example.com/c.jpg");
+    Path videos = dir.resolve("my videos");
+    Path journal = dir.resolve("j.json");
+    Path log = dir.resolve("spend.log");
+    ProcessBuilder batch =
+        new ProcessBuilder(
+                java(), "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"), DreaminaCli.class.getName(),
+                "--journal", journal.toString(), "--lease", "30s", "batch", csv.toString(), "--out", videos.toString(),
+                "--concurrency", "1", "--max-spend", "1.20", "--report", dir.resolve("r.json").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    batch.environment().putAll(env());
+    Process child = batch.start();
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+    String printed = Files.readString(log);
+    String command = printed.lines().filter(l -> l.contains("Continue with: ")).findFirst().orElseThrow(() -> new AssertionError(printed));
+    assertTrue(command.contains("(the spend limit; raise --max-spend to run the rest)"), command);
+    assertTrue(command.endsWith("Continue with: dreamina --journal " + journal + " --lease PT30S batch '" + csv + "' --resume --out '"
+        + videos + "' --concurrency 1 --max-spend 0.20 --report " + dir.resolve("r.json")), command);
+    assertEquals(2, sandbox.submitCount());
+
+    // Run as printed, the rest of the budget holds: 0.20 pays for no row, so nothing more is paid.
+    Process resume = runAsPrinted(command.substring(command.indexOf("Continue with: ") + "Continue with: ".length()), dir.resolve("resume.log"));
+    assertTrue(resume.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, sandbox.submitCount(), Files.readString(dir.resolve("resume.log")));
   }
 
   @Test

@@ -124,6 +124,39 @@ class DreaminaCliTest {
   }
 
   @Test
+  void globalOptionsWorkAfterTheSubcommandToo() throws Exception {
+    Path video = dir.resolve("s.mp4");
+    int code = run(Map.of(), "generate", "--prompt", "p", "--image-url", "https://example.com/a.png", "-o", video.toString(), "--sandbox");
+    assertEquals(0, code, err.toString());
+    assertTrue(err.toString().contains("(using the embedded sandbox at "), err.toString());
+    assertTrue(Files.size(video) > 10_000);
+
+    Path journal = dir.resolve("after.json");
+    assertEquals(0, run("pending", "--journal", journal.toString(), "--lease", "5s"), err.toString());
+    assertTrue(out.toString().contains("nothing pending"), out.toString());
+  }
+
+  @Test
+  void theExitCodeTableIsInTheMainHelpOnly() {
+    assertEquals(0, run("--help"));
+    assertTrue(out.toString().contains("Exit codes:") && out.toString().contains("another live instance holds the job(s)"), out.toString());
+    for (String sub : List.of("generate", "status", "await", "resume", "pending", "preflight", "batch")) {
+      out.getBuffer().setLength(0);
+      assertEquals(0, run(sub, "--help"), sub);
+      assertTrue(out.toString().contains("Usage: dreamina " + sub), out.toString());
+      assertFalse(out.toString().contains("Exit codes:"), sub + ": " + out);
+    }
+  }
+
+  @Test
+  void aDurationThatIsNoneSaysTheFormItExpects() {
+    assertEquals(DreaminaCli.USAGE, run("generate", "--prompt", "p", "--image-url", "https://example.com/a.png", "--timeout", "1x"));
+    assertTrue(err.toString().contains("'1x' is not a duration: write it as 90s, 15m, 2h, or PT1H30M"), err.toString());
+    assertFalse(err.toString().contains("NumberFormatException"), err.toString());
+    assertEquals(List.of(), sandbox.requests());
+  }
+
+  @Test
   void versionPrintsTheSdksVersion() {
     assertEquals(0, run("-V"));
     assertTrue(out.toString().trim().matches("dreamina (\\d+\\.\\d+\\.\\d+.*|\\(version unknown.*)"), out.toString());
@@ -187,6 +220,7 @@ class DreaminaCliTest {
       int code = run(env, "generate", "--prompt", "p", "--image-url", "https://example.com/a.png", "--timeout", "1s");
       assertEquals(DreaminaCli.TIMEOUT, code);
       assertTrue(err.toString().contains("resume with: dreamina await "), err.toString());
+      assertFalse(err.toString().contains("awaitResult("), "CLI terms, not Java: " + err);
     }
   }
 
