@@ -178,7 +178,10 @@ public final class BatchOptions {
     }
 
     /**
-     * Told each request's outcome as it comes, on an SDK thread.
+     * Told the outcome of each request this run starts, as it comes, on an SDK thread (those an
+     * earlier run reached, and those a stop leaves unstarted, are in the report only). Every call
+     * returns before {@link Batch#result()} completes, so that what it prints comes before a
+     * summary printed then.
      *
      * @param onOutcome the listener
      * @return this builder

@@ -353,10 +353,12 @@ public final class BatchRun implements Batch {
 
   private void done(BatchOutcome outcome) {
     synchronized (this) {
-      running--;
       record(outcome);
     }
     options.onOutcome().ifPresent(listener -> tell(listener, outcome));
+    synchronized (this) {
+      running--; // only now: the batch cannot end before every outcome was told
+    }
     tellProgress();
     pump();
   }

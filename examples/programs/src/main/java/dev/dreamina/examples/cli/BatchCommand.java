@@ -75,6 +75,9 @@ final class BatchCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace files that already exist where videos would go (refused without it).")
   boolean overwrite;
 
+  @Option(names = "--json", description = "Print the summary as one JSON object (for scripts), and no line per row.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(file)) {
@@ -180,13 +183,13 @@ final class BatchCommand implements Callable<Integer> {
             .batchId(file.toAbsolutePath().normalize().toString())
             .resume(resume)
             .onProgress(p -> {
-              if (terminal) {
+              if (terminal && !json) {
                 cli.out.print("\r" + bar(p));
                 cli.out.flush();
               }
             })
             .onOutcome(o -> {
-              if (!terminal) {
+              if (!terminal && !json) {
                 cli.out.println(line(o));
               }
             })
@@ -203,13 +206,16 @@ final class BatchCommand implements Callable<Integer> {
       }
       throw e;
     }
-    if (terminal) {
+    if (terminal && !json) {
       cli.out.println();
     }
-    summary(done, client);
     if (report != null) {
       writeReport(done, report);
-      cli.out.println("report: " + report.toAbsolutePath());
+    }
+    if (json) {
+      cli.out.println(summaryJson(done, client));
+    } else {
+      summary(done, client);
     }
     Map<Kind, Integer> counts = done.counts();
     int completed = counts.getOrDefault(Kind.COMPLETED, 0);
@@ -249,7 +255,17 @@ final class BatchCommand implements Callable<Integer> {
     cli.out.println("outcome                 rows");
     done.counts().forEach((kind, n) -> cli.out.println(String.format(Locale.ROOT, "%-22s %5d", kind.name().toLowerCase(Locale.ROOT), n)));
     cli.out.println(String.format(Locale.ROOT, "%-22s %5d", "total", done.outcomes().size()));
-    cli.out.println("spend committed: " + client.spendCommitted().toPlainString() + " USD; took " + clock(done.elapsed()));
+    Reported reported = reported(done);
+    cli.out.println("cost reported by RunComfy: " + reported.usd().toPlainString() + " USD, for " + reported.jobs() + " of "
+        + reported.completed() + " completed job(s)" + (reported.jobs() < reported.completed() ? " (the others reported none)" : ""));
+    if (maxSpend != null) {
+      cli.out.println("spend committed against --max-spend " + maxSpend.toPlainString() + " USD: "
+          + client.spendCommitted().toPlainString() + " USD (the estimates of this run's submits)");
+    }
+    cli.out.println("took " + clock(done.elapsed()));
+    if (report != null) {
+      cli.out.println("report: " + report.toAbsolutePath());
+    }
     if (done.stopped()) {
       boolean spent = done.counts().getOrDefault(Kind.REFUSED_BY_SPEND_LIMIT, 0) > 0;
       cli.out.println("stopped before every row started" + (spent ? " (the spend limit; raise --max-spend to run the rest)" : "")
@@ -257,19 +273,60 @@ final class BatchCommand implements Callable<Integer> {
     }
   }
 
+  /** What RunComfy reported the completed jobs cost: its sum, how many reported one, of how many. */
+  private record Reported(BigDecimal usd, int jobs, int completed) {}
+
+  private static Reported reported(BatchReport done) {
+    List<BatchOutcome> completed = done.outcomes().stream().filter(o -> o.kind() == Kind.COMPLETED).toList();
+    List<BigDecimal> costs = completed.stream().flatMap(o -> o.cost().stream()).toList();
+    return new Reported(costs.stream().reduce(BigDecimal.ZERO, BigDecimal::add), costs.size(), completed.size());
+  }
+
+  /** The summary as one JSON object: counts by outcome, costs, and what to run next. */
+  private String summaryJson(BatchReport done, DreaminaClient client) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode summary = mapper.createObjectNode();
+    ObjectNode counts = summary.putObject("counts");
+    done.counts().forEach((kind, n) -> counts.put(kind.name().toLowerCase(Locale.ROOT), n));
+    summary.put("total", done.outcomes().size());
+    Reported reported = reported(done);
+    summary.put("cost_reported_usd", reported.usd());
+    summary.put("jobs_with_cost", reported.jobs());
+    if (maxSpend != null) {
+      summary.put("max_spend_usd", maxSpend);
+      summary.put("spend_committed_usd", client.spendCommitted());
+    }
+    summary.put("elapsed_ms", done.elapsed().toMillis());
+    summary.put("stopped", done.stopped());
+    if (report != null) {
+      summary.put("report", report.toAbsolutePath().toString());
+    }
+    if (done.stopped()) {
+      continueCommand(client).ifPresent(command -> summary.put("continue", command));
+    }
+    return mapper.writeValueAsString(summary);
+  }
+
   /** Whether the jobs ran on the sandbox this process started: they end with it. */
   private boolean embeddedSandbox;
+
+  /** How to continue this run, as a sentence. */
+  String howToContinue(DreaminaClient client) {
+    return continueCommand(client)
+        .map(command -> "Continue with: " + command)
+        .orElse("This run used the sandbox this process started, whose jobs end with it: nothing to resume; run it"
+            + " again with --sandbox.");
+  }
 
   /**
    * The command that continues this run, with everything that decides what it does: the journal,
    * the lease, the output folder, the concurrency, the preflight, the report, and what is left of
-   * the spend limit (so that the limit holds across the stop), every path absolute. Nothing to
-   * continue on the sandbox this process started.
+   * the spend limit (so that the limit holds across the stop), every path absolute. None on the
+   * sandbox this process started.
    */
-  String howToContinue(DreaminaClient client) {
+  Optional<String> continueCommand(DreaminaClient client) {
     if (embeddedSandbox) {
-      return "This run used the sandbox this process started, whose jobs end with it: nothing to resume; run it"
-          + " again with --sandbox.";
+      return Optional.empty();
     }
     List<String> words = new ArrayList<>(List.of("dreamina"));
     cli.journalForCommand().ifPresent(journal -> words.addAll(List.of("--journal", journal)));
@@ -291,7 +348,10 @@ final class BatchCommand implements Callable<Integer> {
     if (report != null) {
       words.addAll(List.of("--report", report.toAbsolutePath().normalize().toString()));
     }
-    return "Continue with: " + words.stream().map(BatchCommand::shellWord).collect(Collectors.joining(" "));
+    if (json) {
+      words.add("--json");
+    }
+    return Optional.of(words.stream().map(BatchCommand::shellWord).collect(Collectors.joining(" ")));
   }
 
   /** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */

@@ -6,6 +6,7 @@ import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.JobListener;
 import dev.dreamina.RequestResult;
+import dev.dreamina.RequestStatus;
 import dev.dreamina.Submission;
 import dev.dreamina.errors.ApiException;
 import dev.dreamina.errors.AuthenticationException;
@@ -454,17 +455,28 @@ public final class DreaminaCli {
 
   @Command(mixinStandardHelpOptions = true, name = "status", description = "Print a job's status.")
   static final class StatusCommand extends OnRequestId {
+    @Option(names = "--json", description = "Print it as JSON: request_id, status, queue_position.")
+    boolean json;
+
     @Override
     void run(DreaminaClient client, PrintWriter out) {
-      out.println(client.status(requestId).describe());
+      RequestStatus status = client.status(requestId);
+      out.println(json ? JsonOutput.status(status) : status.describe());
     }
   }
 
   @Command(mixinStandardHelpOptions = true, name = "result", description = "Print a job's result: status, video URL, error.")
   static final class ResultCommand extends OnRequestId {
+    @Option(names = "--json", description = "Print it as JSON: request_id, status, video_url, cost, error.")
+    boolean json;
+
     @Override
     void run(DreaminaClient client, PrintWriter out) {
       RequestResult result = client.result(requestId);
+      if (json) {
+        out.println(JsonOutput.result(result));
+        return;
+      }
       out.println("status: " + result.rawStatus());
       result.videoUrl().ifPresent(url -> out.println("video: " + url));
       result.error().ifPresent(error -> out.println("error: " + error));
@@ -557,6 +569,9 @@ public final class DreaminaCli {
             + " (exit 12 without it). Only when that instance is gone, or both download the video.")
     boolean force;
 
+    @Option(names = "--json", description = "Without REQUEST_ID: print the pass as a JSON array (each job's outcome, entry, lease).")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       if (requestId != null) {
@@ -575,14 +590,18 @@ public final class DreaminaCli {
         DreaminaClient client = backend.client();
         AwaitOptions options = timeout == null ? AwaitOptions.defaults() : AwaitOptions.builder().timeout(timeout).build();
         RecoveryReport report = client.recover(options);
-        for (RecoveryReport.Item item : report.items()) {
+        for (RecoveryReport.Item item : json ? List.<RecoveryReport.Item>of() : report.items()) {
           JournalEntry e = item.entry();
           cli.out.println(
               item.outcome() + "  " + e.requestId().orElse("(no request id)") + "  " + e.state()
                   + e.target().map(t -> "  -> " + t).orElse("")
                   + item.detail().map(d -> System.lineSeparator() + "    " + d).orElse(""));
         }
-        cli.out.println(report.items().isEmpty() ? "nothing pending" : report.toString());
+        if (json) {
+          cli.out.println(JsonOutput.recovery(report));
+        } else {
+          cli.out.println(report.items().isEmpty() ? "nothing pending" : report.toString());
+        }
         boolean left =
             report.items().stream()
                 .anyMatch(i -> i.outcome() != RecoveryReport.Outcome.FINISHED && i.outcome() != RecoveryReport.Outcome.HELD);
@@ -594,6 +613,7 @@ public final class DreaminaCli {
             .flatMap(i -> i.lease().stream())
             .map(l -> l.until())
             .max(java.util.Comparator.naturalOrder())
+            .filter(last -> !json)
             .ifPresent(last -> cli.out.println(held.size() + " job(s) held by other instances; the last lease ends " + last + ": resume again after it"));
         return held.isEmpty() ? 0 : HELD;
       }
@@ -633,10 +653,17 @@ public final class DreaminaCli {
   static final class PendingCommand implements Callable<Integer> {
     @ParentCommand DreaminaCli cli;
 
+    @Option(names = "--json", description = "Print them as a JSON array (local_id, request_id, state, created_at, target, lease).")
+    boolean json;
+
     @Override
     public Integer call() {
       try (ExampleBackend backend = cli.open()) {
         List<JournalEntry> pending = backend.client().pending();
+        if (json) {
+          cli.out.println(JsonOutput.pending(pending, localId -> cli.opened == null ? Optional.empty() : cli.opened.lease(localId)));
+          return 0;
+        }
         for (JournalEntry e : pending) {
           cli.out.println(
               e.state() + "  " + e.requestId().orElse("(no request id: check the RunComfy dashboard)")

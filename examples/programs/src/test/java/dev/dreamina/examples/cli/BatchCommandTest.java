@@ -260,6 +260,12 @@ class BatchCommandTest {
     assertTrue(sent.stream().anyMatch(b -> b.contains("\"prompt\":\"a \\\"quoted\\\" owl\"")), sent.toString());
     assertEquals(3, sandbox.submitRequestCount());
     assertTrue(out.toString().contains("completed                  3"), out.toString());
+    List<String> printed = out.toString().lines().toList();
+    int summaryAt = printed.indexOf("outcome                 rows");
+    assertTrue(summaryAt > 0 && printed.subList(summaryAt, printed.size()).stream().noneMatch(l -> l.startsWith("line ")),
+        "every row's line before the summary: " + printed);
+    assertTrue(out.toString().contains("cost reported by RunComfy: 2.00 USD, for 3 of 3 completed job(s)"), out.toString());
+    assertFalse(out.toString().contains("spend committed"), "no --max-spend, so nothing is committed against one: " + out);
 
     // The same rows as JSON Lines, reported as CSV.
     Path jsonl =
@@ -401,6 +407,19 @@ class BatchCommandTest {
     Process resume = runAsPrinted(command.substring(command.indexOf("Continue with: ") + "Continue with: ".length()), dir.resolve("resume.log"));
     assertTrue(resume.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, sandbox.submitCount(), Files.readString(dir.resolve("resume.log")));
+  }
+
+  @Test
+  void withJsonTheSummaryIsOneJsonObjectAndNothingElse() throws Exception {
+    start(Duration.ZERO);
+    Path csv = write("two.csv", "prompt,image_url,frames", "a,https://example.com/a.jpg,121", "b,https://example.com/b.jpg,241");
+    assertEquals(0, run("batch", csv.toString(), "--out", dir.resolve("v").toString(), "--json", "--max-spend", "5"), err.toString());
+    JsonNode summary = new ObjectMapper().readTree(out.toString());
+    assertEquals(2, summary.get("counts").get("completed").asInt(), summary.toString());
+    assertEquals(2, summary.get("total").asInt());
+    assertEquals(0, new BigDecimal("1.50").compareTo(summary.get("cost_reported_usd").decimalValue()), summary.toString());
+    assertEquals(0, new BigDecimal("1.50").compareTo(summary.get("spend_committed_usd").decimalValue()), summary.toString());
+    assertFalse(summary.get("stopped").asBoolean());
   }
 
   @Test

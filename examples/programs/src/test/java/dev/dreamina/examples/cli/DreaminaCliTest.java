@@ -137,6 +137,51 @@ class DreaminaCliTest {
   }
 
   @Test
+  void statusResultPendingAndResumePrintJsonForScripts() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    String id = submitOne();
+    assertEquals(0, run("status", id, "--json"), err.toString());
+    com.fasterxml.jackson.databind.JsonNode status = mapper.readTree(out.toString());
+    assertEquals(id, status.get("request_id").asText());
+    assertTrue(List.of("in_queue", "in_progress", "completed").contains(status.get("status").asText()), status.toString());
+    assertTrue(status.has("queue_position"), status.toString());
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("await", id, "-o", dir.resolve("a.mp4").toString()), err.toString());
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("result", id, "--json"), err.toString());
+    com.fasterxml.jackson.databind.JsonNode result = mapper.readTree(out.toString());
+    assertEquals("completed", result.get("status").asText());
+    assertTrue(result.get("video_url").asText().startsWith(sandbox.baseUrl().toString()), result.toString());
+    assertEquals(0, new java.math.BigDecimal("0.50").compareTo(result.get("cost").decimalValue()), result.toString());
+    assertTrue(result.get("error").isNull());
+
+    // A job submitted by another client of the same journal, whose lease it still holds.
+    Path journal = dir.resolve("journal.json");
+    String held;
+    try (dev.dreamina.DreaminaClient other =
+        sandbox.clientBuilder().journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build()) {
+      held = other.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), dir.resolve("held.mp4")).requestId();
+    }
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("pending", "--json"), err.toString());
+    com.fasterxml.jackson.databind.JsonNode pending = mapper.readTree(out.toString());
+    assertEquals(1, pending.size(), pending.toString());
+    assertEquals(held, pending.get(0).get("request_id").asText());
+    assertEquals("submitted", pending.get(0).get("state").asText());
+    assertEquals(dir.resolve("held.mp4").toString(), pending.get(0).get("target").asText());
+    assertTrue(pending.get(0).get("lease").get("owner").asText().length() > 0, pending.toString());
+
+    out.getBuffer().setLength(0);
+    assertEquals(DreaminaCli.HELD, run("resume", "--json"), err.toString());
+    com.fasterxml.jackson.databind.JsonNode pass = mapper.readTree(out.toString());
+    assertEquals(1, pass.size(), pass.toString());
+    assertEquals("held", pass.get(0).get("outcome").asText());
+    assertEquals(held, pass.get(0).get("request_id").asText());
+    assertEquals(pending.get(0).get("lease"), pass.get(0).get("lease"));
+  }
+
+  @Test
   void theExitCodeTableIsInTheMainHelpOnly() {
     assertEquals(0, run("--help"));
     assertTrue(out.toString().contains("Exit codes:") && out.toString().contains("another live instance holds the job(s)"), out.toString());
