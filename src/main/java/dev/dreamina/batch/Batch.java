@@ -1,5 +1,7 @@
 package dev.dreamina.batch;
 
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /** A running batch: its result to come, where it stands, and a way to stop it. */
@@ -37,4 +39,17 @@ public interface Batch {
    * @return the future, the same one each time
    */
   CompletableFuture<Void> submitsSettled();
+
+  /**
+   * The local id under which a batch with this id journals the request with this key: the same in
+   * every run of the batch. For tools that read a batch's jobs from the journal ({@code
+   * journal.entry(localId)}): what earlier runs made, where their videos went, what they cost.
+   *
+   * @param batchId the batch's id ({@link BatchOptions#batchId()})
+   * @param key the request's key ({@link BatchItem#key()})
+   * @return the journal's local id
+   */
+  static String journalLocalId(String batchId, String key) {
+    return UUID.nameUUIDFromBytes(("dreamina-batch\n" + batchId + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
+  }
 }

@@ -20,7 +20,6 @@ import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -157,9 +155,8 @@ public final class BatchRun implements Batch {
     };
   }
 
-  /** The journal's local id of a batch's request: the same in every run of that batch. */
-  static String localId(String batchId, String key) {
-    return UUID.nameUUIDFromBytes(("dreamina-batch\n" + batchId + "\n" + key).getBytes(StandardCharsets.UTF_8)).toString();
+  private static String localId(String batchId, String key) {
+    return Batch.journalLocalId(batchId, key);
   }
 
   /** Starts what may start now; completes the batch when nothing is left. */

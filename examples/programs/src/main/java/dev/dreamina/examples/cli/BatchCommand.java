@@ -98,9 +98,24 @@ final class BatchCommand implements Callable<Integer> {
     }
     try (ExampleBackend backend = cli.open()) {
       DreaminaClient.Builder builder = backend.newClientBuilder().preflightImages(preflight);
-      if (maxSpend != null) {
-        builder.spendLimit(maxSpend);
+      BigDecimal earlier = BigDecimal.ZERO;
+      if (resume && !dryRun) {
+        Resumed resumed = resumed(backend.client(), parsed.rows());
+        if (!resumed.problems().isEmpty()) {
+          resumed.problems().forEach(p -> cli.err.println("error: " + p));
+          cli.err.println("nothing was submitted.");
+          return DreaminaCli.USAGE;
+        }
+        earlier = resumed.committed();
       }
+      if (maxSpend != null) {
+        builder.spendLimit(maxSpend.subtract(earlier).max(BigDecimal.ZERO));
+        if (earlier.signum() > 0) {
+          cli.err.println("earlier runs of this batch committed " + earlier.toPlainString() + " USD of --max-spend "
+              + maxSpend.toPlainString() + "; " + maxSpend.subtract(earlier).max(BigDecimal.ZERO).toPlainString() + " USD is left");
+        }
+      }
+      spentEarlier = earlier;
       embeddedSandbox = backend.usingSandbox();
       try (DreaminaClient client = builder.build()) {
         return dryRun ? dryRun(client, parsed.rows(), backend.usingSandbox()) : run(client, parsed.rows());
@@ -159,6 +174,59 @@ final class BatchCommand implements Callable<Integer> {
       }
     });
     return problems;
+  }
+
+  /** What a resumed run learns from the journal: what earlier runs committed, or why it must not run. */
+  private record Resumed(BigDecimal committed, List<String> problems) {}
+
+  /** What earlier runs of this batch committed against --max-spend; set once the client is open. */
+  private BigDecimal spentEarlier = BigDecimal.ZERO;
+
+  /**
+   * Reads this batch's jobs from the journal before a resumed run: refused when the journal holds
+   * none of them (it ran with another journal, or never ran: resuming would pay for every row
+   * again), or when a row's video would now go elsewhere than its earlier run journaled (another
+   * --out). Otherwise what the earlier runs committed (the estimates of the jobs they made or may
+   * have made, a killed run's included; a failed or cancelled job's estimate is given back), so
+   * that --max-spend spans the whole batch.
+   */
+  private Resumed resumed(DreaminaClient client, List<BatchFile.Row> rows) {
+    String batchId = file.toAbsolutePath().normalize().toString();
+    dev.dreamina.journal.SubmissionJournal journal = cli.openedJournal();
+    List<String> problems = new ArrayList<>();
+    if (journal == null) {
+      problems.add("--resume needs the journal the batch ran with: give --journal");
+      return new Resumed(BigDecimal.ZERO, problems);
+    }
+    List<dev.dreamina.journal.JournalEntry> earlier = new ArrayList<>();
+    for (BatchFile.Row row : rows) {
+      journal.entry(Batch.journalLocalId(batchId, row.key())).ifPresent(entry -> {
+        earlier.add(entry);
+        Optional<Path> went = entry.target();
+        if (went.isPresent() && !went.get().equals(target(row)) && problems.size() < 3) {
+          problems.add(row.key() + "'s video was journaled to go to " + went.get() + ", but this run would write "
+              + target(row) + ": give the --out the batch ran with (" + went.get().getParent() + ")");
+        }
+      });
+    }
+    if (earlier.isEmpty()) {
+      problems.add("the journal " + cli.journalForCommand().orElse("") + " has no job of " + batchId
+          + ": resuming would pay for every row again. Give the --journal it ran with (the stop printed the whole"
+          + " command), or run it without --resume to start it");
+    }
+    if (!problems.isEmpty() || maxSpend == null) {
+      return new Resumed(BigDecimal.ZERO, problems);
+    }
+    Price price = client.price();
+    BigDecimal committed =
+        earlier.stream()
+            .filter(e -> switch (e.state()) {
+              case INTENT, SUBMITTED, UNKNOWN, COMPLETED, DOWNLOADED -> true; // a job that exists, or may
+              default -> false;
+            })
+            .map(e -> price.estimate(e.request()).orElse(BigDecimal.ZERO))
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
+    return new Resumed(committed, problems);
   }
 
   private static String why(Exception e) {
@@ -256,11 +324,13 @@ final class BatchCommand implements Callable<Integer> {
     done.counts().forEach((kind, n) -> cli.out.println(String.format(Locale.ROOT, "%-22s %5d", kind.name().toLowerCase(Locale.ROOT), n)));
     cli.out.println(String.format(Locale.ROOT, "%-22s %5d", "total", done.outcomes().size()));
     Reported reported = reported(done);
-    cli.out.println("cost reported by RunComfy: " + reported.usd().toPlainString() + " USD, for " + reported.jobs() + " of "
-        + reported.completed() + " completed job(s)" + (reported.jobs() < reported.completed() ? " (the others reported none)" : ""));
+    cli.out.println("cost reported by RunComfy: " + reported.usd().toPlainString() + " USD, for " + reported.jobs() + " of the "
+        + reported.completed() + " job(s) this run completed" + (reported.jobs() < reported.completed() ? " (the others reported none)" : ""));
     if (maxSpend != null) {
+      BigDecimal now = client.spendCommitted();
       cli.out.println("spend committed against --max-spend " + maxSpend.toPlainString() + " USD: "
-          + client.spendCommitted().toPlainString() + " USD (the estimates of this run's submits)");
+          + now.add(spentEarlier).toPlainString() + " USD (estimates: " + now.toPlainString() + " by this run"
+          + (spentEarlier.signum() > 0 ? ", " + spentEarlier.toPlainString() + " by earlier runs" : "") + ")");
     }
     cli.out.println("took " + clock(done.elapsed()));
     if (report != null) {
@@ -277,7 +347,9 @@ final class BatchCommand implements Callable<Integer> {
   private record Reported(BigDecimal usd, int jobs, int completed) {}
 
   private static Reported reported(BatchReport done) {
-    List<BatchOutcome> completed = done.outcomes().stream().filter(o -> o.kind() == Kind.COMPLETED).toList();
+    // This run's completions carry their video URL; those an earlier run reached carry no URL or cost.
+    List<BatchOutcome> completed =
+        done.outcomes().stream().filter(o -> o.kind() == Kind.COMPLETED && o.videoUrl().isPresent()).toList();
     List<BigDecimal> costs = completed.stream().flatMap(o -> o.cost().stream()).toList();
     return new Reported(costs.stream().reduce(BigDecimal.ZERO, BigDecimal::add), costs.size(), completed.size());
   }
@@ -294,7 +366,7 @@ final class BatchCommand implements Callable<Integer> {
     summary.put("jobs_with_cost", reported.jobs());
     if (maxSpend != null) {
       summary.put("max_spend_usd", maxSpend);
-      summary.put("spend_committed_usd", client.spendCommitted());
+      summary.put("spend_committed_usd", client.spendCommitted().add(spentEarlier));
     }
     summary.put("elapsed_ms", done.elapsed().toMillis());
     summary.put("stopped", done.stopped());
@@ -340,7 +412,7 @@ final class BatchCommand implements Callable<Integer> {
       words.addAll(List.of("--concurrency", String.valueOf(concurrency)));
     }
     if (maxSpend != null) {
-      words.addAll(List.of("--max-spend", maxSpend.subtract(client.spendCommitted()).max(BigDecimal.ZERO).toPlainString()));
+      words.addAll(List.of("--max-spend", maxSpend.toPlainString())); // the whole batch's: a resume counts what earlier runs committed
     }
     if (preflight) {
       words.add("--preflight");

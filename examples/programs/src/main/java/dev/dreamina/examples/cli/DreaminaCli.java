@@ -295,6 +295,11 @@ public final class DreaminaCli {
     return backend;
   }
 
+  /** The journal {@link #open()} opened, or null for none. */
+  SubmissionJournal openedJournal() {
+    return opened;
+  }
+
   /** Where the journal is: --journal; else, against RunComfy, $DREAMINA_JOURNAL or the default file; else null. */
   String journalLocation() {
     String where = journal;

@@ -264,7 +264,7 @@ class BatchCommandTest {
     int summaryAt = printed.indexOf("outcome                 rows");
     assertTrue(summaryAt > 0 && printed.subList(summaryAt, printed.size()).stream().noneMatch(l -> l.startsWith("line ")),
         "every row's line before the summary: " + printed);
-    assertTrue(out.toString().contains("cost reported by RunComfy: 2.00 USD, for 3 of 3 completed job(s)"), out.toString());
+    assertTrue(out.toString().contains("cost reported by RunComfy: 2.00 USD, for 3 of the 3 job(s) this run completed"), out.toString());
     assertFalse(out.toString().contains("spend committed"), "no --max-spend, so nothing is committed against one: " + out);
 
     // The same rows as JSON Lines, reported as CSV.
@@ -400,13 +400,50 @@ class BatchCommandTest {
     String command = printed.lines().filter(l -> l.contains("Continue with: ")).findFirst().orElseThrow(() -> new AssertionError(printed));
     assertTrue(command.contains("(the spend limit; raise --max-spend to run the rest)"), command);
     assertTrue(command.endsWith("Continue with: dreamina --journal " + journal + " --lease PT30S batch '" + csv + "' --resume --out '"
-        + videos + "' --concurrency 1 --max-spend 0.20 --report " + dir.resolve("r.json")), command);
+        + videos + "' --concurrency 1 --max-spend 1.20 --report " + dir.resolve("r.json")), command);
     assertEquals(2, sandbox.submitCount());
 
-    // Run as printed, the rest of the budget holds: 0.20 pays for no row, so nothing more is paid.
-    Process resume = runAsPrinted(command.substring(command.indexOf("Continue with: ") + "Continue with: ".length()), dir.resolve("resume.log"));
+    // Run as printed, the budget spans the batch: 1.00 of 1.20 is committed, so the third row is refused.
+    String printedCommand = command.substring(command.indexOf("Continue with: ") + "Continue with: ".length());
+    Process resume = runAsPrinted(printedCommand, dir.resolve("resume.log"));
     assertTrue(resume.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(2, sandbox.submitCount(), Files.readString(dir.resolve("resume.log")));
+    String resumed = Files.readString(dir.resolve("resume.log"));
+    assertEquals(2, sandbox.submitCount(), resumed);
+    assertTrue(resumed.contains("earlier runs of this batch committed 1.00 USD of --max-spend 1.20; 0.20 USD is left"), resumed);
+    assertTrue(resumed.lines().anyMatch(l -> l.matches("refused_by_spend_limit +1")), resumed);
+    assertTrue(resumed.contains("cost reported by RunComfy: 0 USD, for 0 of the 0 job(s) this run completed"), resumed);
+
+    // With the budget raised, the same command runs the last row, and only it.
+    Process raised = runAsPrinted(printedCommand.replace("--max-spend 1.20", "--max-spend 1.50"), dir.resolve("raised.log"));
+    assertTrue(raised.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, raised.exitValue(), Files.readString(dir.resolve("raised.log")));
+    assertEquals(3, sandbox.submitCount(), "every row paid once across the three runs");
+    assertTrue(Files.readString(dir.resolve("raised.log")).contains("spend committed against --max-spend 1.50 USD: 1.50 USD (estimates: 0.50 by this run, 1.00 by earlier runs)"),
+        Files.readString(dir.resolve("raised.log")));
+  }
+
+  @Test
+  void aResumeWithAnotherJournalOrAnotherOutIsRefusedBeforeAnythingIsSent() throws Exception {
+    start(Duration.ZERO);
+    Path csv = write("rows.csv", "prompt,image_url,output", "a,https://example.com/a.jpg,a.mp4", "b,https://example.com/b.jpg,b.mp4");
+    Path videos = dir.resolve("videos");
+    assertEquals(0, run("batch", csv.toString(), "--out", videos.toString()), err.toString());
+    int sent = sandbox.requests().size();
+
+    // Typed without the --journal the batch ran with: resuming would pay for every row again.
+    err.getBuffer().setLength(0);
+    assertEquals(DreaminaCli.USAGE, run("--journal", dir.resolve("other.json").toString(), "batch", csv.toString(), "--out", videos.toString(), "--resume"));
+    assertTrue(err.toString().contains("has no job of " + csv + ": resuming would pay for every row again"), err.toString());
+
+    // Typed without its --out: the videos would land elsewhere.
+    err.getBuffer().setLength(0);
+    assertEquals(DreaminaCli.USAGE, run("batch", csv.toString(), "--out", dir.resolve("elsewhere").toString(), "--resume"));
+    assertTrue(err.toString().contains("line 2's video was journaled to go to " + videos.resolve("a.mp4") + ", but this run would write "
+        + dir.resolve("elsewhere/a.mp4") + ": give the --out the batch ran with (" + videos + ")"), err.toString());
+    assertEquals(sent, sandbox.requests().size(), "nothing was sent, not even the price");
+
+    assertEquals(0, run("batch", csv.toString(), "--out", videos.toString(), "--resume"), err.toString());
+    assertEquals(2, sandbox.submitCount());
   }
 
   @Test
