@@ -213,6 +213,12 @@ final class BatchCommand implements Callable<Integer> {
       problems.add("the journal " + cli.journalForCommand().orElse("") + " has no job of " + batchId
           + ": resuming would pay for every row again. Give the --journal it ran with (the stop printed the whole"
           + " command), or run it without --resume to start it");
+    } else if (earlier.stream().allMatch(e -> e.requestId().isPresent() && client.journalEntry(e.requestId().get()).isEmpty())) {
+      // The journal keeps each account's jobs apart: these were made with another token (another
+      // account, or a sandbox), and this one would pay for every row again.
+      problems.add("the jobs of " + batchId + " in the journal were made with another API token (another account, or a"
+          + " sandbox): resuming with this one would pay for every row again. Resume with the RUNCOMFY_API_TOKEN and"
+          + " RUNCOMFY_BASE_URL the batch ran with");
     }
     if (!problems.isEmpty() || maxSpend == null) {
       return new Resumed(BigDecimal.ZERO, problems);

@@ -442,6 +442,20 @@ class BatchCommandTest {
         + dir.resolve("elsewhere/a.mp4") + ": give the --out the batch ran with (" + videos + ")"), err.toString());
     assertEquals(sent, sandbox.requests().size(), "nothing was sent, not even the price");
 
+    // Pointed at another backend (another token: a real account after a sandbox run, say).
+    try (RunComfySandbox other = RunComfySandbox.builder().apiToken("another-token").start()) {
+      Map<String, String> elsewhere =
+          Map.of("RUNCOMFY_API_TOKEN", other.apiToken(), "RUNCOMFY_BASE_URL", other.baseUrl().toString(),
+              "DREAMINA_JOURNAL", dir.resolve("journal.json").toString());
+      err.getBuffer().setLength(0);
+      assertEquals(DreaminaCli.USAGE,
+          DreaminaCli.run(new String[] {"batch", csv.toString(), "--out", videos.toString(), "--resume"}, elsewhere,
+              new PrintWriter(out, true), new PrintWriter(err, true), false));
+      assertTrue(err.toString().contains("were made with another API token (another account, or a sandbox): resuming with this one"
+          + " would pay for every row again"), err.toString());
+      assertEquals(List.of(), other.requests(), "nothing was sent to the other backend");
+    }
+
     assertEquals(0, run("batch", csv.toString(), "--out", videos.toString(), "--resume"), err.toString());
     assertEquals(2, sandbox.submitCount());
   }
