@@ -62,6 +62,10 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   private final ReentrantLock lock;
   private final Map<String, JournalEntry> entries = new LinkedHashMap<>();
   private final Map<String, JournalLease> leases = new HashMap<>();
+  /** The settings stored for batches, oldest first; the {@value #MAX_BATCHES} newest are kept. */
+  private final Map<String, String> batches = new LinkedHashMap<>();
+
+  private static final int MAX_BATCHES = 100;
 
   private FileSubmissionJournal(Path file, int maxFinished) {
     this.file = file;
@@ -125,6 +129,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   private void load() {
     entries.clear();
     leases.clear();
+    batches.clear();
     Path parent = file.getParent();
     if (Files.exists(parent) && !Files.isDirectory(parent)) {
       throw new JournalException("Cannot read the journal " + file + ": " + parent + " is not a directory", null, null);
@@ -146,6 +151,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
         entries.put(entry.localId(), entry);
       }
       leases.putAll(contents.leases());
+      batches.putAll(contents.batches());
     } catch (IOException e) {
       throw new JournalException(
           "The journal " + file + " is not readable (" + e.getMessage()
@@ -344,6 +350,39 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     }
   }
 
+  /** Under the lock: one read of the file. */
+  @Override
+  public Optional<String> batchSettings(String batchId) {
+    Objects.requireNonNull(batchId, "batchId == null");
+    lock.lock();
+    try {
+      load();
+      return Optional.ofNullable(batches.get(batchId));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the locks: one write of the file; the settings of the {@value #MAX_BATCHES} newest batches are kept. */
+  @Override
+  public boolean recordBatchSettings(String batchId, String settings) {
+    Objects.requireNonNull(batchId, "batchId == null");
+    Objects.requireNonNull(settings, "settings == null");
+    change(
+        null,
+        () -> {
+          batches.remove(batchId); // the newest last
+          batches.put(batchId, settings);
+          var oldestFirst = batches.keySet().iterator();
+          while (batches.size() > MAX_BATCHES) {
+            oldestFirst.next();
+            oldestFirst.remove();
+          }
+          return true;
+        });
+    return true;
+  }
+
   private void prune() {
     long finished = entries.values().stream().filter(JournalEntry::finished).count();
     var oldestFirst = entries.values().iterator();
@@ -357,7 +396,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
 
   private void write() throws IOException {
     leases.keySet().retainAll(entries.keySet()); // pruned entries take their leases along
-    byte[] bytes = JournalCodec.write(entries.values(), leases);
+    byte[] bytes = JournalCodec.write(entries.values(), leases, batches);
     Path dir = file.getParent();
     Files.createDirectories(dir);
     // One fixed temp name, safe because only the holder of the OS lock writes it: the next write

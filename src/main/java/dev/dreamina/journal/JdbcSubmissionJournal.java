@@ -88,12 +88,13 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   }
 
   /**
-   * The table's DDL, for your migrations: three statements, separated by {@code ;} and a line
+   * The table's DDL, for your migrations: four statements, separated by {@code ;} and a line
    * break, each {@code IF NOT EXISTS}. Timestamps are ISO-8601 text, exact to the nanosecond on
    * every database; {@code lease_until} is epoch milliseconds, so that it compares in SQL. The two
    * indexes answer the client's reads by request id and of an account's unfinished jobs, so their
-   * cost does not grow with the table. Run on a table made by an earlier version (no indexes), it
-   * adds them and changes nothing else.
+   * cost does not grow with the table. The second table, {@code <table>_batches}, holds the
+   * settings batch runners store ({@link #recordBatchSettings}). Run on tables made by an earlier
+   * version, it adds what they lack and changes nothing else.
    *
    * @param table the table name, checked as {@link #of(DataSource, String)} checks it
    * @return the statements
@@ -118,7 +119,11 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
             + "lease_owner VARCHAR(128), "
             + "lease_until BIGINT)",
         "CREATE INDEX IF NOT EXISTS " + table + "_request_id_idx ON " + table + " (request_id)",
-        "CREATE INDEX IF NOT EXISTS " + table + "_account_state_idx ON " + table + " (account, state)");
+        "CREATE INDEX IF NOT EXISTS " + table + "_account_state_idx ON " + table + " (account, state)",
+        "CREATE TABLE IF NOT EXISTS " + table + "_batches ("
+            + "batch_id VARCHAR(2048) PRIMARY KEY, "
+            + "settings VARCHAR NOT NULL, "
+            + "updated_at VARCHAR(40) NOT NULL)");
   }
 
   /**
@@ -462,6 +467,52 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
       throw new JournalException("Cannot read the journal table " + table + ": " + e.getMessage(), null, e);
     }
     return entries;
+  }
+
+  /** By the primary key of {@code <table>_batches}. */
+  @Override
+  public Optional<String> batchSettings(String batchId) {
+    Objects.requireNonNull(batchId, "batchId == null");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT settings FROM " + table + "_batches WHERE batch_id = ?")) {
+      s.setString(1, batchId);
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new JournalException("Cannot read the journal table " + table + "_batches: " + e.getMessage(), null, e);
+    }
+  }
+
+  /** An {@code UPDATE} of the batch's row, or an {@code INSERT} when it has none, in one transaction. */
+  @Override
+  public boolean recordBatchSettings(String batchId, String settings) {
+    Objects.requireNonNull(batchId, "batchId == null");
+    Objects.requireNonNull(settings, "settings == null");
+    String now = Instant.now().toString();
+    inTransaction(
+        "write batch settings to",
+        null,
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement("UPDATE " + table + "_batches SET settings = ?, updated_at = ? WHERE batch_id = ?")) {
+            update.setString(1, settings);
+            update.setString(2, now);
+            update.setString(3, batchId);
+            if (update.executeUpdate() > 0) {
+              return null;
+            }
+          }
+          try (PreparedStatement insert =
+              c.prepareStatement("INSERT INTO " + table + "_batches (batch_id, settings, updated_at) VALUES (?, ?, ?)")) {
+            insert.setString(1, batchId);
+            insert.setString(2, settings);
+            insert.setString(3, now);
+            insert.executeUpdate();
+          }
+          return null;
+        });
+    return true;
   }
 
   @Override

@@ -200,4 +200,34 @@ public interface SubmissionJournal {
   default int deleteFinishedBefore(Instant cutoff) {
     return 0;
   }
+
+  /**
+   * The settings a batch runner stored for a batch with {@link #recordBatchSettings}, as it wrote
+   * them: how the batch runs, for a resumed run to take them from here (the CLI's {@code batch
+   * --resume} does). The default stores none and returns empty.
+   *
+   * @param batchId the batch's id ({@link dev.dreamina.batch.BatchOptions#batchId()})
+   * @return the settings, or empty when none were stored
+   * @throws JournalException when the journal cannot be read
+   */
+  default Optional<String> batchSettings(String batchId) {
+    Objects.requireNonNull(batchId, "batchId == null");
+    return Optional.empty();
+  }
+
+  /**
+   * Stores a batch's settings (opaque text to the journal, such as JSON), replacing any stored
+   * before. The default stores nothing and returns {@code false}, so that a journal written by an
+   * application keeps working; its batch runners then take their settings as given.
+   *
+   * @param batchId the batch's id
+   * @param settings what to store
+   * @return whether this journal stored them
+   * @throws JournalException when the journal cannot be written
+   */
+  default boolean recordBatchSettings(String batchId, String settings) {
+    Objects.requireNonNull(batchId, "batchId == null");
+    Objects.requireNonNull(settings, "settings == null");
+    return false;
+  }
 }

@@ -344,6 +344,24 @@ abstract class SubmissionJournalContractTest {
     }
   }
 
+  @Test
+  void aBatchsSettingsAreStoredReplacedAndReadBackByAnotherInstance() {
+    SubmissionJournal journal = journal();
+    assertEquals(Optional.empty(), journal.batchSettings("/data/scenes.csv"));
+    assertTrue(journal.recordBatchSettings("/data/scenes.csv", "{\"out\":\"/v\",\"max_spend\":\"25\"}"));
+    assertTrue(journal.recordBatchSettings("/data/other.csv", "{}"));
+    assertTrue(journal.recordBatchSettings("/data/scenes.csv", "{\"out\":\"/w\"}"));
+
+    SubmissionJournal other = reopen();
+    assertEquals(Optional.of("{\"out\":\"/w\"}"), other.batchSettings("/data/scenes.csv"), "replaced");
+    assertEquals(Optional.of("{}"), other.batchSettings("/data/other.csv"));
+    assertEquals(Optional.empty(), other.batchSettings("/data/never.csv"));
+    // Entries live beside them, untouched.
+    journal.record(entry("a", 1, State.SUBMITTED, Optional.of("req-a")));
+    assertEquals(Optional.of("{}"), reopen().batchSettings("/data/other.csv"));
+    assertEquals(1, reopen().entries().size());
+  }
+
   static final class FileJournalContractTest extends SubmissionJournalContractTest {
     @Override
     SubmissionJournal journal() {
@@ -409,6 +427,10 @@ abstract class SubmissionJournalContractTest {
             "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'JOBS' AND INDEX_NAME LIKE 'JOBS_%_IDX'")) {
           r.next();
           assertEquals(2, r.getInt(1), "the request id and account-state indexes");
+        }
+        try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM jobs_batches")) {
+          r.next();
+          assertEquals(0, r.getInt(1), "the batch settings table");
         }
       }
     }

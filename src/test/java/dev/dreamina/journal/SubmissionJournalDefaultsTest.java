@@ -1,6 +1,7 @@
 package dev.dreamina.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,5 +77,7 @@ class SubmissionJournalDefaultsTest {
     assertEquals(List.of(older, open), journal.unfinished(ACCOUNT));
     assertEquals(Optional.empty(), journal.lease("a"));
     assertEquals(0, journal.deleteFinishedBefore(T0.plusSeconds(3600)), "the default deletes nothing");
+    assertFalse(journal.recordBatchSettings("/b.csv", "{}"), "the default stores no batch settings, and says so");
+    assertEquals(Optional.empty(), journal.batchSettings("/b.csv"));
   }
 }

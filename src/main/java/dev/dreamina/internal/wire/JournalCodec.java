@@ -13,13 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The journal file's JSON: {@code {"version":1,"entries":[...],"leases":{...}}}, one object per
- * job, and the leases held, by local id ({@code "leases"} may be absent: none held).
+ * The journal file's JSON: {@code {"version":1,"entries":[...],"leases":{...},"batches":{...}}},
+ * one object per job, the leases held, by local id, and the settings stored for batches, by batch
+ * id ({@code "leases"} and {@code "batches"} may be absent: none).
  */
 public final class JournalCodec {
   private static final int VERSION = 1;
@@ -27,9 +29,10 @@ public final class JournalCodec {
   private JournalCodec() {}
 
   /** What a journal file holds. */
-  public record Contents(List<JournalEntry> entries, Map<String, JournalLease> leases) {}
+  public record Contents(List<JournalEntry> entries, Map<String, JournalLease> leases, Map<String, String> batches) {}
 
-  public static byte[] write(Collection<JournalEntry> entries, Map<String, JournalLease> leases) throws IOException {
+  public static byte[] write(Collection<JournalEntry> entries, Map<String, JournalLease> leases, Map<String, String> batches)
+      throws IOException {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("version", VERSION);
     ArrayNode list = root.putArray("entries");
@@ -49,6 +52,10 @@ public final class JournalCodec {
     leases.forEach(
         (localId, lease) ->
             leaseNodes.putObject(localId).put("owner", lease.owner()).put("until", lease.until().toString()));
+    if (!batches.isEmpty()) {
+      ObjectNode batchNodes = root.putObject("batches");
+      batches.forEach(batchNodes::put);
+    }
     return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
   }
 
@@ -87,7 +94,14 @@ public final class JournalCodec {
         throw new IOException("a lease is unreadable: " + broken.getMessage() + ": " + node, broken);
       }
     }
-    return new Contents(entries, leases);
+    Map<String, String> batches = new LinkedHashMap<>();
+    for (var field : (Iterable<Map.Entry<String, JsonNode>>) () -> root.path("batches").fields()) {
+      if (!field.getValue().isTextual()) {
+        throw new IOException("a batch's settings are unreadable: " + field.getValue());
+      }
+      batches.put(field.getKey(), field.getValue().textValue());
+    }
+    return new Contents(entries, leases, batches);
   }
 
   /** A request as JSON text, in the wire's shape: what the database journal stores. */

@@ -14,9 +14,11 @@ public final class ExampleBackend implements AutoCloseable {
   private final RunComfySandbox sandbox;
   private final Supplier<DreaminaClient.Builder> builders;
   private final DreaminaClient client;
+  private final Map<String, String> env;
 
-  private ExampleBackend(RunComfySandbox sandbox, Supplier<DreaminaClient.Builder> builders) {
+  private ExampleBackend(RunComfySandbox sandbox, Map<String, String> env, Supplier<DreaminaClient.Builder> builders) {
     this.sandbox = sandbox;
+    this.env = env;
     this.builders = builders;
     this.client = builders.get().build();
   }
@@ -36,10 +38,10 @@ public final class ExampleBackend implements AutoCloseable {
   public static ExampleBackend open(
       boolean forceSandbox, Map<String, String> env, UnaryOperator<DreaminaClient.Builder> settings) {
     if (hasToken(env) && !forceSandbox) {
-      return new ExampleBackend(null, () -> settings.apply(DreaminaClient.builder().fromEnv(env::get)));
+      return new ExampleBackend(null, env, () -> settings.apply(DreaminaClient.builder().fromEnv(env::get)));
     }
     RunComfySandbox sandbox = RunComfySandbox.start();
-    return new ExampleBackend(sandbox, () -> settings.apply(sandbox.clientBuilder()));
+    return new ExampleBackend(sandbox, env, () -> settings.apply(sandbox.clientBuilder()));
   }
 
   /** Whether {@code RUNCOMFY_API_TOKEN} or {@code RUNCOMFY_TOKEN} is set. */
@@ -55,6 +57,15 @@ public final class ExampleBackend implements AutoCloseable {
 
   public DreaminaClient client() {
     return client;
+  }
+
+  /** The base URL the client talks to: the sandbox's, else {@code RUNCOMFY_BASE_URL}, else RunComfy's. */
+  public String baseUrl() {
+    if (sandbox != null) {
+      return sandbox.baseUrl().toString();
+    }
+    String fromEnv = env.get(DreaminaClient.ENV_BASE_URL);
+    return blank(fromEnv) ? DreaminaClient.DEFAULT_BASE_URL : fromEnv.strip();
   }
 
   public boolean usingSandbox() {

@@ -1,5 +1,6 @@
 package dev.dreamina.examples.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,8 +14,12 @@ import dev.dreamina.batch.BatchOutcome.Kind;
 import dev.dreamina.batch.BatchProgress;
 import dev.dreamina.batch.BatchReport;
 import dev.dreamina.examples.ExampleBackend;
+import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.SubmissionJournal;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +33,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dreamina batch FILE}: every row validated first, then run with a bounded number of jobs in
@@ -47,6 +54,8 @@ import picocli.CommandLine.ParentCommand;
     })
 final class BatchCommand implements Callable<Integer> {
   @ParentCommand DreaminaCli cli;
+
+  @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "FILE", description = "The CSV or JSON Lines file.")
   Path file;
@@ -78,6 +87,12 @@ final class BatchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the summary as one JSON object (for scripts), and no line per row.")
   boolean json;
 
+  /** Whether the jobs ran on the sandbox this process started: they end with it. */
+  private boolean embeddedSandbox;
+
+  /** What earlier runs of this batch committed against --max-spend; set once the client is open. */
+  private BigDecimal spentEarlier = BigDecimal.ZERO;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(file)) {
@@ -89,6 +104,14 @@ final class BatchCommand implements Callable<Integer> {
       parsed.problems().forEach(p -> cli.err.println("error: " + file.getFileName() + " " + p));
       cli.err.println(parsed.problems().size() + " problem(s); nothing was submitted.");
       return DreaminaCli.VALIDATION;
+    }
+    if (resume && !dryRun) {
+      List<String> contradictions = takeStoredSettings();
+      if (!contradictions.isEmpty()) {
+        contradictions.forEach(p -> cli.err.println("error: " + p));
+        cli.err.println("nothing was submitted.");
+        return DreaminaCli.USAGE;
+      }
     }
     List<String> problems = targetProblems(parsed.rows());
     if (!problems.isEmpty()) {
@@ -117,6 +140,15 @@ final class BatchCommand implements Callable<Integer> {
       }
       spentEarlier = earlier;
       embeddedSandbox = backend.usingSandbox();
+      if (!dryRun) {
+        String ranAgainst = stored == null ? null : stored.path("base_url").asText(null);
+        if (ranAgainst != null && !ranAgainst.equals(backend.baseUrl())) {
+          cli.err.println("error: the batch ran against " + ranAgainst + ", and this run would use " + backend.baseUrl()
+              + " (RUNCOMFY_BASE_URL, --sandbox): resume it with the backend it ran with. Nothing was submitted.");
+          return DreaminaCli.USAGE;
+        }
+        storeSettings(backend.baseUrl());
+      }
       try (DreaminaClient client = builder.build()) {
         return dryRun ? dryRun(client, parsed.rows(), backend.usingSandbox()) : run(client, parsed.rows());
       }
@@ -176,11 +208,71 @@ final class BatchCommand implements Callable<Integer> {
     return problems;
   }
 
+  /** The settings the batch's first run stored in the journal, read by {@link #takeStoredSettings()}; null if none. */
+  private JsonNode stored;
+
+  private String batchId() {
+    return file.toAbsolutePath().normalize().toString();
+  }
+
+  /**
+   * A resumed batch runs as its first run did: the settings stored in the journal then (the output
+   * folder, concurrency, spend limit, preflight, report) apply unless given again. An --out given
+   * again that differs is refused (the videos would land elsewhere); a --max-spend, --concurrency,
+   * --preflight or --report given again replaces the stored one, saying so, and is stored in turn.
+   */
+  private List<String> takeStoredSettings() throws IOException {
+    SubmissionJournal journal = cli.journal();
+    List<String> problems = new ArrayList<>();
+    String text = journal == null ? null : journal.batchSettings(batchId()).orElse(null);
+    if (text == null) {
+      return problems; // none stored: the journal's jobs are checked once the client is open
+    }
+    stored = new ObjectMapper().readTree(text);
+    if (given("--out") && !out.toAbsolutePath().normalize().toString().equals(stored.path("out").asText())) {
+      problems.add("--out " + out + " contradicts the batch's --out " + stored.path("out").asText()
+          + " (stored in the journal when it ran): drop --out to resume it");
+    }
+    out = Path.of(stored.path("out").asText(out.toString()));
+    concurrency = takeStored("--concurrency", concurrency, stored.path("concurrency").asInt(concurrency));
+    maxSpend = takeStored("--max-spend", maxSpend, stored.hasNonNull("max_spend") ? new BigDecimal(stored.get("max_spend").asText()) : null);
+    preflight = takeStored("--preflight", preflight, stored.path("preflight").asBoolean(preflight));
+    report = takeStored("--report", report, stored.hasNonNull("report") ? Path.of(stored.get("report").asText()) : null);
+    return problems;
+  }
+
+  private <T> T takeStored(String option, T given, T kept) {
+    if (!given(option)) {
+      return kept;
+    }
+    if (!java.util.Objects.equals(given, kept) && !(given instanceof BigDecimal g && kept instanceof BigDecimal k && g.compareTo(k) == 0)) {
+      cli.err.println(option + " " + given + " replaces the batch's " + (kept == null ? "none" : kept) + " (stored when it ran)");
+    }
+    return given;
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /** Stores how this batch runs in its journal, so that a resume runs the same way. */
+  private void storeSettings(String baseUrl) {
+    SubmissionJournal journal = cli.openedJournal();
+    if (journal == null) {
+      return;
+    }
+    ObjectNode settings = new ObjectMapper().createObjectNode();
+    settings.put("base_url", baseUrl);
+    settings.put("out", out.toAbsolutePath().normalize().toString());
+    settings.put("concurrency", concurrency);
+    settings.put("max_spend", maxSpend == null ? null : maxSpend.toPlainString());
+    settings.put("preflight", preflight);
+    settings.put("report", report == null ? null : report.toAbsolutePath().normalize().toString());
+    journal.recordBatchSettings(batchId(), settings.toString());
+  }
+
   /** What a resumed run learns from the journal: what earlier runs committed, or why it must not run. */
   private record Resumed(BigDecimal committed, List<String> problems) {}
-
-  /** What earlier runs of this batch committed against --max-spend; set once the client is open. */
-  private BigDecimal spentEarlier = BigDecimal.ZERO;
 
   /**
    * Reads this batch's jobs from the journal before a resumed run: refused when the journal holds
@@ -191,14 +283,14 @@ final class BatchCommand implements Callable<Integer> {
    * that --max-spend spans the whole batch.
    */
   private Resumed resumed(DreaminaClient client, List<BatchFile.Row> rows) {
-    String batchId = file.toAbsolutePath().normalize().toString();
-    dev.dreamina.journal.SubmissionJournal journal = cli.openedJournal();
+    String batchId = batchId();
+    SubmissionJournal journal = cli.openedJournal();
     List<String> problems = new ArrayList<>();
     if (journal == null) {
       problems.add("--resume needs the journal the batch ran with: give --journal");
       return new Resumed(BigDecimal.ZERO, problems);
     }
-    List<dev.dreamina.journal.JournalEntry> earlier = new ArrayList<>();
+    List<JournalEntry> earlier = new ArrayList<>();
     for (BatchFile.Row row : rows) {
       journal.entry(Batch.journalLocalId(batchId, row.key())).ifPresent(entry -> {
         earlier.add(entry);
@@ -236,10 +328,10 @@ final class BatchCommand implements Callable<Integer> {
   }
 
   private static String why(Exception e) {
-    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+    if (e instanceof FileAlreadyExistsException) {
       return "a file of that name is in the way";
     }
-    if (e instanceof java.nio.file.AccessDeniedException denied) {
+    if (e instanceof AccessDeniedException denied) {
       return "permission denied on " + denied.getFile();
     }
     return e.getMessage();
@@ -254,7 +346,7 @@ final class BatchCommand implements Callable<Integer> {
     BatchOptions options =
         BatchOptions.builder()
             .concurrency(concurrency)
-            .batchId(file.toAbsolutePath().normalize().toString())
+            .batchId(batchId())
             .resume(resume)
             .onProgress(p -> {
               if (terminal && !json) {
@@ -385,9 +477,6 @@ final class BatchCommand implements Callable<Integer> {
     return mapper.writeValueAsString(summary);
   }
 
-  /** Whether the jobs ran on the sandbox this process started: they end with it. */
-  private boolean embeddedSandbox;
-
   /** How to continue this run, as a sentence. */
   String howToContinue(DreaminaClient client) {
     return continueCommand(client)
@@ -397,10 +486,8 @@ final class BatchCommand implements Callable<Integer> {
   }
 
   /**
-   * The command that continues this run, with everything that decides what it does: the journal,
-   * the lease, the output folder, the concurrency, the preflight, the report, and what is left of
-   * the spend limit (so that the limit holds across the stop), every path absolute. None on the
-   * sandbox this process started.
+   * The command that continues this run: the journal (where the batch's settings are stored since
+   * it started), the lease, the file. None on the sandbox this process started.
    */
   Optional<String> continueCommand(DreaminaClient client) {
     if (embeddedSandbox) {
@@ -412,20 +499,7 @@ final class BatchCommand implements Callable<Integer> {
     if (lease != null) {
       words.addAll(List.of("--lease", lease.toString()));
     }
-    words.addAll(List.of("batch", file.toAbsolutePath().normalize().toString(), "--resume"));
-    words.addAll(List.of("--out", out.toAbsolutePath().normalize().toString()));
-    if (concurrency != BatchOptions.DEFAULT_CONCURRENCY) {
-      words.addAll(List.of("--concurrency", String.valueOf(concurrency)));
-    }
-    if (maxSpend != null) {
-      words.addAll(List.of("--max-spend", maxSpend.toPlainString())); // the whole batch's: a resume counts what earlier runs committed
-    }
-    if (preflight) {
-      words.add("--preflight");
-    }
-    if (report != null) {
-      words.addAll(List.of("--report", report.toAbsolutePath().normalize().toString()));
-    }
+    words.addAll(List.of("batch", batchId(), "--resume"));
     if (json) {
       words.add("--json");
     }

@@ -595,16 +595,16 @@ public final class DreaminaCli {
         DreaminaClient client = backend.client();
         AwaitOptions options = timeout == null ? AwaitOptions.defaults() : AwaitOptions.builder().timeout(timeout).build();
         RecoveryReport report = client.recover(options);
-        for (RecoveryReport.Item item : json ? List.<RecoveryReport.Item>of() : report.items()) {
-          JournalEntry e = item.entry();
-          cli.out.println(
-              item.outcome() + "  " + e.requestId().orElse("(no request id)") + "  " + e.state()
-                  + e.target().map(t -> "  -> " + t).orElse("")
-                  + item.detail().map(d -> System.lineSeparator() + "    " + d).orElse(""));
-        }
         if (json) {
           cli.out.println(JsonOutput.recovery(report));
         } else {
+          for (RecoveryReport.Item item : report.items()) {
+            JournalEntry e = item.entry();
+            cli.out.println(
+                item.outcome() + "  " + e.requestId().orElse("(no request id)") + "  " + e.state()
+                    + e.target().map(t -> "  -> " + t).orElse("")
+                    + item.detail().map(d -> System.lineSeparator() + "    " + d).orElse(""));
+          }
           cli.out.println(report.items().isEmpty() ? "nothing pending" : report.toString());
         }
         boolean left =

@@ -359,7 +359,7 @@ class BatchCommandTest {
 
     String command = printed.lines().filter(l -> l.startsWith("stopped. Continue with: ")).findFirst().orElseThrow(() -> new AssertionError(printed))
         .substring("stopped. Continue with: ".length());
-    assertTrue(command.startsWith("dreamina --journal " + journal + " batch " + csv + " --resume --out " + videos + " --concurrency 3"), command);
+    assertEquals("dreamina --journal " + journal + " batch " + csv + " --resume", command, "short: the rest is stored in the journal");
     Path resumeLog = dir.resolve("resume.log");
     Process resume = runAsPrinted(command, resumeLog);
     assertTrue(resume.waitFor(120, TimeUnit.SECONDS));
@@ -399,8 +399,7 @@ class BatchCommandTest {
     String printed = Files.readString(log);
     String command = printed.lines().filter(l -> l.contains("Continue with: ")).findFirst().orElseThrow(() -> new AssertionError(printed));
     assertTrue(command.contains("(the spend limit; raise --max-spend to run the rest)"), command);
-    assertTrue(command.endsWith("Continue with: dreamina --journal " + journal + " --lease PT30S batch '" + csv + "' --resume --out '"
-        + videos + "' --concurrency 1 --max-spend 1.20 --report " + dir.resolve("r.json")), command);
+    assertTrue(command.endsWith("Continue with: dreamina --journal " + journal + " --lease PT30S batch '" + csv + "' --resume"), command);
     assertEquals(2, sandbox.submitCount());
 
     // Run as printed, the budget spans the batch: 1.00 of 1.20 is committed, so the third row is refused.
@@ -414,10 +413,13 @@ class BatchCommandTest {
     assertTrue(resumed.contains("cost reported by RunComfy: 0 USD, for 0 of the 0 job(s) this run completed"), resumed);
 
     // With the budget raised, the same command runs the last row, and only it.
-    Process raised = runAsPrinted(printedCommand.replace("--max-spend 1.20", "--max-spend 1.50"), dir.resolve("raised.log"));
+    Process raised = runAsPrinted(printedCommand + " --max-spend 1.50", dir.resolve("raised.log"));
     assertTrue(raised.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, raised.exitValue(), Files.readString(dir.resolve("raised.log")));
+    assertTrue(Files.readString(dir.resolve("raised.log")).contains("--max-spend 1.50 replaces the batch's 1.20 (stored when it ran)"));
     assertEquals(3, sandbox.submitCount(), "every row paid once across the three runs");
+    assertTrue(Files.size(videos.resolve("line-4.mp4")) > 10_000, "to the stored --out");
+    assertTrue(Files.exists(dir.resolve("r.json")), "the stored --report");
     assertTrue(Files.readString(dir.resolve("raised.log")).contains("spend committed against --max-spend 1.50 USD: 1.50 USD (estimates: 0.50 by this run, 1.00 by earlier runs)"),
         Files.readString(dir.resolve("raised.log")));
   }
@@ -435,12 +437,24 @@ class BatchCommandTest {
     assertEquals(DreaminaCli.USAGE, run("--journal", dir.resolve("other.json").toString(), "batch", csv.toString(), "--out", videos.toString(), "--resume"));
     assertTrue(err.toString().contains("has no job of " + csv + ": resuming would pay for every row again"), err.toString());
 
-    // Typed without its --out: the videos would land elsewhere.
+    // Typed with another --out: the videos would land elsewhere.
     err.getBuffer().setLength(0);
     assertEquals(DreaminaCli.USAGE, run("batch", csv.toString(), "--out", dir.resolve("elsewhere").toString(), "--resume"));
-    assertTrue(err.toString().contains("line 2's video was journaled to go to " + videos.resolve("a.mp4") + ", but this run would write "
-        + dir.resolve("elsewhere/a.mp4") + ": give the --out the batch ran with (" + videos + ")"), err.toString());
+    assertTrue(err.toString().contains("--out " + dir.resolve("elsewhere") + " contradicts the batch's --out " + videos
+        + " (stored in the journal when it ran): drop --out to resume it"), err.toString());
     assertEquals(sent, sandbox.requests().size(), "nothing was sent, not even the price");
+
+    // The same token on another backend (RUNCOMFY_BASE_URL changed between the runs).
+    try (RunComfySandbox moved = RunComfySandbox.builder().apiToken(sandbox.apiToken()).start()) {
+      err.getBuffer().setLength(0);
+      assertEquals(DreaminaCli.USAGE,
+          DreaminaCli.run(new String[] {"batch", csv.toString(), "--resume"},
+              Map.of("RUNCOMFY_API_TOKEN", moved.apiToken(), "RUNCOMFY_BASE_URL", moved.baseUrl().toString(),
+                  "DREAMINA_JOURNAL", dir.resolve("journal.json").toString()),
+              new PrintWriter(out, true), new PrintWriter(err, true), false));
+      assertTrue(err.toString().contains("the batch ran against " + sandbox.baseUrl() + ", and this run would use " + moved.baseUrl()), err.toString());
+      assertEquals(List.of(), moved.requests().stream().filter(r -> r.method().equals("POST")).toList(), "nothing submitted there");
+    }
 
     // Pointed at another backend (another token: a real account after a sandbox run, say).
     try (RunComfySandbox other = RunComfySandbox.builder().apiToken("another-token").start()) {
@@ -456,8 +470,10 @@ class BatchCommandTest {
       assertEquals(List.of(), other.requests(), "nothing was sent to the other backend");
     }
 
-    assertEquals(0, run("batch", csv.toString(), "--out", videos.toString(), "--resume"), err.toString());
+    // Typed bare, it runs as it first ran: to its stored --out, paying nothing again.
+    assertEquals(0, run("batch", csv.toString(), "--resume"), err.toString());
     assertEquals(2, sandbox.submitCount());
+    assertFalse(Files.exists(Path.of("a.mp4")), "not in the working folder");
   }
 
   @Test
