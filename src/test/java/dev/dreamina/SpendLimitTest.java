@@ -72,6 +72,39 @@ class SpendLimitTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void aLimitThatIsAnExactMultipleOfTheEstimateAcceptsTheLastJobThatFits(Mode mode) {
+    try (RunComfySandbox sandbox = sandbox();
+        DreaminaClient client = sandbox.clientBuilder().spendLimit(new BigDecimal("3.00")).build()) {
+      for (int i = 0; i < 3; i++) {
+        mode.of(client).submit(TEN_SECONDS); // 1.00 each: the third brings it to exactly 3.00
+      }
+      assertEquals(0, new BigDecimal("3.00").compareTo(client.spendCommitted()));
+      assertThrows(SpendLimitException.class, () -> mode.of(client).submit(TEN_SECONDS));
+      assertEquals(3, sandbox.submitRequestCount());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aCancelledJobGivesItsAmountBackAsAFailedOneDoes(Mode mode) {
+    try (RunComfySandbox queued = RunComfySandbox.builder().price(new BigDecimal("0.10"), "second").queueTime(Duration.ofMinutes(5)).start();
+        DreaminaClient client = queued.clientBuilder().spendLimit(new BigDecimal("2.00")).build()) {
+      String first = mode.of(client).submit(TEN_SECONDS).requestId();
+      mode.of(client).submit(TEN_SECONDS);
+      assertThrows(SpendLimitException.class, () -> mode.of(client).submit(TEN_SECONDS), "2.00 of 2.00 committed");
+
+      mode.of(client).cancel(first);
+      GenerationFailedException cancelled = assertThrows(GenerationFailedException.class, () -> mode.of(client).awaitResult(first, QUICK));
+      assertEquals(Status.CANCELLED, cancelled.status());
+      assertEquals(0, new BigDecimal("1.00").compareTo(client.spendCommitted()), client.spendCommitted().toString());
+
+      mode.of(client).submit(TEN_SECONDS);
+      assertEquals(3, queued.submitRequestCount(), "the cancelled job's amount paid for another");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void aCompletedJobCountsAtItsRealCost(Mode mode) {
     try (RunComfySandbox sandbox = sandbox();
         DreaminaClient client = sandbox.clientBuilder().spendLimit(new BigDecimal("5")).build()) {
