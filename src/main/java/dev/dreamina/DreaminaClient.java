@@ -114,16 +114,16 @@ public final class DreaminaClient implements AutoCloseable {
     return builder().fromEnv().build();
   }
 
-  /**
-   * Starts configuring a client.
-   *
-   * @return a new builder with the defaults
-   */
   /** {@link Builder#journalLease}'s default, in seconds. */
   public static final long DEFAULT_JOURNAL_LEASE_SECONDS = 120;
 
   private static final Duration DEFAULT_JOURNAL_LEASE = Duration.ofSeconds(DEFAULT_JOURNAL_LEASE_SECONDS);
 
+  /**
+   * Starts configuring a client.
+   *
+   * @return a new builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }

@@ -4,7 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Shared checks for the response records. */
+/** What the response records share: the copy of their unmodelled fields. */
 final class Models {
   private Models() {}
 

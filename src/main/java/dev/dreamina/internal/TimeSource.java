@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Monotonic time, wall time, sleeping and scheduling, in one injectable place so tests never sleep
  * for real.
- * Elapsed time is always measured with {@link #nanoTime()}, never with the wall clock; the wall
- * clock is only read to turn an HTTP-date {@code Retry-After} into a wait.
+ * Elapsed time is always measured with {@link #nanoTime()}, never with the wall clock. The wall
+ * clock is read to turn an HTTP-date {@code Retry-After} into a wait, and by the journal: its
+ * entries' timestamps, lease ends (compared across instances, whose clocks must agree to well
+ * within a lease), and the retention cutoff.
  */
 public interface TimeSource {
   /** The real clock and {@link Thread#sleep}. */

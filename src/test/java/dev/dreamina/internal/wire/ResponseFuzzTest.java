@@ -1,23 +1,18 @@
 package dev.dreamina.internal.wire;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dreamina.Cases;
 import dev.dreamina.errors.InvalidResponseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the response parsers with random bytes, mutated answers and random JSON built from the
@@ -48,13 +43,16 @@ class ResponseFuzzTest {
           "result", json -> ResponseParser.result(json, ID),
           "cancel", json -> ResponseParser.cancel(json, ID));
 
+  /** How each body came out, over a property's cases: every outcome must have happened at least once. */
+  private final Map<String, Integer> outcomes = new java.util.TreeMap<>();
+
   /** What the transport does with a 2xx body; only the two expected failures may come out. */
-  private static void parseEveryWay(byte[] body) {
+  private void parseEveryWay(byte[] body) {
     JsonNode json;
     try {
       json = Json.parse(body);
     } catch (IOException unreadable) {
-      Statistics.label("outcome").collect("not JSON");
+      outcomes.merge("not JSON", 1, Integer::sum);
       return;
     } catch (RuntimeException e) {
       fail("parsing threw " + e + " for " + new String(body, StandardCharsets.UTF_8), e);
@@ -63,77 +61,110 @@ class ResponseFuzzTest {
     for (Map.Entry<String, Function<JsonNode, Object>> parser : PARSERS.entrySet()) {
       try {
         parser.getValue().apply(json);
-        Statistics.label("outcome").collect("parsed");
+        outcomes.merge("parsed", 1, Integer::sum);
       } catch (InvalidResponseException expected) {
-        Statistics.label("outcome").collect("InvalidResponseException");
+        outcomes.merge("InvalidResponseException", 1, Integer::sum);
       } catch (RuntimeException e) {
         fail(parser.getKey() + " threw " + e + " for " + json, e);
       }
     }
   }
 
-  @Property(tries = 2000)
-  void randomBytes(@ForAll("bytes") byte[] body) {
-    parseEveryWay(body);
+  /** The generator reached every outcome, so the property was not passed vacuously. */
+  private void reached(String... expected) {
+    for (String outcome : expected) {
+      assertTrue(outcomes.getOrDefault(outcome, 0) > 0, outcome + " never happened: " + outcomes);
+    }
   }
 
-  @Property(tries = 3000)
-  void mutatedAnswers(@ForAll("mutated") String body) {
-    parseEveryWay(body.getBytes(StandardCharsets.UTF_8));
+  @Test
+  void randomBytes() {
+    Cases.check("randomBytes", 2000, random -> {
+      byte[] body = new byte[random.nextInt(201)];
+      random.nextBytes(body);
+      parseEveryWay(body);
+    });
+    reached("not JSON");
   }
 
-  @Property(tries = 3000)
-  void randomJsonWithTheRealFieldNames(@ForAll("documents") String body) {
-    parseEveryWay(body.getBytes(StandardCharsets.UTF_8));
+  @Test
+  void mutatedAnswers() {
+    Cases.check("mutatedAnswers", 3000, random -> parseEveryWay(mutated(random).getBytes(StandardCharsets.UTF_8)));
+    reached("not JSON", "parsed", "InvalidResponseException");
   }
 
-  @Provide
-  Arbitrary<byte[]> bytes() {
-    return Arbitraries.bytes().array(byte[].class).ofMaxSize(200);
+  @Test
+  void randomJsonWithTheRealFieldNames() {
+    Cases.check("randomJsonWithTheRealFieldNames", 3000, random -> parseEveryWay(document(random).getBytes(StandardCharsets.UTF_8)));
+    reached("parsed", "InvalidResponseException");
   }
 
-  @Provide
-  Arbitrary<String> mutated() {
-    Arbitrary<String> valid = Arbitraries.of(VALID);
-    Arbitrary<Integer> position = Arbitraries.integers().between(0, 400);
-    Arbitrary<Character> junk = Arbitraries.chars().with('{', '}', '[', ']', '"', ',', ':', '0', '-', 'n', '\\', 'e', '\u0000', '\uFFFF');
-    Arbitrary<String> deleted = Combinators.combine(valid, position).as((v, p) -> v.substring(0, p % v.length()) + v.substring(Math.min(v.length(), p % v.length() + 1)));
-    Arbitrary<String> inserted = Combinators.combine(valid, position, junk).as((v, p, c) -> v.substring(0, p % v.length()) + c + v.substring(p % v.length()));
-    Arbitrary<String> truncated = Combinators.combine(valid, position).as((v, p) -> v.substring(0, p % v.length()));
-    Arbitrary<String> retyped =
-        Combinators.combine(valid, Arbitraries.of(FIELDS), value(0))
-            .as((v, field, replacement) -> v.replaceFirst("\"" + field + "\":(\"[^\"]*\"|[-0-9.]+|\\{[^}]*\\}|\\[[^]]*\\])", "\"" + field + "\":" + replacement));
-    return Arbitraries.oneOf(deleted, inserted, truncated, retyped);
+  private static final List<Character> JUNK = List.of('{', '}', '[', ']', '"', ',', ':', '0', '-', 'n', '\\', 'e', '\u0000', '\uFFFF');
+
+  /** A valid answer with one character deleted or inserted, cut short, or one field's value replaced. */
+  private static String mutated(Random random) {
+    String valid = Cases.pick(random, VALID);
+    int at = Cases.between(random, 0, 400) % valid.length();
+    switch (random.nextInt(4)) {
+      case 0:
+        return valid.substring(0, at) + valid.substring(Math.min(valid.length(), at + 1));
+      case 1:
+        return valid.substring(0, at) + Cases.pick(random, JUNK) + valid.substring(at);
+      case 2:
+        return valid.substring(0, at);
+      default:
+        String field = Cases.pick(random, FIELDS);
+        return valid.replaceFirst(
+            "\"" + field + "\":(\"[^\"]*\"|[-0-9.]+|\\{[^}]*\\}|\\[[^]]*\\])",
+            java.util.regex.Matcher.quoteReplacement("\"" + field + "\":" + value(random, 0)));
+    }
   }
 
-  @Provide
-  Arbitrary<String> documents() {
-    Arbitrary<String> entry = Combinators.combine(Arbitraries.of(FIELDS), value(2)).as((k, v) -> "\"" + k + "\":" + v);
-    // Mostly with a good request_id, so the parsers get past it to the other fields.
-    Arbitrary<String> head = Arbitraries.frequency(Tuple.of(3, "\"request_id\":\"req_abc-123\","), Tuple.of(1, ""));
-    Arbitrary<String> status = Arbitraries.frequency(Tuple.of(3, "\"status\":\"completed\","), Tuple.of(1, ""));
-    return Combinators.combine(head, status, entry.list().ofMaxSize(6))
-        .as((h, st, entries) -> "{" + h + st + String.join(",", entries) + "}")
-        .map(doc -> doc.replace(",}", "}"));
+  /** A JSON object of up to six of the real fields with random values, mostly with a good request id and status. */
+  private static String document(Random random) {
+    StringBuilder doc = new StringBuilder("{");
+    if (random.nextInt(4) > 0) {
+      doc.append("\"request_id\":\"req_abc-123\",");
+    }
+    if (random.nextInt(4) > 0) {
+      doc.append("\"status\":\"completed\",");
+    }
+    int entries = random.nextInt(7);
+    for (int i = 0; i < entries; i++) {
+      doc.append('"').append(Cases.pick(random, FIELDS)).append("\":").append(value(random, 2)).append(',');
+    }
+    if (doc.charAt(doc.length() - 1) == ',') {
+      doc.setLength(doc.length() - 1);
+    }
+    return doc.append('}').toString();
   }
+
+  private static final List<String> SCALARS =
+      List.of("null", "true", "false", "0", "-1", "1e400", "3.5", "9999999999999999999", "\"\"",
+          "\"req_abc-123\"", "\"completed\"", "\"in_queue\"", "\"../x\"", "\"https://cdn.runcomfy.net/v.mp4\"",
+          "\"not a uri \\u0000\"", "\"2026-11-24T12:00:00Z\"");
 
   /** A random JSON value, nested up to {@code depth} levels. */
-  private static Arbitrary<String> value(int depth) {
-    Arbitrary<String> scalar =
-        Arbitraries.oneOf(
-            Arbitraries.of("null", "true", "false", "0", "-1", "1e400", "3.5", "9999999999999999999", "\"\"",
-                "\"req_abc-123\"", "\"completed\"", "\"in_queue\"", "\"../x\"", "\"https://cdn.runcomfy.net/v.mp4\"",
-                "\"not a uri \\u0000\"", "\"2026-11-24T12:00:00Z\""),
-            Arbitraries.strings().ofMaxLength(10).map(s -> "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", "") + "\""));
-    if (depth == 0) {
-      return scalar;
+  private static String value(Random random, int depth) {
+    int kind = depth == 0 ? random.nextInt(2) : random.nextInt(4);
+    switch (kind) {
+      case 0:
+        return Cases.pick(random, SCALARS);
+      case 1:
+        String s = Cases.anyString(random, 10);
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f\\uD800-\\uDFFF]", "") + "\"";
+      case 2:
+        StringBuilder array = new StringBuilder("[");
+        for (int i = random.nextInt(4); i > 0; i--) {
+          array.append(value(random, depth - 1)).append(i > 1 ? "," : "");
+        }
+        return array.append(']').toString();
+      default:
+        StringBuilder object = new StringBuilder("{");
+        for (int i = random.nextInt(4); i > 0; i--) {
+          object.append('"').append(Cases.pick(random, FIELDS)).append("\":").append(value(random, depth - 1)).append(i > 1 ? "," : "");
+        }
+        return object.append('}').toString();
     }
-    Arbitrary<String> inner = value(depth - 1);
-    Arbitrary<String> array = inner.list().ofMaxSize(3).map(items -> "[" + String.join(",", items) + "]");
-    Arbitrary<String> object =
-        Combinators.combine(Arbitraries.of(FIELDS), inner).as((k, v) -> "\"" + k + "\":" + v)
-            .list().ofMaxSize(3)
-            .map(entries -> "{" + entries.stream().collect(Collectors.joining(",")) + "}");
-    return Arbitraries.oneOf(scalar, scalar, array, object);
   }
 }
