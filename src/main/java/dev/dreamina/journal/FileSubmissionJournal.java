@@ -44,12 +44,6 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   public static final int DEFAULT_MAX_FINISHED = 1000;
 
   /**
-   * Runs between the two halves of a write, when set: the crash test halts the JVM here, so that
-   * it dies with a write half done. Never set outside tests.
-   */
-  static volatile Runnable halfWritten;
-
-  /**
    * One lock per journal file in this JVM, shared by every instance open on it: the OS lock is
    * per process, and a second lock of the same file from this JVM would throw rather than wait.
    * Not {@code synchronized}: no pinned virtual threads.
@@ -409,13 +403,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
               StandardOpenOption.CREATE,
               StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
-        writeFully(channel, ByteBuffer.wrap(bytes, 0, bytes.length / 2));
-        Runnable crash = halfWritten;
-        if (crash != null) {
-          channel.force(true);
-          crash.run();
-        }
-        writeFully(channel, ByteBuffer.wrap(bytes, bytes.length / 2, bytes.length - bytes.length / 2));
+        writeFully(channel, ByteBuffer.wrap(bytes));
         channel.force(true);
       }
       try {

@@ -5,23 +5,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
-/**
- * Writes to a journal until it dies: killed from outside at a random moment, or, given a number
- * of writes, by halting its own JVM halfway through the write after them.
- */
+/** Writes to a journal until it is killed from outside, at a random moment. */
 public final class JournalWriterChild {
   private JournalWriterChild() {}
 
   public static void main(String[] args) {
     FileSubmissionJournal journal = FileSubmissionJournal.open(Path.of(args[0]), 100_000);
-    int dieAfter = args.length > 1 ? Integer.parseInt(args[1]) : -1;
     String padding = "a long prompt to make the file big enough to be cut mid-write ".repeat(10);
     for (int i = 0; ; i++) {
       ImageToVideoRequest request =
           ImageToVideoRequest.builder().prompt(padding + i).imageUrl("https://example.com/" + i + ".png").build();
-      if (i == dieAfter) {
-        FileSubmissionJournal.halfWritten = () -> Runtime.getRuntime().halt(137);
-      }
       Instant now = Instant.now();
       journal.record(
           new JournalEntry("local-" + i, "acct", Optional.of("req_" + i), JournalEntry.State.SUBMITTED,

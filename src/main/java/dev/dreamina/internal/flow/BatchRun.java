@@ -113,7 +113,7 @@ public final class BatchRun implements Batch {
     options.batchId().ifPresent(
         batchId -> {
           for (BatchItem item : items) {
-            String localId = localId(batchId, item.key());
+            String localId = Batch.journalLocalId(batchId, item.key());
             journal.byLocalId(localId).ifPresent(e -> journaled.put(localId, e));
           }
         });
@@ -125,7 +125,7 @@ public final class BatchRun implements Batch {
     synchronized (this) {
       planned = true;
       for (BatchItem item : items) {
-        String localId = options.batchId().map(id -> localId(id, item.key())).orElse(null);
+        String localId = options.batchId().map(id -> Batch.journalLocalId(id, item.key())).orElse(null);
         JournalEntry entry = localId == null ? null : journaled.get(localId);
         if (entry == null) {
           queue.add(new Task(item, localId, null));
@@ -153,10 +153,6 @@ public final class BatchRun implements Batch {
       default -> outcome(item, Kind.SUBMIT_UNKNOWN, null, null,
           "an earlier run's submit has an unknown outcome (journal entry " + entry.localId() + "): check the RunComfy dashboard");
     };
-  }
-
-  private static String localId(String batchId, String key) {
-    return Batch.journalLocalId(batchId, key);
   }
 
   /** Starts what may start now; completes the batch when nothing is left. */
