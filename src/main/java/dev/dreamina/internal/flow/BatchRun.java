@@ -263,6 +263,9 @@ public final class BatchRun implements Batch {
    * nothing left to submit); outside the lock, so that what depends on it never runs holding it.
    */
   private void settleIfNoSubmitsLeft() {
+    if (submitsSettled.isDone()) {
+      return; // after it, every pump would otherwise look through the queue again
+    }
     boolean settled;
     synchronized (this) {
       settled = planned && submitting == 0 && (stopped || queue.stream().allMatch(t -> t.awaitRequestId() != null));

@@ -298,18 +298,8 @@ class BatchCommandTest {
     return before == sun.misc.SignalHandler.SIG_IGN;
   }
 
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** Runs a printed {@code dreamina …} command exactly as printed, by a POSIX shell, {@code dreamina} being this CLI. */
   private Process runAsPrinted(String command, Path log) throws Exception {
-    String dreamina =
-        "dreamina() { '" + java() + "' -Dsun.net.httpserver.nodelay=true -cp '" + System.getProperty("java.class.path")
-            + "' " + DreaminaCli.class.getName() + " \"$@\"; }; ";
-    ProcessBuilder shell = new ProcessBuilder("sh", "-c", dreamina + command).redirectErrorStream(true).redirectOutput(log.toFile());
-    shell.environment().putAll(env());
-    return shell.start();
+    return CliProcess.runAsPrinted(command, env(), log);
   }
 
   @ParameterizedTest
@@ -329,14 +319,8 @@ class BatchCommandTest {
     Path journal = dir.resolve("batch-journal.json");
     Path log = dir.resolve("child.log");
     sandbox.holdSubmitAnswers();
-    ProcessBuilder batch =
-        new ProcessBuilder(
-                java(), "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"), DreaminaCli.class.getName(),
-                "--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "3")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    batch.environment().putAll(env());
-    Process child = batch.start();
+    Process child =
+        CliProcess.start(env(), log, "--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "3");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (sandbox.submitCount() < 3 && System.nanoTime() < deadline) {
       Thread.sleep(10); // until three paid jobs exist whose answers are on their way, not a backoff
@@ -379,6 +363,39 @@ class BatchCommandTest {
   }
 
   @Test
+  void aSecondSignalExitsAtOnceSayingWhatMayBeLeftUnknown() throws Exception {
+    start(Duration.ofMillis(200));
+    Path csv = write("six.csv", "prompt,image_url", "a,https://example.com/a.jpg", "b,https://example.com/b.jpg",
+        "c,https://example.com/c.jpg", "d,https://example.com/d.jpg");
+    Path log = dir.resolve("twice.log");
+    sandbox.holdSubmitAnswers();
+    Process child =
+        CliProcess.start(env(), log, "--journal", dir.resolve("j.json").toString(), "batch", csv.toString(),
+            "--out", dir.resolve("v").toString(), "--concurrency", "2");
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (sandbox.submitCount() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10); // until two paid jobs' answers are held, not a backoff
+      }
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
+      while (!Files.readString(log).contains("stopping: no new submits") && System.nanoTime() < deadline) {
+        Thread.sleep(10); // until the first signal's stop waits for the held answers, not a backoff
+      }
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor());
+
+      assertTrue(child.waitFor(20, TimeUnit.SECONDS), "the second signal does not wait for the answers: " + Files.readString(log));
+      assertEquals(143, child.exitValue());
+      assertTrue(Files.readString(log).contains("exiting now: submits still in flight may have made jobs whose request ids are lost;"
+          + " `dreamina pending` lists them (state INTENT)"), Files.readString(log));
+      assertEquals(2, FileSubmissionJournal.open(dir.resolve("j.json")).entries().stream().filter(e -> e.state() == State.INTENT).count(),
+          "as it says: the two jobs in flight are left as intents");
+    } finally {
+      sandbox.releaseSubmitAnswers();
+      child.destroyForcibly();
+    }
+  }
+
+  @Test
   void theContinueCommandCarriesWhatDecidesTheRunAndWhatIsLeftOfTheBudget() throws Exception {
     start(Duration.ZERO);
     // 0.10 USD a second: 0.50 a row; a 1.20 limit runs two rows and refuses the third.
@@ -386,15 +403,10 @@ class BatchCommandTest {
     Path videos = dir.resolve("my videos");
     Path journal = dir.resolve("j.json");
     Path log = dir.resolve("spend.log");
-    ProcessBuilder batch =
-        new ProcessBuilder(
-                java(), "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"), DreaminaCli.class.getName(),
-                "--journal", journal.toString(), "--lease", "30s", "batch", csv.toString(), "--out", videos.toString(),
-                "--concurrency", "1", "--max-spend", "1.20", "--report", dir.resolve("r.json").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    batch.environment().putAll(env());
-    Process child = batch.start();
+    Process child =
+        CliProcess.start(
+            env(), log, "--journal", journal.toString(), "--lease", "30s", "batch", csv.toString(), "--out", videos.toString(),
+            "--concurrency", "1", "--max-spend", "1.20", "--report", dir.resolve("r.json").toString());
     assertTrue(child.waitFor(60, TimeUnit.SECONDS));
     String printed = Files.readString(log);
     String command = printed.lines().filter(l -> l.contains("Continue with: ")).findFirst().orElseThrow(() -> new AssertionError(printed));
@@ -500,19 +512,10 @@ class BatchCommandTest {
     Path videos = dir.resolve("videos");
     Path journal = dir.resolve("journal.json");
 
-    ProcessBuilder child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsun.net.httpserver.nodelay=true",
-                "-cp", System.getProperty("java.class.path"),
-                DreaminaCli.class.getName(),
-                "--journal", journal.toString(),
-                "--lease", "1s",
-                "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "2")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("child.log").toFile());
-    child.environment().putAll(env());
-    Process process = child.start();
+    Process process =
+        CliProcess.start(
+            env(), dir.resolve("child.log"), "--journal", journal.toString(), "--lease", "1s",
+            "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "2");
     // Kill it while both its slots wait for running jobs (each runs a second): no submit is then
     // in flight, so none can be left with an unknown outcome.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -102,18 +102,7 @@ class DreaminaCliTest {
   void generateWithoutOutputSavesToItsRequestIdAndLeavesDreaminaMp4Alone() throws Exception {
     Path earlier = Files.write(dir.resolve("dreamina.mp4"), new byte[] {1, 2, 3});
     Path log = dir.resolve("generate.log");
-    ProcessBuilder generate =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsun.net.httpserver.nodelay=true",
-                "-cp", System.getProperty("java.class.path"),
-                DreaminaCli.class.getName(),
-                "generate", "--prompt", "a fox", "--image-url", "https://example.com/fox.jpg")
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    generate.environment().putAll(env());
-    Process child = generate.start();
+    Process child = CliProcess.startIn(dir, env(), log, "generate", "--prompt", "a fox", "--image-url", "https://example.com/fox.jpg");
     assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
     assertEquals(0, child.exitValue(), Files.readString(log));
     String requestId = Files.readString(log).lines().filter(l -> l.startsWith("request_id: ")).findFirst().orElseThrow().substring(12);

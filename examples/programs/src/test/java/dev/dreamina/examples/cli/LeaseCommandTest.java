@@ -58,18 +58,8 @@ class LeaseCommandTest {
 
   /** {@code dreamina --lease 1s generate …} as a real process, its output to {@code log}. */
   private Process generate(Path video, Path log) throws Exception {
-    ProcessBuilder child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsun.net.httpserver.nodelay=true",
-                "-cp", System.getProperty("java.class.path"),
-                DreaminaCli.class.getName(),
-                "--lease", "1s",
-                "generate", "--prompt", "a lighthouse", "--image-url", "https://example.com/l.png", "-o", video.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    child.environment().putAll(env());
-    return child.start();
+    return CliProcess.start(
+        env(), log, "--lease", "1s", "generate", "--prompt", "a lighthouse", "--image-url", "https://example.com/l.png", "-o", video.toString());
   }
 
   /** The one journal entry, once the child has submitted and holds its lease. */
