@@ -8,8 +8,6 @@ module dev.dreamina {
   // own dependencies, so on the module path nothing would resolve these two; 9 requires them itself.
   requires com.fasterxml.classmate;
   requires org.jboss.logging;
-  // Only the sandbox uses the JDK's HTTP server: an app that never starts one needs no jdk.httpserver.
-  requires static jdk.httpserver;
   // ImageIO reads image headers for ImagePreflight.
   requires java.desktop;
   // Quiets Hibernate Validator's start-up line on the JDK's default logging.
@@ -22,7 +20,6 @@ module dev.dreamina {
   exports dev.dreamina.errors;
   exports dev.dreamina.journal;
   exports dev.dreamina.preflight;
-  exports dev.dreamina.sandbox;
 
   // Hibernate Validator reads the internal request fields and creates the custom validators
   // reflectively; the public packages stay closed to it.

@@ -197,7 +197,7 @@ class AsyncTest extends ApiTest {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ofMillis(50)).runTime(Duration.ofMillis(50)).start();
         DreaminaClient real =
-            sandbox.clientBuilder()
+            SandboxClients.builderFor(sandbox)
                 .journal(FileSubmissionJournal.open(journalFile))
                 .awaitOptions(AwaitOptions.builder().pollInterval(Duration.ofMillis(20)).build())
                 .build()) {
@@ -227,7 +227,7 @@ class AsyncTest extends ApiTest {
                 .queueTime(Duration.ofMillis(300))
                 .runTime(Duration.ofMillis(300))
                 .start();
-        DreaminaClient real = sandbox.clientBuilder().build()) {
+        DreaminaClient real = SandboxClients.builderFor(sandbox).build()) {
       ImageToVideoRequest request = TestServer.request();
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {

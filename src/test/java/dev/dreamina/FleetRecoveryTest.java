@@ -120,7 +120,7 @@ class FleetRecoveryTest {
 
   private static DreaminaClient instance(
       RunComfySandbox sandbox, SubmissionJournal journal, TimeSource time, String name, AwaitOptions options) {
-    return sandbox.clientBuilder()
+    return SandboxClients.builderFor(sandbox)
         .journal(journal)
         .instanceId(name)
         .journalLease(LEASE)

@@ -192,7 +192,7 @@ class JobListenerTest extends ApiTest {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ofMillis(10)).runTime(Duration.ofMillis(10)).start();
         DreaminaClient broke =
-            sandbox.clientBuilder()
+            SandboxClients.builderFor(sandbox)
                 .jobListener(broken)
                 .awaitOptions(AwaitOptions.builder().pollInterval(Duration.ofMillis(10)).build())
                 .build()) {
@@ -213,7 +213,7 @@ class JobListenerTest extends ApiTest {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ofMillis(30)).runTime(Duration.ofMillis(30)).start();
         DreaminaClient withSandbox =
-            sandbox.clientBuilder()
+            SandboxClients.builderFor(sandbox)
                 .jobListener(seen)
                 .awaitOptions(AwaitOptions.builder().pollInterval(Duration.ofMillis(10)).maxPollInterval(Duration.ofMillis(10)).build())
                 .build()) {

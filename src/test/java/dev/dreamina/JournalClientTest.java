@@ -164,7 +164,7 @@ class JournalClientTest {
   void closingAClientGivesUpTheLeasesOfTheJobsItWaitsForSoThatAnotherTakesThemAtOnce() throws Exception {
     Path file = dir.resolve("journal.json");
     try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ofMillis(600)).start()) {
-      DreaminaClient first = sandbox.clientBuilder().journal(FileSubmissionJournal.open(file)).build();
+      DreaminaClient first = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(file)).build();
       java.util.concurrent.CompletableFuture<RequestResult> waiting =
           first.async().generateAndDownload(request(), dir.resolve("first.mp4"));
       JournalEntry entry = null;
@@ -179,7 +179,7 @@ class JournalClientTest {
       first.close();
 
       assertEquals(Optional.empty(), FileSubmissionJournal.open(file).lease(localId), "given up at close, not left to run out");
-      try (DreaminaClient second = sandbox.clientBuilder().journal(FileSubmissionJournal.open(file)).build()) {
+      try (DreaminaClient second = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(file)).build()) {
         RequestResult done = second.resume(entry.requestId().orElseThrow(), AwaitOptions.defaults(), false);
         assertEquals(Status.COMPLETED, done.status());
       }
@@ -196,7 +196,7 @@ class JournalClientTest {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
       FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("journal.json"));
-      try (DreaminaClient client = sandbox.clientBuilder().journal(journal).build()) {
+      try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(journal).build()) {
         sandbox.failNextJob("content policy");
         assertThrows(GenerationFailedException.class, () -> client.generate(request()));
         client.generateAndDownload(request(), dir.resolve("ok.mp4"));
@@ -215,7 +215,7 @@ class JournalClientTest {
   void submitsFromManyThreadsAreAllRecorded() throws Exception {
     try (RunComfySandbox sandbox = RunComfySandbox.start()) {
       FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("journal.json"));
-      try (DreaminaClient client = sandbox.clientBuilder().journal(journal).build()) {
+      try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(journal).build()) {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Future<Submission>> submits = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -245,7 +245,7 @@ class JournalClientTest {
     try (RunComfySandbox sandbox =
         RunComfySandbox.builder().queueTime(Duration.ofMillis(500)).runTime(Duration.ofMillis(500)).start()) {
       // The first process: it submits, starts waiting, and dies.
-      DreaminaClient first = sandbox.clientBuilder().journal(FileSubmissionJournal.open(journalFile)).build();
+      DreaminaClient first = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(journalFile)).build();
       java.util.concurrent.atomic.AtomicReference<Throwable> unexpected = new java.util.concurrent.atomic.AtomicReference<>();
       Thread app = new Thread(() -> {
         try {
@@ -268,7 +268,7 @@ class JournalClientTest {
 
       // The next process: a new client on the same journal file.
       try (DreaminaClient second =
-          sandbox.clientBuilder().journal(FileSubmissionJournal.open(journalFile)).build()) {
+          SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(journalFile)).build()) {
         List<JournalEntry> pending = second.pending();
         assertEquals(1, pending.size());
         assertEquals(State.SUBMITTED, pending.get(0).state());

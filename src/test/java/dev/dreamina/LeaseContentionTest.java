@@ -55,7 +55,7 @@ class LeaseContentionTest {
   }
 
   private static DreaminaClient instance(RunComfySandbox sandbox, SubmissionJournal journal, String name, Duration lease, TimeSource time) {
-    return sandbox.clientBuilder()
+    return SandboxClients.builderFor(sandbox)
         .journal(journal)
         .instanceId(name)
         .journalLease(lease)

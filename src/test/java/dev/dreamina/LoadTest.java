@@ -31,7 +31,7 @@ class LoadTest {
                 .runTime(Duration.ofMillis(200))
                 .runTimeSpread(Duration.ofMillis(600))
                 .start();
-        DreaminaClient client = sandbox.clientBuilder().build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).build()) {
       sandbox.randomFaults(0.10, 503, 0.02, 20261124L);
       AwaitOptions options =
           AwaitOptions.builder()

@@ -122,7 +122,7 @@ class PriceTest extends ApiTest {
                 .runTime(java.time.Duration.ZERO)
                 .price(new BigDecimal("0.08"), "second")
                 .start();
-        DreaminaClient real = sandbox.clientBuilder().build()) {
+        DreaminaClient real = SandboxClients.builderFor(sandbox).build()) {
       Price price = real.price();
       ImageToVideoRequest tenSeconds = TestServer.request().toBuilder().frames(241).build();
 

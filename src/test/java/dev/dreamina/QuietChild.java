@@ -12,7 +12,7 @@ public final class QuietChild {
 
   public static void main(String[] args) {
     try (RunComfySandbox sandbox = RunComfySandbox.start();
-        DreaminaClient client = sandbox.clientBuilder().build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).build()) {
       ImageToVideoRequest request =
           ImageToVideoRequest.builder()
               .prompt("A slow tracking shot down a sunlit street")

@@ -133,7 +133,10 @@ final class ReadmeSamples {
   /** README block 8. */
   static void sample8(ImageToVideoRequest request) throws Exception {
     try (RunComfySandbox sandbox = RunComfySandbox.start();
-         DreaminaClient client = sandbox.clientBuilder().build()) {
+         DreaminaClient client = DreaminaClient.builder()
+             .baseUrl(sandbox.baseUrl())
+             .apiToken(sandbox.apiToken())
+             .build()) {
         RequestResult done = client.generate(request);   // a real, playable MP4 at done.videoUrl()
     }
   }

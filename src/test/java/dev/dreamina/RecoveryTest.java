@@ -50,7 +50,7 @@ class RecoveryTest {
   }
 
   private static DreaminaClient.Builder instance(RunComfySandbox sandbox, SubmissionJournal journal, String name, OffsetTime time) {
-    return sandbox.clientBuilder().journal(journal).instanceId(name).journalLease(LEASE).awaitOptions(QUICK).timeSource(time);
+    return SandboxClients.builderFor(sandbox).journal(journal).instanceId(name).journalLease(LEASE).awaitOptions(QUICK).timeSource(time);
   }
 
   private static JournalEntry entry(String localId, String account, State state, Path target) {
@@ -142,7 +142,7 @@ class RecoveryTest {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ofMillis(20)).runTime(Duration.ofMillis(1500)).start();
         DreaminaClient client =
-            sandbox.clientBuilder().journal(journal).instanceId("W").journalLease(Duration.ofSeconds(1)).awaitOptions(QUICK).build()) {
+            SandboxClients.builderFor(sandbox).journal(journal).instanceId("W").journalLease(Duration.ofSeconds(1)).awaitOptions(QUICK).build()) {
       Path video = dir.resolve("v.mp4");
       CompletableFuture<RequestResult> job = client.async().generateAndDownload(TestServer.request(), video);
       while (client.pending().isEmpty() || client.pending().get(0).requestId().isEmpty()) {

@@ -27,7 +27,7 @@ class RequestPropertiesTest {
   @BeforeAll
   static void start() {
     sandbox = RunComfySandbox.start();
-    client = sandbox.clientBuilder().maxRetries(0).build();
+    client = SandboxClients.builderFor(sandbox).maxRetries(0).build();
   }
 
   @AfterAll

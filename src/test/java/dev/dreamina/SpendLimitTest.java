@@ -33,7 +33,7 @@ class SpendLimitTest {
   @EnumSource(Mode.class)
   void sevenJobsFitInSevenFiftyAndTheEighthIsRefusedWithNothingSent(Mode mode) {
     try (RunComfySandbox sandbox = sandbox();
-        DreaminaClient client = sandbox.clientBuilder().spendLimit(new BigDecimal("7.50")).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).spendLimit(new BigDecimal("7.50")).build()) {
       for (int i = 0; i < 7; i++) {
         mode.of(client).submit(TEN_SECONDS);
       }
@@ -54,7 +54,7 @@ class SpendLimitTest {
   @EnumSource(Mode.class)
   void aFailedJobGivesItsAmountBackSoAnEighthRuns(Mode mode) {
     try (RunComfySandbox sandbox = sandbox();
-        DreaminaClient client = sandbox.clientBuilder().spendLimit(new BigDecimal("7.50")).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).spendLimit(new BigDecimal("7.50")).build()) {
       List<String> ids = new ArrayList<>();
       sandbox.failNextJob("out of GPUs");
       for (int i = 0; i < 7; i++) {
@@ -74,7 +74,7 @@ class SpendLimitTest {
   @EnumSource(Mode.class)
   void aLimitThatIsAnExactMultipleOfTheEstimateAcceptsTheLastJobThatFits(Mode mode) {
     try (RunComfySandbox sandbox = sandbox();
-        DreaminaClient client = sandbox.clientBuilder().spendLimit(new BigDecimal("3.00")).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).spendLimit(new BigDecimal("3.00")).build()) {
       for (int i = 0; i < 3; i++) {
         mode.of(client).submit(TEN_SECONDS); // 1.00 each: the third brings it to exactly 3.00
       }
@@ -88,7 +88,7 @@ class SpendLimitTest {
   @EnumSource(Mode.class)
   void aCancelledJobGivesItsAmountBackAsAFailedOneDoes(Mode mode) {
     try (RunComfySandbox queued = RunComfySandbox.builder().price(new BigDecimal("0.10"), "second").queueTime(Duration.ofMinutes(5)).start();
-        DreaminaClient client = queued.clientBuilder().spendLimit(new BigDecimal("2.00")).build()) {
+        DreaminaClient client = SandboxClients.builderFor(queued).spendLimit(new BigDecimal("2.00")).build()) {
       String first = mode.of(client).submit(TEN_SECONDS).requestId();
       mode.of(client).submit(TEN_SECONDS);
       assertThrows(SpendLimitException.class, () -> mode.of(client).submit(TEN_SECONDS), "2.00 of 2.00 committed");
@@ -107,7 +107,7 @@ class SpendLimitTest {
   @EnumSource(Mode.class)
   void aCompletedJobCountsAtItsRealCost(Mode mode) {
     try (RunComfySandbox sandbox = sandbox();
-        DreaminaClient client = sandbox.clientBuilder().spendLimit(new BigDecimal("5")).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).spendLimit(new BigDecimal("5")).build()) {
       String id = mode.of(client).submit(TEN_SECONDS).requestId();
       RequestResult done = mode.of(client).awaitResult(id, QUICK);
       assertEquals(0, done.cost().orElseThrow().compareTo(client.spendCommitted()), "committed = the result's cost " + done.cost());
@@ -118,7 +118,7 @@ class SpendLimitTest {
   @EnumSource(Mode.class)
   void aPriceThatCannotBeReadRefusesTheSubmitRatherThanGuess(Mode mode) {
     try (RunComfySandbox sandbox = sandbox();
-        DreaminaClient client = sandbox.clientBuilder().maxRetries(0).spendLimit(new BigDecimal("100")).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).maxRetries(0).spendLimit(new BigDecimal("100")).build()) {
       sandbox.respondWithStatus(503, 1);
       SpendLimitException refused = assertThrows(SpendLimitException.class, () -> mode.of(client).submit(TEN_SECONDS));
       assertEquals(Optional.empty(), refused.estimate());
@@ -127,7 +127,7 @@ class SpendLimitTest {
       assertEquals(0, BigDecimal.ZERO.compareTo(client.spendCommitted()));
     }
     try (RunComfySandbox sandbox = RunComfySandbox.builder().price(new BigDecimal("2"), "image").start();
-        DreaminaClient client = sandbox.clientBuilder().spendLimit(new BigDecimal("100")).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).spendLimit(new BigDecimal("100")).build()) {
       SpendLimitException refused = assertThrows(SpendLimitException.class, () -> mode.of(client).submit(TEN_SECONDS));
       assertTrue(refused.getMessage().contains("gives no estimate"), refused.getMessage());
       assertEquals(0, sandbox.submitRequestCount());

@@ -2,6 +2,7 @@ package dev.dreamina.bench;
 
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.SandboxClients;
 import dev.dreamina.TestPostgres;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JdbcSubmissionJournal;
@@ -525,7 +526,7 @@ public final class Benchmarks {
       for (int round = -1; round < scale.rounds(); round++) { // round -1 warms up
         for (int k = 0; k < sizes.length; k++) {
           int which = Math.floorMod(round + k, sizes.length);
-          try (DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(databases.get(which))).build()) {
+          try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(databases.get(which))).build()) {
             long start = System.nanoTime();
             for (int i = 0; i < jobsPerRound; i++) {
               client.generateAndDownload(request.prompt("B8 round " + round + " job " + i).build(), dir.resolve("v.mp4"));
@@ -542,7 +543,7 @@ public final class Benchmarks {
       Map<Integer, Double> recoveryMs = new HashMap<>();
       for (int which : new int[] {0, last}) {
         List<Double> pendings = new ArrayList<>();
-        try (DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(databases.get(which))).build()) {
+        try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(databases.get(which))).build()) {
           addUnfinished(databases.get(which), sandbox, account, unfinished, dir);
           for (int i = 0; i < 11; i++) {
             long start = System.nanoTime();
@@ -609,7 +610,7 @@ public final class Benchmarks {
 
   /** {@code n} jobs submitted to the sandbox without a journal, then recorded as SUBMITTED: what a dead instance leaves. */
   private static void addUnfinished(DataSource database, RunComfySandbox sandbox, String account, int n, Path dir) throws Exception {
-    try (DreaminaClient plain = sandbox.clientBuilder().build()) {
+    try (DreaminaClient plain = SandboxClients.builderFor(sandbox).build()) {
       SubmissionJournal journal = JdbcSubmissionJournal.of(database);
       java.time.Instant at = java.time.Instant.now().minusSeconds(3600);
       for (int i = 0; i < n; i++) {

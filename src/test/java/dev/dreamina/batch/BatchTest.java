@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dreamina.AwaitOptions;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.SandboxClients;
 import dev.dreamina.batch.BatchOutcome.Kind;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
@@ -80,7 +81,7 @@ class BatchTest {
                 .runTimeSpread(Duration.ofMillis(300))
                 .start();
         // Five retries per call: a download then fails only if six reads in a row do (8% each).
-        DreaminaClient client = sandbox.clientBuilder().maxRetries(5).awaitOptions(QUICK).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).maxRetries(5).awaitOptions(QUICK).build()) {
       sandbox.randomReadFaults(0.05, 503, 0.03, 42);
       List<BatchProgress> progress = new CopyOnWriteArrayList<>();
       Batch batch = client.async().batch(items(200, 121), BatchOptions.builder().concurrency(8).onProgress(progress::add).build());
@@ -105,7 +106,7 @@ class BatchTest {
   void afterAStopSubmitsSettleOnceTheAnswersInFlightArriveAndAreJournaled() throws Exception {
     Path journalFile = dir.resolve("journal.json");
     try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ofMillis(50)).start();
-        DreaminaClient client = sandbox.clientBuilder().journal(FileSubmissionJournal.open(journalFile)).awaitOptions(QUICK).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(journalFile)).awaitOptions(QUICK).build()) {
       sandbox.holdSubmitAnswers();
       Batch batch = client.async().batch(items(6, 121), BatchOptions.builder().concurrency(3).batchId("held").build());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -136,7 +137,7 @@ class BatchTest {
   void theSpendLimitRefusesTheEighthAndStopsNewSubmits() throws Exception {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().price(new BigDecimal("0.10"), "second").queueTime(Duration.ofMillis(10)).runTime(Duration.ofMillis(10)).start();
-        DreaminaClient client = sandbox.clientBuilder().awaitOptions(QUICK).spendLimit(new BigDecimal("7.50")).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).awaitOptions(QUICK).spendLimit(new BigDecimal("7.50")).build()) {
       BatchReport report =
           client.async().batch(items(10, 241), BatchOptions.builder().concurrency(1).build()).result().get(60, TimeUnit.SECONDS);
 
@@ -151,7 +152,7 @@ class BatchTest {
   @Test
   void aRateLimitLowersTheJobsInFlightAndLosesOrRepeatsNothing() throws Exception {
     try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ofMillis(10)).runTime(Duration.ofMillis(30)).start();
-        DreaminaClient client = sandbox.clientBuilder().maxRetries(0).awaitOptions(QUICK).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).maxRetries(0).awaitOptions(QUICK).build()) {
       sandbox.respondWithStatus(429, 3, Duration.ofSeconds(1));
       List<BatchProgress> progress = new CopyOnWriteArrayList<>();
       BatchReport report =
@@ -178,7 +179,7 @@ class BatchTest {
       AtomicInteger seen = new AtomicInteger();
       BatchReport first;
       try (DreaminaClient client =
-          sandbox.clientBuilder().journal(FileSubmissionJournal.open(journal)).awaitOptions(QUICK.toBuilder().timeout(Duration.ofMillis(150)).build()).build()) {
+          SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(journal)).awaitOptions(QUICK.toBuilder().timeout(Duration.ofMillis(150)).build()).build()) {
         Batch[] batch = new Batch[1];
         batch[0] =
             client.async().batch(items, BatchOptions.builder().concurrency(3).batchId("catalogue").onOutcome(o -> {
@@ -193,7 +194,7 @@ class BatchTest {
       assertTrue(first.counts().getOrDefault(Kind.NOT_STARTED, 0) > 0, first.counts().toString());
       assertTrue(first.counts().getOrDefault(Kind.NOT_FINISHED, 0) > 0, first.counts().toString());
 
-      try (DreaminaClient client = sandbox.clientBuilder().journal(FileSubmissionJournal.open(journal)).awaitOptions(QUICK).build()) {
+      try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(journal)).awaitOptions(QUICK).build()) {
         java.util.concurrent.ExecutionException refused =
             org.junit.jupiter.api.Assertions.assertThrows(
                 java.util.concurrent.ExecutionException.class,

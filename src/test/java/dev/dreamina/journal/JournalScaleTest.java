@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.SandboxClients;
 import dev.dreamina.TestPostgres;
 import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.sandbox.RunComfySandbox;
@@ -88,7 +89,7 @@ class JournalScaleTest {
   private record Life(List<String> job, List<String> pending, List<String> recovery) {}
 
   private Life oneJobsLife(CountingDataSource counting, RunComfySandbox sandbox, String name) throws Exception {
-    try (DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(counting.dataSource)).build()) {
+    try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(counting.dataSource)).build()) {
       counting.take();
       Path video = dir.resolve(name + ".mp4");
       client.generateAndDownload(

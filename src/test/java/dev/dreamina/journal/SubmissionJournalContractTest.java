@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.RequestResult;
+import dev.dreamina.SandboxClients;
 import dev.dreamina.Status;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.journal.JournalEntry.State;
@@ -82,7 +83,7 @@ abstract class SubmissionJournalContractTest {
   void aClientJournalsItsJobFromIntentToDownload() throws Exception {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ofMillis(50)).runTime(Duration.ofMillis(50)).start();
-        DreaminaClient client = sandbox.clientBuilder().journal(journal()).build()) {
+        DreaminaClient client = SandboxClients.builderFor(sandbox).journal(journal()).build()) {
       Path video = dir.resolve("v.mp4");
       RequestResult done = client.generateAndDownload(REQUEST, video);
       assertEquals(Status.COMPLETED, done.status());
@@ -400,7 +401,7 @@ abstract class SubmissionJournalContractTest {
                     throw new SQLException("connection refused (the test's database is down)");
                   });
       try (RunComfySandbox sandbox = RunComfySandbox.start();
-          DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(down)).build()) {
+          DreaminaClient client = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(down)).build()) {
         JournalException e = assertThrows(JournalException.class, () -> client.submit(REQUEST));
         assertTrue(e.getMessage().contains("Not submitted"), e.getMessage());
         assertEquals(0, sandbox.submitRequestCount(), "no submit reached the API");
@@ -514,7 +515,7 @@ abstract class SubmissionJournalContractTest {
                   new Class<?>[] {DataSource.class},
                   (proxy, method, args) -> cutBeforeInsert(DriverManager.getConnection(url), cutOff));
       try (RunComfySandbox sandbox = RunComfySandbox.start();
-          DreaminaClient client = sandbox.clientBuilder().journal(JdbcSubmissionJournal.of(dying)).build()) {
+          DreaminaClient client = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(dying)).build()) {
         JournalException e = assertThrows(JournalException.class, () -> client.submit(REQUEST));
         assertTrue(e.getMessage().contains("Not submitted"), e.getMessage());
         assertEquals(1, cutOff.get(), "the connection was ended mid-transaction");

@@ -11,6 +11,7 @@ import dev.dreamina.sandbox.RunComfySandbox;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +23,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * A {@link DreaminaClient} and its {@link DreaminaClientAsync} view from the {@code dreamina.*}
  * properties, closed with the context; a journal when {@code dreamina.journal.type} asks for one;
- * a {@link RunComfySandbox} when {@code dreamina.sandbox.enabled=true}; recovery of unfinished
+ * a {@code RunComfySandbox} when {@code dreamina.sandbox.enabled=true} (from {@code
+ * dreamina-java-sandbox}, an optional dependency the app adds); recovery of unfinished
  * jobs when {@code dreamina.journal.recovery.enabled=true}. Every {@link JobListener} bean is told
  * the client's job events. Each bean steps aside for one of the application's own.
  */
@@ -40,17 +43,40 @@ import org.springframework.context.annotation.Bean;
 public class DreaminaAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(DreaminaAutoConfiguration.class);
 
-  /** The sandbox, for local runs and tests: no real jobs, no credits. */
-  @Bean(destroyMethod = "close")
-  @ConditionalOnProperty(name = "dreamina.sandbox.enabled", havingValue = "true")
-  @ConditionalOnMissingBean
-  public RunComfySandbox dreaminaSandbox() {
-    RunComfySandbox sandbox = RunComfySandbox.start();
-    LOG.warn(
-        "dreamina.sandbox.enabled=true: the client talks to an embedded sandbox at {}; no real jobs are run"
-            + " and no credits are spent",
-        sandbox.baseUrl());
-    return sandbox;
+  static final String SANDBOX_CLASS = "dev.dreamina.sandbox.RunComfySandbox";
+
+  /**
+   * A client builder pointed at the context's sandbox, when it has one. The client's bean method
+   * names this type, never the sandbox's, so the auto-configuration loads without the sandbox jar.
+   */
+  @FunctionalInterface
+  interface SandboxClients {
+    Optional<DreaminaClient.Builder> builder();
+  }
+
+  /** The sandbox, for local runs and tests: no real jobs, no credits. Only with its jar present. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = SANDBOX_CLASS)
+  static class SandboxConfiguration {
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "dreamina.sandbox.enabled", havingValue = "true")
+    @ConditionalOnMissingBean
+    RunComfySandbox dreaminaSandbox() {
+      RunComfySandbox sandbox = RunComfySandbox.start();
+      LOG.warn(
+          "dreamina.sandbox.enabled=true: the client talks to an embedded sandbox at {}; no real jobs are run"
+              + " and no credits are spent",
+          sandbox.baseUrl());
+      return sandbox;
+    }
+
+    /** The sandbox bean, whether this configuration or the application made it. */
+    @Bean
+    SandboxClients dreaminaSandboxClients(ObjectProvider<RunComfySandbox> sandbox) {
+      return () ->
+          Optional.ofNullable(sandbox.getIfAvailable())
+              .map(box -> DreaminaClient.builder().baseUrl(box.baseUrl()).apiToken(box.apiToken()));
+    }
   }
 
   /** The journal that {@code dreamina.journal.type} names; none is a bean of its own for NONE. */
@@ -89,12 +115,18 @@ public class DreaminaAutoConfiguration {
   @ConditionalOnMissingBean
   public DreaminaClient dreaminaClient(
       DreaminaProperties properties,
-      ObjectProvider<RunComfySandbox> sandbox,
+      ObjectProvider<SandboxClients> sandbox,
       ObjectProvider<SubmissionJournal> journal,
       ObjectProvider<JobListener> listeners) {
-    RunComfySandbox box = sandbox.getIfAvailable();
-    DreaminaClient.Builder builder = box != null ? box.clientBuilder() : DreaminaClient.builder().fromEnv();
-    if (box == null) {
+    DreaminaClient.Builder sandboxed = sandbox.getIfAvailable(() -> Optional::empty).builder().orElse(null);
+    if (sandboxed == null && properties.getSandbox().isEnabled()) {
+      throw new IllegalStateException(
+          "dreamina.sandbox.enabled=true, but the sandbox is not on the class path: add the dependency"
+              + " dreamina-java-sandbox (the SDK's version; test scope for tests, runtime scope for a local"
+              + " demo), or set dreamina.sandbox.enabled=false and give a token.");
+    }
+    DreaminaClient.Builder builder = sandboxed != null ? sandboxed : DreaminaClient.builder().fromEnv();
+    if (sandboxed == null) {
       String token = token(properties.getApiToken());
       if (token != null) {
         builder.apiToken(token);
@@ -104,7 +136,7 @@ public class DreaminaAutoConfiguration {
       }
     }
     PropertyMapper map = PropertyMapper.get();
-    if (box == null) {
+    if (sandboxed == null) {
       map.from(properties::getBaseUrl).when(Objects::nonNull).to(builder::baseUrl);
     }
     map.from(properties::getMaxRetries).when(Objects::nonNull).to(builder::maxRetries);

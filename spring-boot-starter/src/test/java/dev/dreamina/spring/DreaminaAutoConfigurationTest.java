@@ -41,6 +41,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The starter's beans, from properties, in a real application context (Boot 3.5.7 here, 4.0.7 in boot4-tests). */
@@ -119,6 +120,24 @@ class DreaminaAutoConfigurationTest {
   }
 
   @Test
+  void theSandboxSwitchedOnWithoutItsJarFailsStartUpNamingTheDependency() {
+    ApplicationContextRunner withoutSandboxJar =
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DreaminaAutoConfiguration.class))
+            .withClassLoader(new FilteredClassLoader(RunComfySandbox.class));
+    withoutSandboxJar.withPropertyValues("dreamina.sandbox.enabled=true").run(context -> {
+      String messages = messages(context.getStartupFailure());
+      assertTrue(messages.contains("dreamina.sandbox.enabled=true, but the sandbox is not on the class path: add the dependency dreamina-java-sandbox"), messages);
+    });
+    // Without the switch the jar is not needed: a token is enough, and no sandbox bean appears.
+    withoutSandboxJar.withPropertyValues("dreamina.api-token=rc_a-real-looking-token").run(context -> {
+      assertNull(context.getStartupFailure());
+      assertTrue(context.getBean(DreaminaClient.class).toString().contains("api.runcomfy.net"), context.getBean(DreaminaClient.class).toString());
+      assertEquals(0, context.getBeanNamesForType(RunComfySandbox.class).length);
+    });
+  }
+
+  @Test
   void aBlankOrPlaceholderTokenPropertyNeverHidesTheEnvironmentsToken() {
     assertEquals(null, DreaminaAutoConfiguration.token(null));
     assertEquals(null, DreaminaAutoConfiguration.token(" \t"));
@@ -160,7 +179,7 @@ class DreaminaAutoConfigurationTest {
   @Test
   void anApplicationsOwnClientWins() {
     try (RunComfySandbox sandbox = RunComfySandbox.start()) {
-      DreaminaClient own = sandbox.clientBuilder().build();
+      DreaminaClient own = DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).build();
       runner.withBean(DreaminaClient.class, () -> own).run(context -> assertSame(own, context.getBean(DreaminaClient.class)));
     }
   }
@@ -315,7 +334,7 @@ class DreaminaAutoConfigurationTest {
     try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ofMillis(20)).runTime(Duration.ofMillis(20)).start()) {
       // An earlier run submitted with a 1 s lease and died; this run starts later.
       try (DreaminaClient crashed =
-          sandbox.clientBuilder().journal(FileSubmissionJournal.open(file)).journalLease(Duration.ofSeconds(1)).build()) {
+          DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(FileSubmissionJournal.open(file)).journalLease(Duration.ofSeconds(1)).build()) {
         crashed.submit(REQUEST, video);
       }
       runner

@@ -24,11 +24,6 @@ public final class Json {
 
   private Json() {}
 
-  /** The shared mapper, for the sandbox's answers. */
-  public static ObjectMapper mapper() {
-    return MAPPER;
-  }
-
   /** Parses a JSON document; any syntax problem is an {@link IOException}. */
   public static JsonNode parse(byte[] body) throws IOException {
     if (body.length == 0) {

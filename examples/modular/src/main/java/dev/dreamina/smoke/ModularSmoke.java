@@ -12,8 +12,9 @@ import java.time.Duration;
 /**
  * The SDK on the module path: validation (Hibernate Validator reading the SDK's internal package),
  * a client, and, unless {@code --without-sandbox}, a sandbox job generated and its video
- * downloaded. Without the sandbox it checks that {@code jdk.httpserver} is not even there. Exits
- * non-zero on any failure.
+ * downloaded. Without the sandbox (its module left out) it checks that neither it nor {@code
+ * jdk.httpserver} is even there: the SDK's module needs no HTTP server. Exits non-zero on any
+ * failure.
  *
  * <p>Usage: {@code ModularSmoke <target.mp4>} or {@code ModularSmoke --without-sandbox}
  */
@@ -38,16 +39,19 @@ public final class ModularSmoke {
 
     if (args.length > 0 && args[0].equals("--without-sandbox")) {
       check(ModuleLayer.boot().findModule("jdk.httpserver").isEmpty(), "jdk.httpserver was loaded");
+      check(ModuleLayer.boot().findModule("dev.dreamina.sandbox").isEmpty(), "the sandbox was loaded");
       try (DreaminaClient client = DreaminaClient.builder().apiToken("modular-smoke").build()) {
         check(client.async().sync() == client, "the async view");
       }
-      System.out.println("Module path without jdk.httpserver: requests validate, clients build.");
+      System.out.println("Module path without the sandbox or jdk.httpserver: requests validate, clients build.");
       return;
     }
     Path target = Path.of(args[0]);
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ofMillis(100)).runTime(Duration.ofMillis(100)).start();
-        DreaminaClient client = sandbox.clientBuilder().build()) {
+        DreaminaClient client =
+            DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).build()) {
+      check(RunComfySandbox.class.getModule().getName().equals("dev.dreamina.sandbox"), "the sandbox is not a module");
       RequestResult done = client.generate(request);
       client.download(done, target);
       check(Files.size(target) > 10_000, "the video is too small: " + Files.size(target));

@@ -37,7 +37,7 @@ public final class OkHttp4Compat {
     Path target = Path.of(args[0]);
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ofMillis(100)).runTime(Duration.ofMillis(100)).start();
-        DreaminaClient client = sandbox.clientBuilder().build()) {
+        DreaminaClient client = DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).build()) {
       check(client.price().estimate(request).isPresent(), "no price estimate");
       RequestResult done = client.async().generate(request).get(60, TimeUnit.SECONDS);
       check(done.status() == Status.COMPLETED, "status " + done.status());

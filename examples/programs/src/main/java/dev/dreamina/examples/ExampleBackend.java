@@ -41,7 +41,7 @@ public final class ExampleBackend implements AutoCloseable {
       return new ExampleBackend(null, env, () -> settings.apply(DreaminaClient.builder().fromEnv(env::get)));
     }
     RunComfySandbox sandbox = RunComfySandbox.start();
-    return new ExampleBackend(sandbox, env, () -> settings.apply(sandbox.clientBuilder()));
+    return new ExampleBackend(sandbox, env, () -> settings.apply(DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken())));
   }
 
   /** Whether {@code RUNCOMFY_API_TOKEN} or {@code RUNCOMFY_TOKEN} is set. */

@@ -62,7 +62,7 @@ class DreaminaCliTest {
   }
 
   private String submitOne() {
-    return sandbox.clientBuilder().build().submit(
+    return DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).build().submit(
             dev.dreamina.ImageToVideoRequest.builder()
                 .prompt("p")
                 .imageUrl("https://example.com/a.png")
@@ -149,7 +149,7 @@ class DreaminaCliTest {
     Path journal = dir.resolve("journal.json");
     String held;
     try (dev.dreamina.DreaminaClient other =
-        sandbox.clientBuilder().journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build()) {
+        DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build()) {
       held = other.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), dir.resolve("held.mp4")).requestId();
     }
     out.getBuffer().setLength(0);
@@ -376,7 +376,7 @@ class DreaminaCliTest {
     Path video = dir.resolve("left-behind.mp4");
     String id;
     try (dev.dreamina.DreaminaClient crashed =
-        sandbox.clientBuilder().journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build()) {
+        DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build()) {
       id = crashed.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), video).requestId();
     }
 
@@ -419,7 +419,7 @@ class DreaminaCliTest {
     Path elsewhere = dir.resolve("only-on-the-dead-machine").resolve("v.mp4");
     String id;
     String missing;
-    try (DreaminaClient crashed = sandbox.clientBuilder().journal(journal).build()) {
+    try (DreaminaClient crashed = DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(journal).build()) {
       id = crashed.submit(request(), video).requestId();
       missing = crashed.submit(request(), elsewhere).requestId();
     }

@@ -1,7 +1,6 @@
 package dev.dreamina.sandbox;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.dreamina.DreaminaClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -22,10 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * try (RunComfySandbox sandbox = RunComfySandbox.start();
- *     DreaminaClient client = sandbox.clientBuilder().build()) {
+ *     DreaminaClient client =
+ *         DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).build()) {
  *   RequestResult done = client.generate(request);  // a real MP4 at done.videoUrl()
  * }
  * }</pre>
+ *
+ * <p>It is its own artifact and module ({@code dreamina-java-sandbox}, module {@code
+ * dev.dreamina.sandbox}, which requires {@code jdk.httpserver}), so the SDK's jar carries no fake
+ * server: add it with test scope, or runtime scope for an app that runs a local demo. It needs
+ * nothing of the SDK, only Jackson and the JDK, so any HTTP client can use it.
  *
  * <p>It serves submit, status, result, cancel and price with the documented shapes, status codes
  * and {@code error_code} bodies: 401 for a wrong token, 422 with {@code detail} for a body that
@@ -53,6 +58,9 @@ public final class RunComfySandbox implements AutoCloseable {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
   }
+
+  /** The model the sandbox serves, as in RunComfy's paths: {@code /v1/models/<MODEL_ID>}. */
+  public static final String MODEL_ID = "bytedance/dreamina-3-0/pro/image-to-video";
 
   /** The token a sandbox accepts unless the builder sets another. */
   public static final String DEFAULT_API_TOKEN = "sandbox-token";
@@ -126,15 +134,6 @@ public final class RunComfySandbox implements AutoCloseable {
    */
   public String apiToken() {
     return apiToken;
-  }
-
-  /**
-   * A client builder already pointed at this sandbox with its token; set more options and build.
-   *
-   * @return a new builder
-   */
-  public DreaminaClient.Builder clientBuilder() {
-    return DreaminaClient.builder().apiToken(apiToken).baseUrl(baseUrl);
   }
 
   /**

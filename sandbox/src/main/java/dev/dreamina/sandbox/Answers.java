@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dreamina.DreaminaClient;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.List;
@@ -20,7 +19,7 @@ final class Answers {
   static final ObjectMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-  static final String MODEL_ID = DreaminaClient.MODEL_ID;
+  static final String MODEL_ID = RunComfySandbox.MODEL_ID;
 
   /** Each state's spellings: the documented one first, then those RunComfy's clients accept. */
   private static final Map<String, List<String>> SPELLINGS =
