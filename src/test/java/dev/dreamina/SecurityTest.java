@@ -68,7 +68,7 @@ class SecurityTest {
             "statusAsync", c -> c.async().status(id),
             "resultAsync", c -> c.async().result(id),
             "cancelAsync", c -> c.async().cancel(id),
-            "awaitResultAsync", c -> c.async().awaitResult(id));
+            "async().awaitResult", c -> c.async().awaitResult(id));
     async.forEach(
         (name, call) -> assertThrows(IllegalArgumentException.class, () -> Mode.join(call.apply(client)), name));
     assertEquals(0, api.getRequestCount(), "nothing may be sent");

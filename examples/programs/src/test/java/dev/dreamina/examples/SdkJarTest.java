@@ -6,16 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dreamina.DreaminaClient;
+import dev.dreamina.sandbox.RunComfySandbox;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
-/** The SDK's jar, as this build packaged it: its manifest names it and it carries its license. */
+/**
+ * The SDK's jar, as this build packaged it: its manifest names it, it carries its license, and no
+ * fake server: the sandbox is its own jar.
+ */
 class SdkJarTest {
   @Test
   void theJarHasItsTitleVersionAndLicense() throws Exception {
@@ -33,6 +38,28 @@ class SdkJarTest {
       try (InputStream in = file.getInputStream(license)) {
         assertTrue(new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("Apache License"));
       }
+    }
+  }
+
+  @Test
+  void theSdksJarHoldsNoSandboxClassAndNoVideoWhileTheSandboxsJarHoldsBoth() throws Exception {
+    Path sdkJar = Path.of(DreaminaClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path sandboxJar = Path.of(RunComfySandbox.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    assumeTrue(Files.isRegularFile(sdkJar) && Files.isRegularFile(sandboxJar), "not jars here: " + sdkJar + ", " + sandboxJar);
+    List<String> sdk = entries(sdkJar);
+    assertTrue(sdk.contains("dev/dreamina/DreaminaClient.class"), "not the SDK's jar: " + sdkJar);
+    assertEquals(List.of(), sdk.stream().filter(e -> e.startsWith("dev/dreamina/sandbox/") || e.endsWith(".mp4")).toList());
+
+    List<String> sandbox = entries(sandboxJar);
+    assertTrue(sandbox.contains("dev/dreamina/sandbox/RunComfySandbox.class"), sandbox.toString());
+    assertTrue(sandbox.contains("dev/dreamina/sandbox/sample.mp4"), sandbox.toString());
+    assertTrue(sandbox.contains("module-info.class"), "the sandbox is a named module");
+    assertTrue(sandbox.stream().noneMatch(e -> e.startsWith("dev/dreamina/internal/")), "no SDK class in the sandbox");
+  }
+
+  private static List<String> entries(Path jar) throws Exception {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      return file.stream().filter(e -> !e.isDirectory()).map(ZipEntry::getName).toList();
     }
   }
 }
