@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every row of the README's error table, on a read call with retries off. */
+/** Every row of the error table in docs/client.md, on a read call with retries off. */
 class ErrorMappingTest extends ApiTest {
   @Override
   DreaminaClient.Builder configure(DreaminaClient.Builder builder) {

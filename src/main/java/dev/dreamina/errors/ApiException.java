@@ -6,7 +6,7 @@ import java.util.OptionalInt;
 
 /**
  * RunComfy answered with an error: a non-2xx status, or a 2xx body with a top-level
- * {@code error_code}. Subclasses name the common cases; see the README's error table.
+ * {@code error_code}. Subclasses name the common cases; see the error table in the guide (docs/client.md).
  */
 public class ApiException extends DreaminaException {
   private static final long serialVersionUID = 1L;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code dreamina.*} properties. Unset ones keep the SDK's defaults, listed in its README.
+ * The {@code dreamina.*} properties. Unset ones keep the SDK's defaults, listed in the guide (docs/configuration.md).
  */
 @ConfigurationProperties("dreamina")
 public class DreaminaProperties {

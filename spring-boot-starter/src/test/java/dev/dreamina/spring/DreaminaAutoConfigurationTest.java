@@ -105,7 +105,7 @@ class DreaminaAutoConfigurationTest {
       String messages = messages(context.getStartupFailure());
       assertTrue(messages.contains(named), messages);
     });
-    // The README's line with the variable unset: Boot leaves the placeholder's text, which is no token.
+    // The guide's line (docs/spring-boot.md) with the variable unset: Boot leaves the placeholder's text, which is no token.
     noSandbox.withPropertyValues("dreamina.api-token=${RUNCOMFY_API_TOKEN}").run(context -> {
       String messages = messages(context.getStartupFailure());
       assertTrue(messages.contains(named + " (dreamina.api-token is ${RUNCOMFY_API_TOKEN}: a placeholder whose variable is not set)"), messages);
