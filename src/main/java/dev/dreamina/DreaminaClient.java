@@ -19,6 +19,8 @@ import dev.dreamina.internal.Arguments;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.flow.JobFlow;
 import dev.dreamina.internal.flow.Recovery;
+import dev.dreamina.internal.http.Answered;
+import dev.dreamina.internal.http.ApiCall;
 import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.internal.wire.Urls;
 import dev.dreamina.journal.JournalEntry;
@@ -29,7 +31,9 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,8 +41,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 
 /**
@@ -88,18 +94,21 @@ public final class DreaminaClient implements AutoCloseable {
   private final AwaitOptions awaitOptions;
   private final boolean preflightImages;
   private final boolean ownsFlow;
+  private final CallOptions callOptions;
   private final DreaminaClientAsync async;
 
   private DreaminaClient(JobFlow flow, AwaitOptions awaitOptions, boolean preflightImages) {
-    this(flow, awaitOptions, preflightImages, true);
+    this(flow, awaitOptions, preflightImages, true, CallOptions.NONE);
   }
 
-  private DreaminaClient(JobFlow flow, AwaitOptions awaitOptions, boolean preflightImages, boolean ownsFlow) {
+  private DreaminaClient(
+      JobFlow flow, AwaitOptions awaitOptions, boolean preflightImages, boolean ownsFlow, CallOptions callOptions) {
     this.flow = flow;
     this.runtime = flow.runtime();
     this.awaitOptions = awaitOptions;
     this.preflightImages = preflightImages;
     this.ownsFlow = ownsFlow;
+    this.callOptions = callOptions;
     this.async = new DreaminaClientAsync(this, flow);
   }
 
@@ -521,7 +530,54 @@ public final class DreaminaClient implements AutoCloseable {
   public DreaminaClient withPreflight(boolean preflightImages) {
     return preflightImages == this.preflightImages
         ? this
-        : new DreaminaClient(flow, awaitOptions, preflightImages, false);
+        : new DreaminaClient(flow, awaitOptions, preflightImages, false, callOptions);
+  }
+
+  /**
+   * A view of this client whose API calls take other options, for one call or a few: {@code
+   * client.withOptions(o -> o.requestTimeout(Duration.ofMinutes(2)).maxRetries(0).header("X-Trace-Id",
+   * traceId)).result(id)}. The options apply to submit, status, result, cancel and price, and to
+   * the polls of a wait; downloads and the image preflight keep this client's settings, and no
+   * header of a view reaches a download host. Options set here go on top of this view's own (a
+   * header of the same name is replaced).
+   *
+   * <p>The view shares this client's connection pool, threads, journal, leases and spend limit;
+   * making one costs a few small objects, and closing it does nothing (closing this client closes
+   * it too). A paid submit is never retried once it may have reached the server, whatever the
+   * view's {@code maxRetries}.
+   *
+   * @param options sets the view's options on a builder
+   * @return the view
+   * @throws IllegalArgumentException from the builder: a negative retry count, a timeout that is
+   *     not positive, a malformed header or one the SDK sets itself ({@code Authorization} included)
+   */
+  public DreaminaClient withOptions(Consumer<CallOptions.Builder> options) {
+    Objects.requireNonNull(options, "options == null");
+    CallOptions.Builder builder = callOptions.toBuilder();
+    options.accept(builder);
+    CallOptions merged = builder.build();
+    return new DreaminaClient(flow.withOptions(merged), awaitOptions, preflightImages, false, merged);
+  }
+
+  /**
+   * The options this client's API calls take beyond its builder's: none for a client, those of
+   * {@link #withOptions} for a view.
+   *
+   * @return the options
+   */
+  public CallOptions callOptions() {
+    return callOptions;
+  }
+
+  /**
+   * The plain calls of this client (or view), each returning its parsed answer together with the
+   * HTTP status and headers it came with: {@code client.withRawResponse().status(id).header("x-request-id")}.
+   * They are the same calls, with the same validation, retries, journal and spend limit.
+   *
+   * @return the raw-response view
+   */
+  public WithRawResponse withRawResponse() {
+    return new WithRawResponse();
   }
 
   /**
@@ -555,6 +611,88 @@ public final class DreaminaClient implements AutoCloseable {
     return "DreaminaClient{" + runtime.describe() + ", preflightImages=" + preflightImages + "}";
   }
 
+  /**
+   * A client's plain calls with the HTTP status and headers of their answers: see {@link
+   * DreaminaClient#withRawResponse()}. Each method throws what the plain call throws.
+   */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * {@link DreaminaClient#submit(ImageToVideoRequest, Path)}, with its answer's status and headers.
+     *
+     * @param request the validated request
+     * @param downloadTo where the journal should say the video is to go, or {@code null}
+     * @return the submission
+     */
+    public RawResponse<Submission> submit(ImageToVideoRequest request, Path downloadTo) {
+      Objects.requireNonNull(request, "request == null");
+      return raw(flow.submitAnswered(request, downloadTo, preflightImages));
+    }
+
+    /**
+     * {@link DreaminaClient#submit(ImageToVideoRequest)}, with its answer's status and headers.
+     *
+     * @param request the validated request
+     * @return the submission
+     */
+    public RawResponse<Submission> submit(ImageToVideoRequest request) {
+      return submit(request, null);
+    }
+
+    /**
+     * {@link DreaminaClient#status(String)}, with its answer's status and headers.
+     *
+     * @param requestId the job
+     * @return its status
+     */
+    public RawResponse<RequestStatus> status(String requestId) {
+      Objects.requireNonNull(requestId, "requestId == null");
+      return raw(runtime.api().statusAnswered(requestId, ApiCall.NO_DEADLINE));
+    }
+
+    /**
+     * {@link DreaminaClient#result(String)}, with its answer's status and headers.
+     *
+     * @param requestId the job
+     * @return its result
+     */
+    public RawResponse<RequestResult> result(String requestId) {
+      Objects.requireNonNull(requestId, "requestId == null");
+      return raw(runtime.api().resultAnswered(requestId, ApiCall.NO_DEADLINE));
+    }
+
+    /**
+     * {@link DreaminaClient#cancel(String)}, with its answer's status and headers.
+     *
+     * @param requestId the job
+     * @return the outcome
+     */
+    public RawResponse<CancelResult> cancel(String requestId) {
+      Objects.requireNonNull(requestId, "requestId == null");
+      return raw(runtime.api().cancelAnswered(requestId, true));
+    }
+
+    /**
+     * {@link DreaminaClient#price()}, with its answer's status and headers.
+     *
+     * @return the price
+     */
+    public RawResponse<Price> price() {
+      return raw(runtime.api().priceAnswered());
+    }
+  }
+
+  /** An answer as a {@link RawResponse}: its headers copied out of OkHttp's type. */
+  static <T> RawResponse<T> raw(Answered<T> answered) {
+    Headers headers = answered.headers();
+    Map<String, List<String>> byName = new LinkedHashMap<>();
+    for (String name : headers.names()) {
+      byName.put(name, headers.values(name));
+    }
+    return new RawResponse<>(answered.value(), answered.statusCode(), byName);
+  }
+
   /** Configures a {@link DreaminaClient}. Not thread-safe. */
   public static final class Builder {
     private String apiToken;
@@ -577,6 +715,7 @@ public final class DreaminaClient implements AutoCloseable {
     private BigDecimal spendLimit;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+    private WireLog wireLog = WireLog.OFF;
 
     private Builder() {}
 
@@ -610,6 +749,23 @@ public final class DreaminaClient implements AutoCloseable {
       if (url != null) {
         baseUrl(url);
       }
+      String log = nonBlank(env.apply(WireLog.ENV));
+      if (log != null) {
+        wireLog = WireLog.parse(log);
+      }
+      return this;
+    }
+
+    /**
+     * How much of each HTTP exchange to log on {@value WireLog#LOGGER}: {@link WireLog#OFF} (the
+     * default), {@link WireLog#INFO} (a line per exchange) or {@link WireLog#DEBUG} (headers and
+     * bodies too, credentials redacted). {@link #fromEnv()} reads it from {@value WireLog#ENV}.
+     *
+     * @param wireLog the level
+     * @return this builder
+     */
+    public Builder wireLog(WireLog wireLog) {
+      this.wireLog = Objects.requireNonNull(wireLog, "wireLog == null");
       return this;
     }
 
@@ -941,7 +1097,8 @@ public final class DreaminaClient implements AutoCloseable {
                   blockingExecutor,
                   jobListener,
                   time,
-                  jitter));
+                  jitter,
+                  wireLog));
       JobFlow flow =
           new JobFlow(
               runtime, journal, token, instanceId != null ? instanceId : defaultInstanceId(), journalLease, spendLimit);

@@ -3,6 +3,7 @@ package dev.dreamina;
 import dev.dreamina.batch.Batch;
 import dev.dreamina.batch.BatchItem;
 import dev.dreamina.batch.BatchOptions;
+import dev.dreamina.internal.Futures;
 import dev.dreamina.internal.flow.BatchRun;
 import dev.dreamina.internal.flow.JobFlow;
 import dev.dreamina.internal.flow.Recovery;
@@ -16,6 +17,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The async view of a {@link DreaminaClient} ({@link DreaminaClient#async()}): the same calls,
@@ -84,24 +88,126 @@ public final class DreaminaClientAsync {
    */
   public CompletableFuture<Submission> submit(ImageToVideoRequest request, Path downloadTo) {
     Objects.requireNonNull(request, "request == null");
-    CompletableFuture<Submission> submitted;
+    return detached(() -> flow.submitAsync(request, downloadTo, client.preflightsImages()), Submission::requestId);
+  }
+
+  /**
+   * A paid submit's future, relayed so that cancelling it never aborts the submit; when the submit
+   * creates a job after all, its request id is logged at WARNING.
+   */
+  private <T> CompletableFuture<T> detached(Supplier<CompletableFuture<T>> start, Function<T, String> requestId) {
+    CompletableFuture<T> submitted;
     try {
-      submitted = flow.submitAsync(request, downloadTo, client.preflightsImages());
+      submitted = start.get();
     } catch (RuntimeException e) {
       submitted = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<Submission> result = runtime.detachedRelay(submitted);
+    CompletableFuture<T> result = runtime.detachedRelay(submitted);
     submitted.thenAccept(
         submission -> {
           if (result.isCancelled()) {
             LOG.log(
                 Level.WARNING,
                 "submit was cancelled, but it had been sent and created request "
-                    + submission.requestId()
+                    + requestId.apply(submission)
                     + "; it runs (and is paid) unless cancelled");
           }
         });
     return result;
+  }
+
+  /**
+   * {@link DreaminaClient#withOptions} for the async view: the same view, without blocking.
+   *
+   * @param options sets the view's options on a builder
+   * @return the async view of that view
+   */
+  public DreaminaClientAsync withOptions(Consumer<CallOptions.Builder> options) {
+    return client.withOptions(options).async();
+  }
+
+  /**
+   * {@link DreaminaClient#withRawResponse()} for the async view: each plain call's future holds
+   * its parsed answer with the HTTP status and headers it came with.
+   *
+   * @return the raw-response view
+   */
+  public WithRawResponse withRawResponse() {
+    return new WithRawResponse();
+  }
+
+  /** The async view's plain calls with the HTTP status and headers of their answers. */
+  public final class WithRawResponse {
+    private WithRawResponse() {}
+
+    /**
+     * {@link DreaminaClientAsync#submit(ImageToVideoRequest, Path)}, with its answer's status and
+     * headers. Cancelling the future does not abort the submit.
+     *
+     * @param request the validated request
+     * @param downloadTo where the journal should say the video is to go, or {@code null}
+     * @return the submission
+     */
+    public CompletableFuture<RawResponse<Submission>> submit(ImageToVideoRequest request, Path downloadTo) {
+      Objects.requireNonNull(request, "request == null");
+      return detached(
+          () -> flow.submitAnsweredAsync(request, downloadTo, client.preflightsImages()).thenApply(DreaminaClient::raw),
+          raw -> raw.value().requestId());
+    }
+
+    /**
+     * {@link DreaminaClientAsync#submit(ImageToVideoRequest)}, with its answer's status and headers.
+     *
+     * @param request the validated request
+     * @return the submission
+     */
+    public CompletableFuture<RawResponse<Submission>> submit(ImageToVideoRequest request) {
+      return submit(request, null);
+    }
+
+    /**
+     * {@link DreaminaClientAsync#status(String)}, with its answer's status and headers.
+     *
+     * @param requestId the job
+     * @return its status
+     */
+    public CompletableFuture<RawResponse<RequestStatus>> status(String requestId) {
+      Objects.requireNonNull(requestId, "requestId == null");
+      return runtime.relay(
+          () -> Futures.map(runtime.api().statusAnsweredAsync(requestId, ApiCall.NO_DEADLINE), DreaminaClient::raw));
+    }
+
+    /**
+     * {@link DreaminaClientAsync#result(String)}, with its answer's status and headers.
+     *
+     * @param requestId the job
+     * @return its result
+     */
+    public CompletableFuture<RawResponse<RequestResult>> result(String requestId) {
+      Objects.requireNonNull(requestId, "requestId == null");
+      return runtime.relay(
+          () -> Futures.map(runtime.api().resultAnsweredAsync(requestId, ApiCall.NO_DEADLINE), DreaminaClient::raw));
+    }
+
+    /**
+     * {@link DreaminaClientAsync#cancel(String)}, with its answer's status and headers.
+     *
+     * @param requestId the job
+     * @return the outcome
+     */
+    public CompletableFuture<RawResponse<CancelResult>> cancel(String requestId) {
+      Objects.requireNonNull(requestId, "requestId == null");
+      return runtime.relay(() -> Futures.map(runtime.api().cancelAnsweredAsync(requestId, true), DreaminaClient::raw));
+    }
+
+    /**
+     * {@link DreaminaClientAsync#price()}, with its answer's status and headers.
+     *
+     * @return the price
+     */
+    public CompletableFuture<RawResponse<Price>> price() {
+      return runtime.relay(() -> Futures.map(runtime.api().priceAnsweredAsync(), DreaminaClient::raw));
+    }
   }
 
   /**

@@ -101,9 +101,36 @@ final class DocSamples {
     client.withPreflight(true).generate(request);                                           // one call
   }
 
+  /** docs/client.md block 2. */
+  static void sampleClient2(DreaminaClient client, String requestId, String traceId, ImageToVideoRequest request) throws Exception {
+    RequestResult slow = client
+        .withOptions(o -> o.requestTimeout(Duration.ofMinutes(2)))   // one exchange may take 2 min
+        .result(requestId);
+    client.withOptions(o -> o.maxRetries(0)).status(requestId);      // one attempt, no retries
+    DreaminaClient traced = client.withOptions(o -> o
+        .header("X-Trace-Id", traceId)                               // on every API call of the view
+        .header("X-Route", "eu"));
+    traced.async().generate(request);                                // the async view has them too
+  }
+
+  /** docs/client.md block 3. */
+  static void sampleClient3(DreaminaClient client, String requestId) throws Exception {
+    RawResponse<RequestStatus> raw = client.withRawResponse().status(requestId);
+    raw.statusCode();                                   // 200
+    raw.header("X-Request-Id");                         // Optional<String>, any case
+    raw.headers();                                      // every header, by name
+    RequestStatus status = raw.value();                 // what client.status(requestId) returns
+    CompletableFuture<RawResponse<Price>> price = client.async().withRawResponse().price();
+  }
+
   /** docs/configuration.md block 0. */
   static void sample5() throws Exception {
     java.util.logging.Logger.getLogger("dev.dreamina").setLevel(java.util.logging.Level.FINE);
+  }
+
+  /** docs/configuration.md block 1. */
+  static void sampleConfiguration1() throws Exception {
+    DreaminaClient client = DreaminaClient.builder().fromEnv().wireLog(WireLog.DEBUG).build();
   }
 
   /** docs/journal.md block 0. */

@@ -1,6 +1,7 @@
 package dev.dreamina.internal.flow;
 
 import dev.dreamina.AwaitOptions;
+import dev.dreamina.CallOptions;
 import dev.dreamina.DownloadProgress;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.RequestResult;
@@ -12,6 +13,7 @@ import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.internal.Events;
 import dev.dreamina.internal.Futures;
+import dev.dreamina.internal.http.Answered;
 import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.internal.http.Downloader;
 import dev.dreamina.internal.http.Poller;
@@ -77,6 +79,26 @@ public final class JobFlow {
         new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor());
   }
 
+  /** A view's flow: the runtime's calls take its options; the journal and spend limit are this flow's. */
+  private JobFlow(JobFlow flow, ClientRuntime runtime) {
+    this.runtime = runtime;
+    this.api = runtime.api();
+    this.poller = runtime.poller();
+    this.downloader = runtime.downloader();
+    this.imagePreflight = runtime.imagePreflight();
+    this.events = runtime.events();
+    this.spend = flow.spend;
+    this.journal = flow.journal;
+  }
+
+  /**
+   * The same flow on a view whose API calls take these options: one journal, one set of leases,
+   * one spend limit for the client and all its views.
+   */
+  public JobFlow withOptions(CallOptions options) {
+    return new JobFlow(this, runtime.withOptions(options));
+  }
+
   /** What this flow runs on. */
   public ClientRuntime runtime() {
     return runtime;
@@ -86,19 +108,24 @@ public final class JobFlow {
 
   /** A plain submit: its lease is taken, and left to run out unless the job is awaited here. */
   public Submission submit(ImageToVideoRequest request, Path downloadTo, boolean preflight) {
+    return submit(request, downloadTo, preflight, false).value();
+  }
+
+  /** A plain submit, with the status and headers of its answer. */
+  public Answered<Submission> submitAnswered(ImageToVideoRequest request, Path downloadTo, boolean preflight) {
     return submit(request, downloadTo, preflight, false);
   }
 
-  private Submission submit(ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
+  private Answered<Submission> submit(ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
     if (preflight) {
       checkImage(request);
     }
     SpendGuard.Reservation reservation = spend.reserve(request);
     JournalRecorder.Recording recording = intent(request, downloadTo, keepLease, null, reservation);
     try {
-      Submission submission = api.submit(request);
-      submitted(recording, reservation, submission, null);
-      return submission;
+      Answered<Submission> answered = api.submitAnswered(request);
+      submitted(recording, reservation, answered.value(), null);
+      return answered;
     } catch (DreaminaException e) {
       submitted(recording, reservation, null, e);
       throw e;
@@ -112,20 +139,22 @@ public final class JobFlow {
    */
   public CompletableFuture<Submission> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight) {
-    return submitAsync(request, downloadTo, preflight, false);
+    // thenApply, not Futures.map: cancelling what the caller holds must never reach the paid submit.
+    return submitAsync(request, downloadTo, preflight, false, null).thenApply(Answered::value);
+  }
+
+  /** {@link #submitAsync}, with the status and headers of its answer. */
+  public CompletableFuture<Answered<Submission>> submitAnsweredAsync(
+      ImageToVideoRequest request, Path downloadTo, boolean preflight) {
+    return submitAsync(request, downloadTo, preflight, false, null);
   }
 
   /** A batch's submit: its journal entry under the batch's local id, its lease kept for the wait. */
   CompletableFuture<Submission> submitForBatch(ImageToVideoRequest request, Path downloadTo, boolean preflight, String localId) {
-    return submitAsync(request, downloadTo, preflight, true, localId);
+    return submitAsync(request, downloadTo, preflight, true, localId).thenApply(Answered::value);
   }
 
-  private CompletableFuture<Submission> submitAsync(
-      ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
-    return submitAsync(request, downloadTo, preflight, keepLease, null);
-  }
-
-  private CompletableFuture<Submission> submitAsync(
+  private CompletableFuture<Answered<Submission>> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
     CompletableFuture<Void> checked =
         preflight
@@ -136,10 +165,14 @@ public final class JobFlow {
         .thenCompose(
             reservation -> {
               JournalRecorder.Recording recording = intent(request, downloadTo, keepLease, localId, reservation);
-              return api.submitAsync(request)
+              return api.submitAnsweredAsync(request)
                   .whenComplete(
-                      (submission, failure) ->
-                          submitted(recording, reservation, submission, failure == null ? null : Futures.unwrap(failure)));
+                      (answered, failure) ->
+                          submitted(
+                              recording,
+                              reservation,
+                              answered == null ? null : answered.value(),
+                              failure == null ? null : Futures.unwrap(failure)));
             });
   }
 
@@ -235,7 +268,7 @@ public final class JobFlow {
 
   public RequestResult generate(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
-    Submission submission = submit(request, downloadTo, preflight, true);
+    Submission submission = submit(request, downloadTo, preflight, true).value();
     try {
       return withVideo(await(submission.requestId(), options));
     } catch (InvalidResponseException noVideo) {
@@ -252,13 +285,14 @@ public final class JobFlow {
   public CompletableFuture<RequestResult> generateAsync(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
     CompletableFuture<RequestResult> generated = new CompletableFuture<>();
-    submitAsync(request, downloadTo, preflight, true)
+    submitAsync(request, downloadTo, preflight, true, null)
         .whenComplete(
-            (submission, failure) -> {
+            (answered, failure) -> {
               if (failure != null) {
                 generated.completeExceptionally(Futures.unwrap(failure));
                 return;
               }
+              Submission submission = answered.value();
               if (generated.isCancelled()) {
                 abandoned(submission.requestId(), options);
                 return;

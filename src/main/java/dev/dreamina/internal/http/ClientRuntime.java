@@ -1,15 +1,18 @@
 package dev.dreamina.internal.http;
 
+import dev.dreamina.CallOptions;
 import dev.dreamina.CancelResult;
 import dev.dreamina.JobListener;
 import dev.dreamina.Price;
 import dev.dreamina.RequestResult;
 import dev.dreamina.RequestStatus;
+import dev.dreamina.WireLog;
 import dev.dreamina.internal.Events;
 import dev.dreamina.internal.Futures;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.preflight.ImagePreflight;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +49,7 @@ public final class ClientRuntime {
    *     journal writes), or {@code null} for the SDK's own daemon threads
    * @param closeGrace how long {@link #close()} lets downloads under way finish
    * @param jobListener told each job's events, or {@code null}
+   * @param wireLog how much of each exchange to log
    */
   public record Config(
       HttpUrl baseUrl,
@@ -61,14 +65,18 @@ public final class ClientRuntime {
       Executor blockingExecutor,
       JobListener jobListener,
       TimeSource time,
-      DoubleSupplier jitter) {
+      DoubleSupplier jitter,
+      WireLog wireLog) {
     @Override
     public String toString() {
-      return "Config{baseUrl=" + baseUrl + ", maxRetries=" + maxRetries + "}";
+      return "Config{baseUrl=" + baseUrl + ", maxRetries=" + maxRetries + ", wireLog=" + wireLog + "}";
     }
   }
 
-  private final HttpUrl baseUrl;
+  private final Config config;
+  /** The runtime a view was made from, or this one: views are always made from it. */
+  private final ClientRuntime root;
+  private final CallOptions options;
   private final int maxRetries;
   private final OkHttpClient http;
   private final boolean ownsHttpClient;
@@ -85,16 +93,17 @@ public final class ClientRuntime {
 
   public ClientRuntime(Config c) {
     OkHttpVersion.check();
-    this.baseUrl = c.baseUrl();
+    this.config = c;
+    this.root = this;
+    this.options = null;
     this.maxRetries = c.maxRetries();
     this.ownsHttpClient = c.httpClient() == null;
     OkHttpClient base = ownsHttpClient ? ownHttpClient() : c.httpClient();
     this.http = Transport.prepare(base, c.connectTimeout(), c.requestTimeout());
-    RetryPolicy retryPolicy =
-        new RetryPolicy(c.maxRetries(), INITIAL_BACKOFF, MAX_BACKOFF, c.maxRetryAfter(), c.jitter());
+    RetryPolicy retryPolicy = retryPolicy(c, c.maxRetries());
     this.time = c.time();
     this.events = new Events(c.jobListener(), time);
-    this.api = new RunComfyApi(new Transport(http, baseUrl, c.apiToken(), retryPolicy, time, events));
+    this.api = new RunComfyApi(new Transport(http, c.baseUrl(), c.apiToken(), Map.of(), retryPolicy, time, events, c.wireLog()));
     this.poller = new Poller(api, time, events);
     this.downloader = new Downloader(http, retryPolicy, time, c.maxDownloadBytes(), events);
     this.imagePreflight =
@@ -107,6 +116,46 @@ public final class ClientRuntime {
     this.callbackExecutor = c.callbackExecutor();
     this.ownBlockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor() : null;
     this.blockingExecutor = c.blockingExecutor() == null ? ownBlockingExecutor : c.blockingExecutor();
+  }
+
+  /**
+   * A view of the root runtime whose API calls (and the polls of its waits) take the options: its
+   * own timeouts on an OkHttp client derived from the root's (same connection pool and
+   * dispatcher), its own retry count, its headers. Everything else is the root's: downloads, the
+   * image preflight, events, threads. Closing it does nothing.
+   */
+  private ClientRuntime(ClientRuntime root, CallOptions options) {
+    Config c = root.config;
+    this.config = c;
+    this.root = root;
+    this.options = options;
+    this.maxRetries = options.maxRetries().orElse(c.maxRetries());
+    this.ownsHttpClient = false;
+    this.http =
+        options.requestTimeout().isPresent()
+            ? Transport.prepare(root.http, c.connectTimeout(), options.requestTimeout().get())
+            : root.http;
+    this.time = root.time;
+    this.events = root.events;
+    this.api =
+        new RunComfyApi(
+            new Transport(http, c.baseUrl(), c.apiToken(), options.headers(), retryPolicy(c, maxRetries), time, events, c.wireLog()));
+    this.poller = new Poller(api, time, events);
+    this.downloader = root.downloader;
+    this.imagePreflight = root.imagePreflight;
+    this.closeGrace = root.closeGrace;
+    this.callbackExecutor = root.callbackExecutor;
+    this.ownBlockingExecutor = null;
+    this.blockingExecutor = root.blockingExecutor;
+  }
+
+  /** A view whose calls take these options (made from the root, whatever this runtime is). */
+  public ClientRuntime withOptions(CallOptions options) {
+    return new ClientRuntime(root, options);
+  }
+
+  private static RetryPolicy retryPolicy(Config c, int maxRetries) {
+    return new RetryPolicy(maxRetries, INITIAL_BACKOFF, MAX_BACKOFF, c.maxRetryAfter(), c.jitter());
   }
 
   /**
@@ -227,6 +276,9 @@ public final class ClientRuntime {
    * the runtime created: its connection pool and threads.
    */
   public void close() {
+    if (root != this) {
+      return; // a view: its owner closes what it shares
+    }
     downloader.close(closeGrace);
     if (ownsHttpClient) {
       http.dispatcher().executorService().shutdown();
@@ -238,6 +290,7 @@ public final class ClientRuntime {
   }
 
   public String describe() {
-    return "baseUrl=" + baseUrl + ", maxRetries=" + maxRetries;
+    return "baseUrl=" + config.baseUrl() + ", maxRetries=" + maxRetries
+        + (options == null ? "" : ", options=" + options);
   }
 }

@@ -23,6 +23,8 @@ public final class RunComfyApi {
   /** Results always ask for the job's cost; RunComfy adds a numeric {@code cost} field. */
   private static final String RESULT_QUERY = "include_cost=true";
 
+  private static final ApiCall PRICE = ApiCall.get(SUBMIT_PATH, null, null);
+
   private final Transport transport;
 
   public RunComfyApi(Transport transport) {
@@ -30,7 +32,12 @@ public final class RunComfyApi {
   }
 
   public Submission submit(ImageToVideoRequest request) {
-    return submission(transport.execute(ApiCall.submit(SUBMIT_PATH, Json.requestBody(request))));
+    return submitAnswered(request).value();
+  }
+
+  /** The submit, with the status and headers of its answer. */
+  public Answered<Submission> submitAnswered(ImageToVideoRequest request) {
+    return transport.execute(ApiCall.submit(SUBMIT_PATH, Json.requestBody(request))).map(RunComfyApi::submission);
   }
 
   private static Submission submission(JsonNode json) {
@@ -43,56 +50,104 @@ public final class RunComfyApi {
   }
 
   public RequestStatus status(String requestId, long deadlineNanos) {
-    ApiCall call = ApiCall.get(requestPath(requestId, "status"), null, requestId);
-    return ResponseParser.status(transport.execute(call.withDeadline(deadlineNanos)), requestId);
+    return statusAnswered(requestId, deadlineNanos).value();
+  }
+
+  public Answered<RequestStatus> statusAnswered(String requestId, long deadlineNanos) {
+    return transport.execute(statusCall(requestId, deadlineNanos)).map(json -> ResponseParser.status(json, requestId));
   }
 
   public RequestResult result(String requestId, long deadlineNanos) {
-    ApiCall call = ApiCall.get(requestPath(requestId, "result"), RESULT_QUERY, requestId);
-    return ResponseParser.result(transport.execute(call.withDeadline(deadlineNanos)), requestId);
+    return resultAnswered(requestId, deadlineNanos).value();
+  }
+
+  public Answered<RequestResult> resultAnswered(String requestId, long deadlineNanos) {
+    return transport.execute(resultCall(requestId, deadlineNanos)).map(json -> ResponseParser.result(json, requestId));
   }
 
   /**
    * @param retry {@code false} for one bounded attempt, as at an await deadline
    */
   public CancelResult cancel(String requestId, boolean retry) {
-    ApiCall call = ApiCall.post(requestPath(requestId, "cancel"), requestId);
-    return ResponseParser.cancel(transport.execute(retry ? call : call.once()), requestId);
+    return cancelAnswered(requestId, retry).value();
   }
 
-  public CompletableFuture<Submission> submitAsync(ImageToVideoRequest request) {
-    return Futures.map(
-        transport.executeAsync(ApiCall.submit(SUBMIT_PATH, Json.requestBody(request))),
-        RunComfyApi::submission);
-  }
-
-  public CompletableFuture<RequestStatus> statusAsync(String requestId, long deadlineNanos) {
-    ApiCall call = ApiCall.get(requestPath(requestId, "status"), null, requestId);
-    return Futures.map(
-        transport.executeAsync(call.withDeadline(deadlineNanos)),
-        json -> ResponseParser.status(json, requestId));
-  }
-
-  public CompletableFuture<RequestResult> resultAsync(String requestId, long deadlineNanos) {
-    ApiCall call = ApiCall.get(requestPath(requestId, "result"), RESULT_QUERY, requestId);
-    return Futures.map(
-        transport.executeAsync(call.withDeadline(deadlineNanos)),
-        json -> ResponseParser.result(json, requestId));
-  }
-
-  public CompletableFuture<CancelResult> cancelAsync(String requestId, boolean retry) {
-    ApiCall call = ApiCall.post(requestPath(requestId, "cancel"), requestId);
-    return Futures.map(
-        transport.executeAsync(retry ? call : call.once()),
-        json -> ResponseParser.cancel(json, requestId));
+  public Answered<CancelResult> cancelAnswered(String requestId, boolean retry) {
+    return transport.execute(cancelCall(requestId, retry)).map(json -> ResponseParser.cancel(json, requestId));
   }
 
   public Price price() {
-    return ResponseParser.price(transport.execute(ApiCall.get(SUBMIT_PATH, null, null)));
+    return priceAnswered().value();
+  }
+
+  public Answered<Price> priceAnswered() {
+    return transport.execute(PRICE).map(ResponseParser::price);
+  }
+
+  public CompletableFuture<Submission> submitAsync(ImageToVideoRequest request) {
+    return Futures.map(submitAnsweredAsync(request), Answered::value);
+  }
+
+  public CompletableFuture<Answered<Submission>> submitAnsweredAsync(ImageToVideoRequest request) {
+    return Futures.map(
+        transport.executeAsync(ApiCall.submit(SUBMIT_PATH, Json.requestBody(request))),
+        answer -> answer.map(RunComfyApi::submission));
+  }
+
+  /** One stage, not two: waits poll this. */
+  public CompletableFuture<RequestStatus> statusAsync(String requestId, long deadlineNanos) {
+    return Futures.map(
+        transport.executeAsync(statusCall(requestId, deadlineNanos)),
+        answer -> ResponseParser.status(answer.value(), requestId));
+  }
+
+  public CompletableFuture<Answered<RequestStatus>> statusAnsweredAsync(String requestId, long deadlineNanos) {
+    return Futures.map(
+        transport.executeAsync(statusCall(requestId, deadlineNanos)),
+        answer -> answer.map(json -> ResponseParser.status(json, requestId)));
+  }
+
+  public CompletableFuture<RequestResult> resultAsync(String requestId, long deadlineNanos) {
+    return Futures.map(
+        transport.executeAsync(resultCall(requestId, deadlineNanos)),
+        answer -> ResponseParser.result(answer.value(), requestId));
+  }
+
+  public CompletableFuture<Answered<RequestResult>> resultAnsweredAsync(String requestId, long deadlineNanos) {
+    return Futures.map(
+        transport.executeAsync(resultCall(requestId, deadlineNanos)),
+        answer -> answer.map(json -> ResponseParser.result(json, requestId)));
+  }
+
+  public CompletableFuture<CancelResult> cancelAsync(String requestId, boolean retry) {
+    return Futures.map(cancelAnsweredAsync(requestId, retry), Answered::value);
+  }
+
+  public CompletableFuture<Answered<CancelResult>> cancelAnsweredAsync(String requestId, boolean retry) {
+    return Futures.map(
+        transport.executeAsync(cancelCall(requestId, retry)),
+        answer -> answer.map(json -> ResponseParser.cancel(json, requestId)));
   }
 
   public CompletableFuture<Price> priceAsync() {
-    return Futures.map(transport.executeAsync(ApiCall.get(SUBMIT_PATH, null, null)), ResponseParser::price);
+    return Futures.map(priceAnsweredAsync(), Answered::value);
+  }
+
+  public CompletableFuture<Answered<Price>> priceAnsweredAsync() {
+    return Futures.map(transport.executeAsync(PRICE), answer -> answer.map(ResponseParser::price));
+  }
+
+  private static ApiCall statusCall(String requestId, long deadlineNanos) {
+    return ApiCall.get(requestPath(requestId, "status"), null, requestId).withDeadline(deadlineNanos);
+  }
+
+  private static ApiCall resultCall(String requestId, long deadlineNanos) {
+    return ApiCall.get(requestPath(requestId, "result"), RESULT_QUERY, requestId).withDeadline(deadlineNanos);
+  }
+
+  private static ApiCall cancelCall(String requestId, boolean retry) {
+    ApiCall call = ApiCall.post(requestPath(requestId, "cancel"), requestId);
+    return retry ? call : call.once();
   }
 
   /** The one place a request id enters a URL, so the one place it is checked. */

@@ -8,6 +8,7 @@ import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.errors.NetworkException;
 import dev.dreamina.errors.RateLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.WireLog;
 import dev.dreamina.internal.Events;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.wire.Json;
@@ -56,21 +57,33 @@ public final class Transport {
   /** The URLs of calls about no one job (submit, price), made once: there are two of them. */
   private final Map<String, HttpUrl> modelUrls = new ConcurrentHashMap<>();
   private final String authorization;
+  private final Map<String, String> headers;
   private final RetryPolicy retryPolicy;
   private final Events events;
   private final TimeSource time;
+  private final WireLogger wire;
 
   /**
    * @param http a client prepared by {@link #prepare}
+   * @param headers sent with every call besides the SDK's own, already checked ({@code CallOptions})
    */
   public Transport(
-      OkHttpClient http, HttpUrl baseUrl, String apiToken, RetryPolicy retryPolicy, TimeSource time, Events events) {
+      OkHttpClient http,
+      HttpUrl baseUrl,
+      String apiToken,
+      Map<String, String> headers,
+      RetryPolicy retryPolicy,
+      TimeSource time,
+      Events events,
+      WireLog wireLog) {
     this.events = events;
     this.http = http;
     this.baseUrl = baseUrl;
     this.authorization = "Bearer " + apiToken;
+    this.headers = headers;
     this.retryPolicy = retryPolicy;
     this.time = time;
+    this.wire = new WireLogger(wireLog, apiToken);
   }
 
   /**
@@ -98,9 +111,9 @@ public final class Transport {
   /**
    * Makes the call, retrying as the policy allows.
    *
-   * @return the answer's JSON, never an error body
+   * @return the answer's JSON, never an error body, with its status and headers
    */
-  public JsonNode execute(ApiCall call) {
+  public Answered<JsonNode> execute(ApiCall call) {
     return RetryPolicy.retrying(
         attempt -> attempt(call, attempt),
         (attempt, failure) -> {
@@ -137,14 +150,14 @@ public final class Transport {
     return pastDeadline ? null : delay;
   }
 
-  private JsonNode attempt(ApiCall call, int attempt) {
+  private Answered<JsonNode> attempt(ApiCall call, int attempt) {
     Request request = request(call);
     SendMarker marker = request.tag(SendMarker.class);
     long start = time.nanoTime();
     try (Response response = http.newCall(request).execute()) {
-      return answer(call, attempt, start, response);
+      return answer(call, request, attempt, start, response);
     } catch (IOException e) {
-      log(call, attempt, start, e.getClass().getSimpleName());
+      failed(call, request, attempt, start, e);
       if (Thread.currentThread().isInterrupted()) {
         DreaminaException interrupted = interrupted(call, e);
         throw call.submit() && marker.sent ? new SubmissionUnknownException(interrupted) : interrupted;
@@ -153,11 +166,17 @@ public final class Transport {
     }
   }
 
-  private JsonNode answer(ApiCall call, int attempt, long start, Response response)
+  private Answered<JsonNode> answer(ApiCall call, Request request, int attempt, long start, Response response)
       throws IOException {
     CappedBody body = readCapped(response.body());
     log(call, attempt, start, String.valueOf(response.code()));
-    return interpret(call, response, body);
+    wire.answered(request, call.body(), attempt, time.nanoTime() - start, response.code(), response.headers(), body.bytes, body.truncated);
+    return new Answered<>(interpret(call, response, body), response.code(), response.headers());
+  }
+
+  private void failed(ApiCall call, Request request, int attempt, long start, IOException e) {
+    log(call, attempt, start, e.getClass().getSimpleName());
+    wire.failed(request, call.body(), attempt, time.nanoTime() - start, e);
   }
 
   private static DreaminaException ioFailure(ApiCall call, boolean sent, IOException e) {
@@ -176,7 +195,7 @@ public final class Transport {
    * submit: once a submit may have been sent, aborting it could lose a paid job, so its exchange
    * runs to the end and the caller decides what to do with the answer.
    */
-  public CompletableFuture<JsonNode> executeAsync(ApiCall call) {
+  public CompletableFuture<Answered<JsonNode>> executeAsync(ApiCall call) {
     AsyncExchange exchange = new AsyncExchange(call);
     exchange.next();
     return exchange.future;
@@ -184,9 +203,10 @@ public final class Transport {
 
   private final class AsyncExchange implements Callback {
     final ApiCall call;
-    final CompletableFuture<JsonNode> future = new CompletableFuture<>();
+    final CompletableFuture<Answered<JsonNode>> future = new CompletableFuture<>();
     int attempt;
     long start;
+    Request request;
     SendMarker marker;
     volatile Call inFlight;
     volatile Future<?> pending;
@@ -214,7 +234,7 @@ public final class Transport {
         return;
       }
       attempt++;
-      Request request = request(call);
+      request = request(call);
       marker = request.tag(SendMarker.class);
       start = time.nanoTime();
       Call okCall = http.newCall(request);
@@ -228,7 +248,7 @@ public final class Transport {
     @Override
     public void onResponse(Call okCall, Response response) {
       try (response) {
-        future.complete(answer(call, attempt, start, response));
+        future.complete(answer(call, request, attempt, start, response));
       } catch (IOException e) {
         onFailure(okCall, e);
       } catch (DreaminaException failure) {
@@ -240,7 +260,7 @@ public final class Transport {
 
     @Override
     public void onFailure(Call okCall, IOException e) {
-      log(call, attempt, start, e.getClass().getSimpleName());
+      failed(call, request, attempt, start, e);
       retryOrFail(ioFailure(call, marker.sent, e));
     }
 
@@ -311,6 +331,9 @@ public final class Transport {
             .header("Accept", "application/json")
             .header("User-Agent", SdkVersion.USER_AGENT)
             .tag(SendMarker.class, new SendMarker());
+    if (!headers.isEmpty()) {
+      headers.forEach(request::header);
+    }
     if (call.method().equals("GET")) {
       // Status, result and price must be fresh: no proxy, nor a user's OkHttp cache, may answer.
       request.header("Cache-Control", "no-cache").header("Pragma", "no-cache");

@@ -1,0 +1,179 @@
+package dev.dreamina;
+
+import dev.dreamina.internal.Arguments;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * What a view made by {@link DreaminaClient#withOptions} changes for its API calls (submit,
+ * status, result, cancel, price, and the polls of a wait): the time one exchange may take, how many
+ * times a failed one is retried, and headers sent with each. Anything unset is the client's.
+ * Downloads and the image preflight keep the client's settings, and no header of a view reaches
+ * a download host. Immutable.
+ *
+ * <p>However many retries a view allows, a paid submit is retried only when no job can exist (the
+ * connection was never made, or the server answered 429), as for the client itself.
+ */
+public final class CallOptions {
+  /** Headers the SDK sets itself, which a view may not replace. Lower case. */
+  private static final Set<String> SDK_HEADERS =
+      Set.of(
+          "accept",
+          "user-agent",
+          "content-type",
+          "content-length",
+          "cache-control",
+          "pragma",
+          "host",
+          "connection",
+          "transfer-encoding",
+          "te",
+          "upgrade");
+
+  static final CallOptions NONE = new CallOptions(null, null, Map.of());
+
+  private final Duration requestTimeout;
+  private final Integer maxRetries;
+  private final Map<String, String> headers;
+
+  private CallOptions(Duration requestTimeout, Integer maxRetries, Map<String, String> headers) {
+    this.requestTimeout = requestTimeout;
+    this.maxRetries = maxRetries;
+    this.headers = headers;
+  }
+
+  /**
+   * The time one HTTP exchange may take, instead of the client's {@link
+   * DreaminaClient.Builder#requestTimeout}.
+   *
+   * @return the timeout, or empty for the client's
+   */
+  public Optional<Duration> requestTimeout() {
+    return Optional.ofNullable(requestTimeout);
+  }
+
+  /**
+   * How many times a failed exchange is retried, instead of the client's {@link
+   * DreaminaClient.Builder#maxRetries}.
+   *
+   * @return the count, or empty for the client's
+   */
+  public OptionalInt maxRetries() {
+    return maxRetries == null ? OptionalInt.empty() : OptionalInt.of(maxRetries);
+  }
+
+  /**
+   * The headers sent with each API call, in the order they were set.
+   *
+   * @return an unmodifiable map from name (as given) to value
+   */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  Builder toBuilder() {
+    Builder builder = new Builder();
+    builder.requestTimeout = requestTimeout;
+    builder.maxRetries = maxRetries;
+    builder.headers.putAll(headers);
+    return builder;
+  }
+
+  /** Names the settings; header values are left out, since they may be credentials of a proxy. */
+  @Override
+  public String toString() {
+    return "CallOptions{"
+        + (requestTimeout == null ? "" : "requestTimeout=" + requestTimeout + ", ")
+        + (maxRetries == null ? "" : "maxRetries=" + maxRetries + ", ")
+        + "headers=" + headers.keySet()
+        + "}";
+  }
+
+  /** Sets the options of a view, on top of those of the client or view it is made from. */
+  public static final class Builder {
+    private Duration requestTimeout;
+    private Integer maxRetries;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * The time one HTTP exchange may take: connecting, sending and reading the whole answer. Each
+     * retry gets its own.
+     *
+     * @param requestTimeout more than zero
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = Arguments.positive(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * How many times a failed exchange is retried; {@code 0} makes one attempt.
+     *
+     * @param maxRetries zero or more
+     * @return this builder
+     */
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries < 0: " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
+     * A header sent with each API call of the view (a trace id, a proxy's routing header); one of
+     * the same name (in any case) set before is replaced. Not {@code Authorization}, which carries
+     * the client's token, nor a header the SDK sets itself ({@code Accept}, {@code User-Agent},
+     * {@code Content-Type}, {@code Cache-Control}, {@code Pragma}, and those of the connection).
+     *
+     * @param name an HTTP header name: letters, digits and {@code !#$%&'*+-.^_`|~}
+     * @param value printable ASCII, spaces and tabs; no line breaks
+     * @return this builder
+     * @throws IllegalArgumentException for a malformed or reserved name, or a malformed value
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name == null");
+      Objects.requireNonNull(value, "value == null");
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+        throw new IllegalArgumentException("Not an HTTP header name: \"" + name + "\"");
+      }
+      if (lower.equals("authorization")) {
+        throw new IllegalArgumentException(
+            "Authorization carries the client's API token: set it with apiToken(...) on the client's builder");
+      }
+      if (SDK_HEADERS.contains(lower)) {
+        throw new IllegalArgumentException("The SDK sets " + name + " itself; a view cannot replace it");
+      }
+      if (!value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c < 0x7f))) {
+        // The value is not echoed: it may be a credential.
+        throw new IllegalArgumentException(
+            "The value of header " + name + " holds a line break, a control or a non-ASCII character");
+      }
+      headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+      headers.put(name, value);
+      return this;
+    }
+
+    private static boolean isTokenChar(int c) {
+      return (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    CallOptions build() {
+      return new CallOptions(requestTimeout, maxRetries, Collections.unmodifiableMap(new LinkedHashMap<>(headers)));
+    }
+  }
+}
