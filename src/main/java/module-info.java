@@ -14,6 +14,9 @@ module dev.dreamina {
   requires java.logging;
   // JdbcSubmissionJournal: plain JDBC through the application's DataSource.
   requires java.sql;
+  // Nullness annotations on the exported API (@NullMarked packages, @Nullable where a value may be
+  // absent): read by Kotlin and static checkers at compile time, not needed to run.
+  requires static transitive org.jspecify;
 
   exports dev.dreamina;
   exports dev.dreamina.batch;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link DreaminaClient#awaitResult(String, AwaitOptions)} polls: the first delay between
@@ -34,7 +35,7 @@ public final class AwaitOptions {
   private final Duration timeout;
   private final boolean cancelOnTimeout;
   private final boolean cancelOnAbort;
-  private final Consumer<RequestStatus> onUpdate;
+  private final @Nullable Consumer<RequestStatus> onUpdate;
 
   private AwaitOptions(Builder b) {
     this.pollInterval = b.pollInterval;
@@ -160,7 +161,7 @@ public final class AwaitOptions {
     private Duration timeout = Duration.ofMinutes(DEFAULT_TIMEOUT_MINUTES);
     private boolean cancelOnTimeout;
     private boolean cancelOnAbort;
-    private Consumer<RequestStatus> onUpdate;
+    private @Nullable Consumer<RequestStatus> onUpdate;
 
     private Builder() {}
 
@@ -234,7 +235,7 @@ public final class AwaitOptions {
      * @param onUpdate the callback, or {@code null} for none
      * @return this builder
      */
-    public Builder onUpdate(Consumer<RequestStatus> onUpdate) {
+    public Builder onUpdate(@Nullable Consumer<RequestStatus> onUpdate) {
       this.onUpdate = onUpdate;
       return this;
     }

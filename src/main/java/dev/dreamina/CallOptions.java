@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a view made by {@link DreaminaClient#withOptions} changes for its API calls (submit,
@@ -39,11 +40,11 @@ public final class CallOptions {
 
   static final CallOptions NONE = new CallOptions(null, null, Map.of());
 
-  private final Duration requestTimeout;
-  private final Integer maxRetries;
+  private final @Nullable Duration requestTimeout;
+  private final @Nullable Integer maxRetries;
   private final Map<String, String> headers;
 
-  private CallOptions(Duration requestTimeout, Integer maxRetries, Map<String, String> headers) {
+  private CallOptions(@Nullable Duration requestTimeout, @Nullable Integer maxRetries, Map<String, String> headers) {
     this.requestTimeout = requestTimeout;
     this.maxRetries = maxRetries;
     this.headers = headers;
@@ -98,8 +99,8 @@ public final class CallOptions {
 
   /** Sets the options of a view, on top of those of the client or view it is made from. */
   public static final class Builder {
-    private Duration requestTimeout;
-    private Integer maxRetries;
+    private @Nullable Duration requestTimeout;
+    private @Nullable Integer maxRetries;
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     private Builder() {}

@@ -46,6 +46,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import okhttp3.Headers;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client for RunComfy's Dreamina 3.0 Pro image-to-video API ({@value #MODEL_ID}), blocking; its
@@ -168,7 +169,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws NetworkException when no connection could be made, so nothing was submitted
    * @throws JournalException when the journal cannot record the job; nothing is submitted
    */
-  public Submission submit(ImageToVideoRequest request, Path downloadTo) {
+  public Submission submit(ImageToVideoRequest request, @Nullable Path downloadTo) {
     Objects.requireNonNull(request, "request == null");
     return flow.submit(request, downloadTo, preflightImages);
   }
@@ -304,7 +305,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @throws CallInterruptedException when the thread is interrupted
    * @throws IllegalArgumentException when the URL is not https (or http to loopback)
    */
-  public Path download(URI url, Path target, DownloadProgress progress) {
+  public Path download(URI url, Path target, @Nullable DownloadProgress progress) {
     Objects.requireNonNull(url, "url == null");
     Objects.requireNonNull(target, "target == null");
     return flow.download(url, target, progress);
@@ -326,7 +327,7 @@ public final class DreaminaClient implements AutoCloseable {
    * @return {@code target}
    * @throws InvalidResponseException when the result has no video URL
    */
-  public Path download(RequestResult result, Path target, DownloadProgress progress) {
+  public Path download(RequestResult result, Path target, @Nullable DownloadProgress progress) {
     Objects.requireNonNull(result, "result == null");
     Objects.requireNonNull(target, "target == null");
     return flow.download(result, target, progress);
@@ -625,7 +626,7 @@ public final class DreaminaClient implements AutoCloseable {
      * @param downloadTo where the journal should say the video is to go, or {@code null}
      * @return the submission
      */
-    public RawResponse<Submission> submit(ImageToVideoRequest request, Path downloadTo) {
+    public RawResponse<Submission> submit(ImageToVideoRequest request, @Nullable Path downloadTo) {
       Objects.requireNonNull(request, "request == null");
       return raw(flow.submitAnswered(request, downloadTo, preflightImages));
     }
@@ -695,24 +696,24 @@ public final class DreaminaClient implements AutoCloseable {
 
   /** Configures a {@link DreaminaClient}. Not thread-safe. */
   public static final class Builder {
-    private String apiToken;
+    private @Nullable String apiToken;
     private String baseUrl = DEFAULT_BASE_URL;
     private int maxRetries = 2;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration maxRetryAfter = Duration.ofSeconds(60);
-    private OkHttpClient httpClient;
+    private @Nullable OkHttpClient httpClient;
     private AwaitOptions awaitOptions = AwaitOptions.defaults();
     private long maxDownloadBytes = DEFAULT_MAX_DOWNLOAD_BYTES;
     private Duration closeGrace = DEFAULT_CLOSE_GRACE;
     private boolean preflightImages;
     private Executor callbackExecutor = ForkJoinPool.commonPool();
-    private Executor blockingExecutor;
-    private SubmissionJournal journal;
-    private String instanceId;
+    private @Nullable Executor blockingExecutor;
+    private @Nullable SubmissionJournal journal;
+    private @Nullable String instanceId;
     private Duration journalLease = DEFAULT_JOURNAL_LEASE;
-    private JobListener jobListener;
-    private BigDecimal spendLimit;
+    private @Nullable JobListener jobListener;
+    private @Nullable BigDecimal spendLimit;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private WireLog wireLog = WireLog.OFF;
@@ -736,7 +737,7 @@ public final class DreaminaClient implements AutoCloseable {
      * @param env returns a variable's value, or {@code null} when unset
      * @return this builder
      */
-    public Builder fromEnv(Function<String, String> env) {
+    public Builder fromEnv(Function<String, @Nullable String> env) {
       Objects.requireNonNull(env, "env == null");
       String token = nonBlank(env.apply(ENV_API_TOKEN));
       if (token == null) {
@@ -1116,7 +1117,7 @@ public final class DreaminaClient implements AutoCloseable {
           + "}";
     }
 
-    private static String nonBlank(String s) {
+    private static @Nullable String nonBlank(@Nullable String s) {
       return s == null || s.isBlank() ? null : s.strip();
     }
   }

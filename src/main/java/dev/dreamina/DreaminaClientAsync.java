@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The async view of a {@link DreaminaClient} ({@link DreaminaClient#async()}): the same calls,
@@ -86,7 +87,7 @@ public final class DreaminaClientAsync {
    *     {@code null}
    * @return the job's request id and URLs
    */
-  public CompletableFuture<Submission> submit(ImageToVideoRequest request, Path downloadTo) {
+  public CompletableFuture<Submission> submit(ImageToVideoRequest request, @Nullable Path downloadTo) {
     Objects.requireNonNull(request, "request == null");
     return detached(() -> flow.submitAsync(request, downloadTo, client.preflightsImages()), Submission::requestId);
   }
@@ -148,7 +149,7 @@ public final class DreaminaClientAsync {
      * @param downloadTo where the journal should say the video is to go, or {@code null}
      * @return the submission
      */
-    public CompletableFuture<RawResponse<Submission>> submit(ImageToVideoRequest request, Path downloadTo) {
+    public CompletableFuture<RawResponse<Submission>> submit(ImageToVideoRequest request, @Nullable Path downloadTo) {
       Objects.requireNonNull(request, "request == null");
       return detached(
           () -> flow.submitAnsweredAsync(request, downloadTo, client.preflightsImages()).thenApply(DreaminaClient::raw),
@@ -312,7 +313,7 @@ public final class DreaminaClientAsync {
    * @param progress told the bytes so far, or {@code null}
    * @return {@code target}
    */
-  public CompletableFuture<Path> download(URI url, Path target, DownloadProgress progress) {
+  public CompletableFuture<Path> download(URI url, Path target, @Nullable DownloadProgress progress) {
     Objects.requireNonNull(url, "url == null");
     Objects.requireNonNull(target, "target == null");
     return runtime.relay(() -> runtime.blocking(() -> flow.download(url, target, progress)));
@@ -327,7 +328,7 @@ public final class DreaminaClientAsync {
    * @param progress told the bytes so far, or {@code null}
    * @return {@code target}
    */
-  public CompletableFuture<Path> download(RequestResult result, Path target, DownloadProgress progress) {
+  public CompletableFuture<Path> download(RequestResult result, Path target, @Nullable DownloadProgress progress) {
     Objects.requireNonNull(result, "result == null");
     Objects.requireNonNull(target, "target == null");
     return runtime.relay(() -> runtime.blocking(() -> flow.download(result, target, progress)));

@@ -5,6 +5,7 @@ import dev.dreamina.internal.validation.RequestValidation;
 import java.net.URI;
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image-to-video job for Dreamina 3.0 Pro: a prompt, one JPEG or PNG image URL, and optionally
@@ -36,11 +37,11 @@ public final class ImageToVideoRequest {
   private final String prompt;
   private final String imageUrl;
   private final URI imageUri;
-  private final Integer frames;
-  private final Integer seed;
+  private final @Nullable Integer frames;
+  private final @Nullable Integer seed;
 
   private ImageToVideoRequest(Builder builder, URI imageUri) {
-    this.prompt = builder.prompt;
+    this.prompt = Objects.requireNonNull(builder.prompt, "validated");
     this.imageUrl = imageUri.toString();
     this.imageUri = imageUri;
     this.frames = builder.frames;
@@ -142,10 +143,10 @@ public final class ImageToVideoRequest {
 
   /** Collects a request's values; {@link #build()} checks them all at once. Not thread-safe. */
   public static final class Builder {
-    private String prompt;
-    private String imageUrl;
-    private Integer frames;
-    private Integer seed;
+    private @Nullable String prompt;
+    private @Nullable String imageUrl;
+    private @Nullable Integer frames;
+    private @Nullable Integer seed;
 
     private Builder() {}
 
@@ -153,10 +154,10 @@ public final class ImageToVideoRequest {
      * Sets the prompt. Required; not blank; at most {@value #MAX_PROMPT_LENGTH} Unicode code
      * points, so 800 emoji are fine.
      *
-     * @param prompt the text prompt
+     * @param prompt the text prompt; {@code null} leaves it unset, which {@link #build()} reports
      * @return this builder
      */
-    public Builder prompt(String prompt) {
+    public Builder prompt(@Nullable String prompt) {
       this.prompt = prompt;
       return this;
     }
@@ -166,10 +167,10 @@ public final class ImageToVideoRequest {
      * or PNG. If the path ends in a file extension it must be {@code .jpg}, {@code .jpeg} or
      * {@code .png}; a URL without one (a pre-signed URL, say) is accepted.
      *
-     * @param imageUrl the image's URL
+     * @param imageUrl the image's URL; {@code null} leaves it unset, which {@link #build()} reports
      * @return this builder
      */
-    public Builder imageUrl(String imageUrl) {
+    public Builder imageUrl(@Nullable String imageUrl) {
       this.imageUrl = imageUrl;
       return this;
     }
@@ -177,10 +178,10 @@ public final class ImageToVideoRequest {
     /**
      * Sets the input image; see {@link #imageUrl(String)}.
      *
-     * @param imageUrl the image's URL
+     * @param imageUrl the image's URL; {@code null} leaves it unset, which {@link #build()} reports
      * @return this builder
      */
-    public Builder imageUrl(URI imageUrl) {
+    public Builder imageUrl(@Nullable URI imageUrl) {
       this.imageUrl = imageUrl == null ? null : imageUrl.toString();
       return this;
     }

@@ -5,6 +5,7 @@ import dev.dreamina.errors.SubmissionUnknownException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Told what happens to each job, for metrics, traces or logs: give one to {@link
@@ -73,7 +74,7 @@ public interface JobListener {
    * @param bytes the file's size
    * @param duration how long the download took, retries included
    */
-  default void downloaded(String requestId, long bytes, Duration duration) {}
+  default void downloaded(@Nullable String requestId, long bytes, Duration duration) {}
 
   /**
    * How a job ended, as the client saw it. Times are measured by the client from its own

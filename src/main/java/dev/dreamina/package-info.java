@@ -7,7 +7,13 @@
  * (package {@code dev.dreamina.errors}); the journal and the image preflight have packages of
  * their own, {@code dev.dreamina.journal} and {@code dev.dreamina.preflight}.
  *
- * <p>Everything in this package is non-null: no parameter accepts {@code null} unless its javadoc
- * says so, and no method returns {@code null}; absent values are {@link java.util.Optional}.
+ * <p>Every exported package is {@link org.jspecify.annotations.NullMarked @NullMarked}: no parameter
+ * accepts {@code null} and no method returns it unless its type says {@link
+ * org.jspecify.annotations.Nullable @Nullable}; absent values are {@link java.util.Optional}.
+ * Kotlin, IntelliJ and NullAway read this.
  */
+@NullMarked
 package dev.dreamina;
+
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;

@@ -3,6 +3,7 @@ package dev.dreamina.batch;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a batch runs. Immutable; {@link #builder()} makes one.
@@ -12,11 +13,11 @@ public final class BatchOptions {
   public static final int DEFAULT_CONCURRENCY = 4;
 
   private final int concurrency;
-  private final String batchId;
+  private final @Nullable String batchId;
   private final boolean cancelQueuedOnStop;
   private final boolean resume;
-  private final Consumer<BatchProgress> onProgress;
-  private final Consumer<BatchOutcome> onOutcome;
+  private final @Nullable Consumer<BatchProgress> onProgress;
+  private final @Nullable Consumer<BatchOutcome> onOutcome;
 
   private BatchOptions(Builder b) {
     this.concurrency = b.concurrency;
@@ -102,11 +103,11 @@ public final class BatchOptions {
   /** Builds {@link BatchOptions}. */
   public static final class Builder {
     private int concurrency = DEFAULT_CONCURRENCY;
-    private String batchId;
+    private @Nullable String batchId;
     private boolean cancelQueuedOnStop;
     private boolean resume;
-    private Consumer<BatchProgress> onProgress;
-    private Consumer<BatchOutcome> onOutcome;
+    private @Nullable Consumer<BatchProgress> onProgress;
+    private @Nullable Consumer<BatchOutcome> onOutcome;
 
     private Builder() {}
 

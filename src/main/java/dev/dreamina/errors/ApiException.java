@@ -3,6 +3,7 @@ package dev.dreamina.errors;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RunComfy answered with an error: a non-2xx status, or a 2xx body with a top-level
@@ -15,10 +16,10 @@ public class ApiException extends DreaminaException {
   public static final int MAX_BODY_CHARS = 8 * 1024;
 
   private final int statusCode;
-  private final Integer errorCode;
-  private final String errorMessage;
-  private final String body;
-  private final Duration retryAfter;
+  private final @Nullable Integer errorCode;
+  private final @Nullable String errorMessage;
+  private final @Nullable String body;
+  private final @Nullable Duration retryAfter;
 
   /** Made by {@link Builder#build()}, which picks the subclass. */
   ApiException(Builder b) {
@@ -76,7 +77,7 @@ public class ApiException extends DreaminaException {
    * @return the body, or an empty string when there was none
    */
   public String body() {
-    return body;
+    return body == null ? "" : body;
   }
 
   /**
@@ -94,7 +95,7 @@ public class ApiException extends DreaminaException {
   }
 
   private static String describe(
-      int statusCode, Integer errorCode, String errorMessage, String requestId) {
+      int statusCode, @Nullable Integer errorCode, @Nullable String errorMessage, @Nullable String requestId) {
     StringBuilder sb = new StringBuilder("RunComfy answered HTTP ").append(statusCode);
     if (errorCode != null) {
       sb.append(" with error_code ").append(errorCode);
@@ -111,11 +112,11 @@ public class ApiException extends DreaminaException {
   /** Describes an error answer; {@link #build()} makes the matching exception. Not thread-safe. */
   public static final class Builder {
     private int statusCode = 500;
-    private Integer errorCode;
-    private String errorMessage;
-    private String body;
-    private String requestId;
-    private Duration retryAfter;
+    private @Nullable Integer errorCode;
+    private @Nullable String errorMessage;
+    private @Nullable String body;
+    private @Nullable String requestId;
+    private @Nullable Duration retryAfter;
 
     private Builder() {}
 
@@ -136,7 +137,7 @@ public class ApiException extends DreaminaException {
      * @param errorCode the code, or {@code null} for none
      * @return this builder
      */
-    public Builder errorCode(Integer errorCode) {
+    public Builder errorCode(@Nullable Integer errorCode) {
       this.errorCode = errorCode;
       return this;
     }
@@ -147,7 +148,7 @@ public class ApiException extends DreaminaException {
      * @param errorMessage the message, or {@code null} for none
      * @return this builder
      */
-    public Builder errorMessage(String errorMessage) {
+    public Builder errorMessage(@Nullable String errorMessage) {
       this.errorMessage = errorMessage;
       return this;
     }
@@ -158,7 +159,7 @@ public class ApiException extends DreaminaException {
      * @param body the body, or {@code null} for none
      * @return this builder
      */
-    public Builder body(String body) {
+    public Builder body(@Nullable String body) {
       this.body = body;
       return this;
     }
@@ -169,7 +170,7 @@ public class ApiException extends DreaminaException {
      * @param requestId the id, or {@code null} for none
      * @return this builder
      */
-    public Builder requestId(String requestId) {
+    public Builder requestId(@Nullable String requestId) {
       this.requestId = requestId;
       return this;
     }
@@ -180,7 +181,7 @@ public class ApiException extends DreaminaException {
      * @param retryAfter the wait, or {@code null} for none
      * @return this builder
      */
-    public Builder retryAfter(Duration retryAfter) {
+    public Builder retryAfter(@Nullable Duration retryAfter) {
       this.retryAfter = retryAfter;
       return this;
     }

@@ -6,6 +6,7 @@ import dev.dreamina.DreaminaClient;
 import dev.dreamina.RequestStatus;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The await deadline passed before the job finished. The job may still be running and will still be
@@ -17,9 +18,9 @@ import java.util.Optional;
 public class AwaitTimeoutException extends DreaminaException {
   private static final long serialVersionUID = 1L;
 
-  private final transient RequestStatus lastStatus;
+  private final transient @Nullable RequestStatus lastStatus;
   private final boolean cancelAttempted;
-  private final CancelOutcome cancelOutcome;
+  private final @Nullable CancelOutcome cancelOutcome;
 
   /**
    * Creates the exception.
@@ -34,10 +35,10 @@ public class AwaitTimeoutException extends DreaminaException {
   public AwaitTimeoutException(
       String requestId,
       Duration timeout,
-      RequestStatus lastStatus,
+      @Nullable RequestStatus lastStatus,
       boolean cancelAttempted,
-      CancelOutcome cancelOutcome,
-      Throwable cause) {
+      @Nullable CancelOutcome cancelOutcome,
+      @Nullable Throwable cause) {
     super(describe(requestId, timeout, lastStatus, cancelAttempted, cancelOutcome), requestId, cause);
     this.lastStatus = lastStatus;
     this.cancelAttempted = cancelAttempted;
@@ -75,9 +76,9 @@ public class AwaitTimeoutException extends DreaminaException {
   private static String describe(
       String requestId,
       Duration timeout,
-      RequestStatus lastStatus,
+      @Nullable RequestStatus lastStatus,
       boolean cancelAttempted,
-      CancelOutcome cancelOutcome) {
+      @Nullable CancelOutcome cancelOutcome) {
     StringBuilder sb =
         new StringBuilder("Gave up waiting for request ")
             .append(requestId)

@@ -1,5 +1,7 @@
 package dev.dreamina.errors;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The calling thread was interrupted while the SDK waited (for a poll, a retry backoff or an HTTP
  * exchange). The thread's interrupt flag is set again before this is thrown. When a job exists,
@@ -15,7 +17,7 @@ public class CallInterruptedException extends DreaminaException {
    * @param requestId the request id this concerns, or {@code null}
    * @param cause the interruption, or {@code null}
    */
-  public CallInterruptedException(String message, String requestId, Throwable cause) {
+  public CallInterruptedException(String message, @Nullable String requestId, @Nullable Throwable cause) {
     super(message, requestId, cause);
   }
 }

@@ -2,6 +2,7 @@ package dev.dreamina.errors;
 
 import java.net.URI;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A video could not be downloaded: the server refused it (HTTP status), it is not a video, or it
@@ -12,7 +13,7 @@ public class DownloadException extends DreaminaException {
   private static final long serialVersionUID = 1L;
 
   private final URI url;
-  private final Integer statusCode;
+  private final @Nullable Integer statusCode;
 
   /**
    * Creates the exception.
@@ -22,7 +23,7 @@ public class DownloadException extends DreaminaException {
    * @param statusCode the HTTP status, or {@code null} when the answer itself was 2xx
    * @param requestId the job whose video this is, or {@code null}
    */
-  public DownloadException(String message, URI url, Integer statusCode, String requestId) {
+  public DownloadException(String message, URI url, @Nullable Integer statusCode, @Nullable String requestId) {
     super(message, requestId, null);
     this.url = url;
     this.statusCode = statusCode;

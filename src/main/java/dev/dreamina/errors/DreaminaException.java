@@ -2,6 +2,7 @@ package dev.dreamina.errors;
 
 import dev.dreamina.DreaminaClient;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Root of every exception this SDK throws. All of them are unchecked.
@@ -13,7 +14,7 @@ import java.util.Optional;
 public class DreaminaException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final String requestId;
+  private final @Nullable String requestId;
 
   /**
    * Creates an exception.
@@ -22,7 +23,7 @@ public class DreaminaException extends RuntimeException {
    * @param requestId the RunComfy request id this concerns, or {@code null} when there is none
    * @param cause the underlying failure, or {@code null}
    */
-  public DreaminaException(String message, String requestId, Throwable cause) {
+  public DreaminaException(String message, @Nullable String requestId, @Nullable Throwable cause) {
     super(message, cause);
     this.requestId = requestId;
   }

@@ -3,6 +3,7 @@ package dev.dreamina.errors;
 import dev.dreamina.RequestResult;
 import dev.dreamina.Status;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An awaited job ended {@link Status#FAILED} or {@link Status#CANCELLED}. It carries the request id,
@@ -12,8 +13,8 @@ public class GenerationFailedException extends DreaminaException {
   private static final long serialVersionUID = 1L;
 
   private final Status status;
-  private final String error;
-  private final transient RequestResult result;
+  private final @Nullable String error;
+  private final transient @Nullable RequestResult result;
 
   /**
    * Creates the exception.
@@ -24,7 +25,7 @@ public class GenerationFailedException extends DreaminaException {
    * @param result the final result, or {@code null} when it could not be fetched
    */
   public GenerationFailedException(
-      String requestId, Status status, String error, RequestResult result) {
+      String requestId, Status status, @Nullable String error, @Nullable RequestResult result) {
     super(
         "Request "
             + requestId

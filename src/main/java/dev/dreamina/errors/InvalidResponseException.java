@@ -2,6 +2,7 @@ package dev.dreamina.errors;
 
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RunComfy answered 2xx, but the answer cannot be used: not JSON, not an object, a field the SDK
@@ -21,7 +22,7 @@ public class InvalidResponseException extends DreaminaException {
    * @param requestId the request id this concerns, or {@code null}
    * @param cause the parse failure, or {@code null}
    */
-  public InvalidResponseException(String message, String requestId, Throwable cause) {
+  public InvalidResponseException(String message, @Nullable String requestId, @Nullable Throwable cause) {
     super(message, requestId, cause);
   }
 }

@@ -1,6 +1,7 @@
 package dev.dreamina.errors;
 
 import dev.dreamina.journal.SubmissionJournal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SubmissionJournal} could not be read or written. Thrown before a submit, it means the
@@ -16,7 +17,7 @@ public class JournalException extends DreaminaException {
    * @param requestId the job concerned, or {@code null}
    * @param cause the underlying failure, or {@code null}
    */
-  public JournalException(String message, String requestId, Throwable cause) {
+  public JournalException(String message, @Nullable String requestId, @Nullable Throwable cause) {
     super(message, requestId, cause);
   }
 }

@@ -1,5 +1,7 @@
 package dev.dreamina.errors;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The exchange with RunComfy failed at the I/O level: no connection, a reset, or a timeout. Reads
  * and cancels are retried before this is thrown. A submit that fails this way after its body may
@@ -15,7 +17,7 @@ public class NetworkException extends DreaminaException {
    * @param requestId the request id this concerns, or {@code null}
    * @param cause the I/O failure
    */
-  public NetworkException(String message, String requestId, Throwable cause) {
+  public NetworkException(String message, @Nullable String requestId, @Nullable Throwable cause) {
     super(message, requestId, cause);
   }
 }

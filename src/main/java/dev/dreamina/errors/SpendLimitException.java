@@ -3,6 +3,7 @@ package dev.dreamina.errors;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A submit was refused before anything was sent, because it would pass the client's spend limit
@@ -14,7 +15,7 @@ public class SpendLimitException extends DreaminaException {
 
   private final BigDecimal limit;
   private final BigDecimal committed;
-  private final BigDecimal estimate;
+  private final @Nullable BigDecimal estimate;
 
   /**
    * Creates the exception.
@@ -26,7 +27,7 @@ public class SpendLimitException extends DreaminaException {
    * @param cause why the price could not be read, or {@code null}
    */
   public SpendLimitException(
-      String message, BigDecimal limit, BigDecimal committed, BigDecimal estimate, Throwable cause) {
+      String message, BigDecimal limit, BigDecimal committed, @Nullable BigDecimal estimate, @Nullable Throwable cause) {
     super(message, null, cause);
     this.limit = Objects.requireNonNull(limit, "limit == null");
     this.committed = Objects.requireNonNull(committed, "committed == null");

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SubmissionJournal} kept in one JSON file at a path you choose.
@@ -119,12 +120,17 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     void run() throws IOException;
   }
 
+  /** The journal's folder: {@link #open} made the path absolute, so it has one. */
+  private Path folder() {
+    return Objects.requireNonNull(file.getParent(), "an absolute path has a parent");
+  }
+
   /** Replaces the entries in memory with what the file holds now; call under the lock. */
   private void load() {
     entries.clear();
     leases.clear();
     batches.clear();
-    Path parent = file.getParent();
+    Path parent = folder();
     if (Files.exists(parent) && !Files.isDirectory(parent)) {
       throw new JournalException("Cannot read the journal " + file + ": " + parent + " is not a directory", null, null);
     }
@@ -305,7 +311,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
    * Re-reads the file under the locks, applies {@code change}, and writes the file when it
    * returns {@code true}.
    */
-  private boolean change(String requestId, Change change) {
+  private boolean change(@Nullable String requestId, Change change) {
     boolean[] changed = new boolean[1];
     try {
       locked(
@@ -391,7 +397,7 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   private void write() throws IOException {
     leases.keySet().retainAll(entries.keySet()); // pruned entries take their leases along
     byte[] bytes = JournalCodec.write(entries.values(), leases, batches);
-    Path dir = file.getParent();
+    Path dir = folder();
     Files.createDirectories(dir);
     // One fixed temp name, safe because only the holder of the OS lock writes it: the next write
     // reuses what a killed writer left, and nothing ever has to be cleaned up.

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SubmissionJournal} in one table of a relational database, through any {@link
@@ -175,7 +176,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
           if (write(c, "UPDATE " + table + " SET " + SET_COLUMNS + lease + " WHERE local_id = ?", entry) == 0) {
             write(c, "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)", entry);
           }
-          return null;
+          return true; // a value, not null: the step's result is not used
         });
   }
 
@@ -318,7 +319,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   }
 
   /** Runs {@code step} in one transaction, committed before it returns, or rolled back. */
-  private <T> T inTransaction(String what, String requestId, SqlStep<T> step) {
+  private <T> T inTransaction(String what, @Nullable String requestId, SqlStep<T> step) {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
@@ -500,7 +501,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
             update.setString(2, now);
             update.setString(3, batchId);
             if (update.executeUpdate() > 0) {
-              return null;
+              return true; // a value, not null: the step's result is not used
             }
           }
           try (PreparedStatement insert =
@@ -510,7 +511,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
             insert.setString(3, now);
             insert.executeUpdate();
           }
-          return null;
+          return true; // a value, not null: the step's result is not used
         });
     return true;
   }

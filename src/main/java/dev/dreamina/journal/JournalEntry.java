@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One paid job as a {@link SubmissionJournal} records it. It holds no secret: {@link #account()}
@@ -118,7 +119,7 @@ public record JournalEntry(
    * @param now the time of the change
    * @return the changed entry
    */
-  public JournalEntry with(State state, String requestId, String detail, Instant now) {
+  public JournalEntry with(State state, String requestId, @Nullable String detail, Instant now) {
     return new JournalEntry(
         localId,
         account,

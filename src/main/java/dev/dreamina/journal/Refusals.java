@@ -1,6 +1,7 @@
 package dev.dreamina.journal;
 
 import dev.dreamina.errors.JournalException;
+import org.jspecify.annotations.Nullable;
 
 /** What the shipped journals say when {@link SubmissionJournal#recordLeased} refuses. */
 final class Refusals {
@@ -13,7 +14,7 @@ final class Refusals {
    * @param existing the entry it would have replaced
    * @param lease the lease that stood in the way, or {@code null} when the entry records a job
    */
-  static JournalException refused(JournalEntry intent, JournalEntry existing, JournalLease lease) {
+  static JournalException refused(JournalEntry intent, JournalEntry existing, @Nullable JournalLease lease) {
     String why =
         lease != null
             ? "it is leased by " + lease.owner() + " until " + lease.until()

@@ -5,5 +5,10 @@
  * machine), {@link dev.dreamina.journal.JdbcSubmissionJournal} in a table several machines share.
  * Leases ({@link dev.dreamina.journal.JournalLease}) keep two instances from working one job;
  * {@link dev.dreamina.DreaminaClient#recover()} finishes what a dead instance left.
+ *
+ * <p>{@link org.jspecify.annotations.NullMarked @NullMarked}, as every exported package.
  */
+@NullMarked
 package dev.dreamina.journal;
+
+import org.jspecify.annotations.NullMarked;

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks an input image against the endpoint page's rules before anything is paid for. RunComfy
@@ -97,7 +98,7 @@ public final class ImagePreflight {
     try {
       return check(url.toString(), ImageProbe.fetch(http, url, MAX_FILE_BYTES_EXCLUSIVE));
     } catch (UnreachableException e) {
-      return unreachable(url.toString(), e.getMessage());
+      return unreachable(url.toString(), String.valueOf(e.getMessage()));
     }
   }
 
@@ -183,7 +184,7 @@ public final class ImagePreflight {
 
   /** Configures an {@link ImagePreflight}. Not thread-safe. */
   public static final class Builder {
-    private OkHttpClient httpClient;
+    private @Nullable OkHttpClient httpClient;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration timeout = Duration.ofSeconds(30);
 

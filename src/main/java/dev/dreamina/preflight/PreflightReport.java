@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link ImagePreflight} found about one image: its measured type, size and dimensions, and
@@ -15,14 +16,14 @@ import java.util.OptionalLong;
  */
 public final class PreflightReport {
   private final String source;
-  private final Format format;
+  private final @Nullable Format format;
   private final long bytes;
   private final int width;
   private final int height;
   private final List<Failure> failures;
 
   PreflightReport(
-      String source, Format format, long bytes, int width, int height, List<Failure> failures) {
+      String source, @Nullable Format format, long bytes, int width, int height, List<Failure> failures) {
     this.source = Objects.requireNonNull(source, "source == null");
     this.format = format;
     this.bytes = bytes;
