@@ -18,11 +18,13 @@ import org.junit.jupiter.api.Test;
  * Every {@code java} block of the README and of the guide ({@code docs/*.md}) is compiled code:
  * in {@link DocSamples}, word for word under a javadoc naming its page, or, when its first line is
  * a comment naming a file of this repository ({@code // examples/…/Foo.java}), in that file (code
- * that needs Spring, say, which the SDK's tests do not have).
+ * that needs Spring, say, which the SDK's tests do not have). A {@code kotlin} block always names
+ * its file, which the test command compiles.
  */
 class DocSamplesTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
-  private static final Pattern FILE_COMMENT = Pattern.compile("// ((?:examples|spring-boot-starter)/\\S+\\.java)\n");
+  private static final Pattern FILE_COMMENT = Pattern.compile("// ((?:examples|spring-boot-starter)/\\S+\\.(?:java|kt))\n");
+  private static final Pattern KOTLIN_BLOCK = Pattern.compile("```kotlin\n(.*?)```", Pattern.DOTALL);
   private static final Pattern SAMPLE = Pattern.compile("/\\*\\* (\\S+\\.md) block (\\d+)\\. \\*/\n\\s*static void sample\\w*\\(");
 
   @Test
@@ -50,6 +52,18 @@ class DocSamplesTest {
       }
     }
     assertTrue(expected.size() >= 10, "the java blocks were not found: " + expected);
+    for (Path page : pages()) {
+      Matcher m = KOTLIN_BLOCK.matcher(Files.readString(page));
+      while (m.find()) {
+        String block = m.group(1);
+        Matcher file = FILE_COMMENT.matcher(block);
+        assertTrue(file.lookingAt(), () -> page + ": a kotlin block must name its file in its first line:\n" + block);
+        String code = block.substring(file.end());
+        assertTrue(
+            normalize(Files.readString(Path.of(file.group(1)))).contains(normalize(code)),
+            () -> page + ": a kotlin block not in " + file.group(1) + ":\n" + code);
+      }
+    }
     List<String> labels = new ArrayList<>();
     Matcher m = SAMPLE.matcher(samples);
     while (m.find()) {

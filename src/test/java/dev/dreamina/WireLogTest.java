@@ -1,6 +1,5 @@
 package dev.dreamina;
 
-import static dev.dreamina.TestServer.ID;
 import static dev.dreamina.TestServer.TOKEN;
 import static dev.dreamina.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +30,18 @@ import org.junit.jupiter.api.Test;
  * debug wire log on for every test, and SecretsTest reads those lines too).
  */
 class WireLogTest {
+  /**
+   * This test's request id and trace header: other tests' clients may still be making exchanges
+   * while a test here turns the logger up, so only lines that carry these are this test's.
+   */
+  private static final String ID = "req_wirelog-7";
+
+  private static final String TRACE = "wirelog-trace";
+
+  private static String status(String word) {
+    return "{\"request_id\":\"" + ID + "\",\"status\":\"" + word + "\"}";
+  }
+
   private final MockWebServer server = new MockWebServer();
   private final Logger wire = Logger.getLogger(WireLog.LOGGER);
   private final List<LogRecord> records = new ArrayList<>();
@@ -71,7 +82,7 @@ class WireLogTest {
 
   private List<String> lines() {
     synchronized (records) {
-      return records.stream().map(LogRecord::getMessage).toList();
+      return records.stream().map(LogRecord::getMessage).filter(m -> m.contains(ID) || m.contains(TRACE)).toList();
     }
   }
 
@@ -80,9 +91,9 @@ class WireLogTest {
     wire.setLevel(Level.INFO);
     try (DreaminaClient client = client(WireLog.INFO)) {
       server.enqueue(json(503, "{}"));
-      server.enqueue(json(TestServer.statusJson("in_progress")));
+      server.enqueue(json(status("in_progress")));
       client.status(ID);
-      server.enqueue(json(TestServer.completedResultJson()));
+      server.enqueue(json("{\"request_id\":\"" + ID + "\",\"status\":\"completed\",\"output\":{\"video\":\"https://cdn.runcomfy.net/v.mp4\"}}"));
       client.async().result(ID).join();
     }
     List<String> lines = lines();
@@ -90,7 +101,9 @@ class WireLogTest {
     assertTrue(lines.get(0).matches("GET /v1/requests/" + ID + "/status -> 503 in \\d+ ms \\(attempt 1\\)"), lines.get(0));
     assertTrue(lines.get(1).matches("GET /v1/requests/" + ID + "/status -> 200 in \\d+ ms \\(attempt 2\\)"), lines.get(1));
     assertTrue(lines.get(2).matches("GET /v1/requests/" + ID + "/result\\?include_cost=true -> 200 in \\d+ ms \\(attempt 1\\)"), lines.get(2));
-    records.forEach(r -> assertEquals(Level.INFO, r.getLevel()));
+    synchronized (records) {
+      records.forEach(r -> assertEquals(Level.INFO, r.getLevel()));
+    }
   }
 
   @Test
@@ -113,18 +126,18 @@ class WireLogTest {
               200,
               Headers.of("Content-Type", "application/json", "Set-Cookie", "session=abc", "X-Request-Id", "rc-1"),
               TestServer.submissionJson()));
-      client.withOptions(o -> o.header("X-Trace-Id", "t-1").header("X-Api-Key", "proxy-secret")).submit(TestServer.request());
+      client.withOptions(o -> o.header("X-Trace-Id", TRACE).header("X-Api-Key", "proxy-secret")).submit(TestServer.request());
     }
     assertEquals(1, lines().size());
     String line = lines().get(0);
     assertTrue(line.startsWith("POST /v1/models/" + DreaminaClient.MODEL_ID + " -> 200 in "), line);
     assertTrue(line.contains("\n> Authorization: <redacted>"), line);
-    assertTrue(line.contains("\n> X-Trace-Id: t-1"), line);
+    assertTrue(line.contains("\n> X-Trace-Id: " + TRACE), line);
     assertTrue(line.contains("\n> X-Api-Key: <redacted>"), line);
     assertTrue(line.contains("\n> {\"prompt\":\"A slow tracking shot down a sunlit street\""), line);
     assertTrue(line.contains("\n< X-Request-Id: rc-1"), line);
     assertTrue(line.contains("\n< Set-Cookie: <redacted>"), line);
-    assertTrue(line.contains("\n< {\"request_id\":\"" + ID + "\""), line);
+    assertTrue(line.contains("\n< {\"request_id\":\"" + TestServer.ID + "\""), line);
     assertFalse(line.contains(TOKEN), "the token");
     assertFalse(line.contains("proxy-secret") || line.contains("session=abc"), "other credentials");
   }
@@ -147,17 +160,17 @@ class WireLogTest {
   void offLogsNothingUnlessTheBackendEnablesTheLoggerAtTrace() {
     wire.setLevel(Level.INFO);
     try (DreaminaClient client = client(WireLog.OFF)) {
-      server.enqueue(json(TestServer.statusJson("in_queue")));
+      server.enqueue(json(status("in_queue")));
       client.status(ID);
       assertEquals(List.of(), lines(), "the default: nothing");
 
       wire.setLevel(Level.FINE); // DEBUG, as when an app debugs dev.dreamina: still nothing
-      server.enqueue(json(TestServer.statusJson("in_queue")));
+      server.enqueue(json(status("in_queue")));
       client.status(ID);
       assertEquals(List.of(), lines(), "debugging the SDK logs no bodies");
 
       wire.setLevel(Level.FINER); // TRACE: what a Logback <logger name="dev.dreamina.wire" level="TRACE"/> does
-      server.enqueue(json(TestServer.statusJson("in_queue")));
+      server.enqueue(json(status("in_queue")));
       client.status(ID);
     }
     assertEquals(1, lines().size());
@@ -168,7 +181,7 @@ class WireLogTest {
   void aBackendThatSilencesTheLoggerWins() {
     wire.setLevel(Level.WARNING);
     try (DreaminaClient client = client(WireLog.DEBUG)) {
-      server.enqueue(json(TestServer.statusJson("in_queue")));
+      server.enqueue(json(status("in_queue")));
       client.status(ID);
     }
     assertEquals(List.of(), lines());
@@ -179,7 +192,7 @@ class WireLogTest {
     wire.setLevel(Level.INFO);
     Map<String, String> env = Map.of("RUNCOMFY_API_TOKEN", TOKEN, "RUNCOMFY_BASE_URL", server.url("/").toString(), "DREAMINA_LOG", "Info");
     try (DreaminaClient client = DreaminaClient.builder().fromEnv(env::get).build()) {
-      server.enqueue(json(TestServer.statusJson("in_queue")));
+      server.enqueue(json(status("in_queue")));
       client.status(ID);
     }
     assertEquals(1, lines().size());
