@@ -543,7 +543,8 @@ public final class DreaminaClient implements AutoCloseable {
    * header of the same name is replaced).
    *
    * <p>The view shares this client's connection pool, threads, journal, leases and spend limit;
-   * making one costs a few small objects, and closing it does nothing (closing this client closes
+   * making one costs a handful of objects (and an OkHttp client derived from this one's, on the
+   * same pool, when it changes the timeout); closing it does nothing (closing this client closes
    * it too). A paid submit is never retried once it may have reached the server, whatever the
    * view's {@code maxRetries}.
    *

@@ -136,6 +136,10 @@ class SecretsTest {
     // the suite, every other class's too).
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("FINE dev.dreamina retrying")), "no DEBUG lines captured");
     assertTrue(lines.stream().anyMatch(l -> l.contains("-> 503")), "no error exchanges captured");
+    // The wire log at debug, headers and bodies included, is among them (the suite runs it on).
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith("INFO " + WireLog.LOGGER + " ") && l.contains("\n> Authorization: <redacted>")),
+        "no wire log lines captured");
     for (String line : lines) {
       assertFalse(line.contains(TOKEN), "token in log line: " + line);
       assertFalse(line.contains("Bearer "), "an Authorization header in log line: " + line);

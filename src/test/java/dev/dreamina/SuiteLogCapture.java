@@ -51,6 +51,12 @@ public final class SuiteLogCapture implements BeforeAllCallback {
       logger.addHandler(handler);
       LOGGERS.add(logger);
     }
+    // At ALL the wire log is on at debug for every test (its lines are read here, headers and
+    // bodies included); they are INFO records, which the console would print: captured only.
+    Logger wire = Logger.getLogger(WireLog.LOGGER);
+    wire.setUseParentHandlers(false);
+    wire.addHandler(handler);
+    LOGGERS.add(wire);
   }
 
   @Override

@@ -75,7 +75,7 @@ public class DreaminaAutoConfiguration {
     SandboxClients dreaminaSandboxClients(ObjectProvider<RunComfySandbox> sandbox) {
       return () ->
           Optional.ofNullable(sandbox.getIfAvailable())
-              .map(box -> DreaminaClient.builder().baseUrl(box.baseUrl()).apiToken(box.apiToken()));
+              .map(box -> DreaminaClient.builder().fromEnv().baseUrl(box.baseUrl()).apiToken(box.apiToken()));
     }
   }
 
@@ -146,6 +146,7 @@ public class DreaminaAutoConfiguration {
     map.from(properties::getMaxDownloadBytes).when(Objects::nonNull).to(builder::maxDownloadBytes);
     map.from(properties::getCloseGrace).when(Objects::nonNull).to(builder::closeGrace);
     map.from(properties::getSpendLimit).when(Objects::nonNull).to(builder::spendLimit);
+    map.from(properties::getWireLog).when(Objects::nonNull).to(builder::wireLog);
     builder.preflightImages(properties.isPreflightImages());
     builder.awaitOptions(awaitOptions(map, properties.getAwait()));
     journal.ifAvailable(builder::journal);

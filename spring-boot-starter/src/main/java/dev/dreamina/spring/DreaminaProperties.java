@@ -43,6 +43,13 @@ public class DreaminaProperties {
    */
   private java.math.BigDecimal spendLimit;
 
+  /**
+   * How much of each HTTP exchange with RunComfy to log on dev.dreamina.wire: off, info (a line
+   * per exchange) or debug (headers and bodies too, credentials redacted). Unset: the environment's
+   * DREAMINA_LOG, else off.
+   */
+  private dev.dreamina.WireLog wireLog;
+
   private final Await await = new Await();
   private final Journal journal = new Journal();
   private final Sandbox sandbox = new Sandbox();
@@ -320,6 +327,14 @@ public class DreaminaProperties {
 
   public void setCloseGrace(Duration closeGrace) {
     this.closeGrace = closeGrace;
+  }
+
+  public dev.dreamina.WireLog getWireLog() {
+    return wireLog;
+  }
+
+  public void setWireLog(dev.dreamina.WireLog wireLog) {
+    this.wireLog = wireLog;
   }
 
   public java.math.BigDecimal getSpendLimit() {

@@ -147,6 +147,41 @@ class DreaminaAutoConfigurationTest {
   }
 
   @Test
+  void theWireLogPropertyTurnsTheWireLogOn() {
+    java.util.logging.Logger wire = java.util.logging.Logger.getLogger(dev.dreamina.WireLog.LOGGER);
+    java.util.logging.Level previous = wire.getLevel();
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            lines.add(record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    wire.setLevel(java.util.logging.Level.INFO);
+    wire.addHandler(capture);
+    try {
+      runner.withPropertyValues("dreamina.wire-log=info").run(context -> {
+        context.getBean(DreaminaClient.class).price();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("GET /v1/models/.+ -> 200 in \\d+ ms \\(attempt 1\\)")), lines.toString());
+      });
+      runner.withPropertyValues("dreamina.wire-log=loud").run(context -> {
+        String messages = messages(context.getStartupFailure());
+        assertTrue(messages.contains("Failed to bind properties under 'dreamina.wire-log'"), messages);
+      });
+    } finally {
+      wire.removeHandler(capture);
+      wire.setLevel(previous);
+    }
+  }
+
+  @Test
   void theSpendLimitPropertyRefusesTheSubmitPastItBeforeSendingIt() {
     // The sandbox's estimate: 0.10 USD a second, so 0.50 for 121 frames; 1.00 holds exactly two.
     runner.withPropertyValues("dreamina.spend-limit=1.00").run(context -> {

@@ -68,27 +68,22 @@ public final class JobFlow {
       String instanceId,
       Duration journalLease,
       BigDecimal spendLimit) {
-    this.runtime = runtime;
-    this.api = runtime.api();
-    this.poller = runtime.poller();
-    this.downloader = runtime.downloader();
-    this.imagePreflight = runtime.imagePreflight();
-    this.events = runtime.events();
-    this.spend = new SpendGuard(spendLimit, api, runtime.time());
-    this.journal =
-        new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor());
+    this(
+        runtime,
+        new SpendGuard(spendLimit, runtime.api(), runtime.time()),
+        new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor()));
   }
 
-  /** A view's flow: the runtime's calls take its options; the journal and spend limit are this flow's. */
-  private JobFlow(JobFlow flow, ClientRuntime runtime) {
+  /** A flow on this runtime with this journal and spend limit: a client's, or shared with a view's. */
+  private JobFlow(ClientRuntime runtime, SpendGuard spend, JournalRecorder journal) {
     this.runtime = runtime;
     this.api = runtime.api();
     this.poller = runtime.poller();
     this.downloader = runtime.downloader();
     this.imagePreflight = runtime.imagePreflight();
     this.events = runtime.events();
-    this.spend = flow.spend;
-    this.journal = flow.journal;
+    this.spend = spend;
+    this.journal = journal;
   }
 
   /**
@@ -96,7 +91,7 @@ public final class JobFlow {
    * one spend limit for the client and all its views.
    */
   public JobFlow withOptions(CallOptions options) {
-    return new JobFlow(this, runtime.withOptions(options));
+    return new JobFlow(runtime.withOptions(options), spend, journal);
   }
 
   /** What this flow runs on. */
