@@ -1,6 +1,7 @@
 package dev.dreamina.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dreamina.WireLog;
 import dev.dreamina.errors.ApiException;
 import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.DreaminaException;
@@ -8,7 +9,6 @@ import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.errors.NetworkException;
 import dev.dreamina.errors.RateLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
-import dev.dreamina.WireLog;
 import dev.dreamina.internal.Events;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.wire.Json;
