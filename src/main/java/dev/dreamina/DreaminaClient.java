@@ -31,9 +31,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +42,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
-import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -685,14 +682,9 @@ public final class DreaminaClient implements AutoCloseable {
     }
   }
 
-  /** An answer as a {@link RawResponse}: its headers copied out of OkHttp's type. */
+  /** An answer as a {@link RawResponse}. */
   static <T> RawResponse<T> raw(Answered<T> answered) {
-    Headers headers = answered.headers();
-    Map<String, List<String>> byName = new LinkedHashMap<>();
-    for (String name : headers.names()) {
-      byName.put(name, headers.values(name));
-    }
-    return new RawResponse<>(answered.value(), answered.statusCode(), byName);
+    return new RawResponse<>(answered.value(), answered.statusCode(), answered.headersByName());
   }
 
   /** Configures a {@link DreaminaClient}. Not thread-safe. */

@@ -33,14 +33,13 @@ class DocSamplesTest {
     List<String> expected = new ArrayList<>();
     for (Path page : pages()) {
       String name = page.toString().replace('\\', '/');
-      Matcher m = JAVA_BLOCK.matcher(Files.readString(page));
+      String text = Files.readString(page);
+      Matcher m = JAVA_BLOCK.matcher(text);
       for (int index = 0; m.find(); index++) {
         String block = m.group(1);
         Matcher file = FILE_COMMENT.matcher(block);
         if (file.lookingAt()) {
-          String source = normalize(Files.readString(Path.of(file.group(1))));
-          String code = block.substring(file.end());
-          assertTrue(source.contains(normalize(code)), () -> name + ": a block not in " + file.group(1) + ":\n" + code);
+          assertInNamedFile(name, block, file);
           continue;
         }
         String label = name + " block " + index;
@@ -50,26 +49,29 @@ class DocSamplesTest {
             normalize(method).contains(normalize(block)),
             () -> label + " differs from its sample in DocSamples.java (copy it there):\n" + block);
       }
-    }
-    assertTrue(expected.size() >= 10, "the java blocks were not found: " + expected);
-    for (Path page : pages()) {
-      Matcher m = KOTLIN_BLOCK.matcher(Files.readString(page));
-      while (m.find()) {
-        String block = m.group(1);
+      Matcher kotlin = KOTLIN_BLOCK.matcher(text);
+      while (kotlin.find()) {
+        String block = kotlin.group(1);
         Matcher file = FILE_COMMENT.matcher(block);
-        assertTrue(file.lookingAt(), () -> page + ": a kotlin block must name its file in its first line:\n" + block);
-        String code = block.substring(file.end());
-        assertTrue(
-            normalize(Files.readString(Path.of(file.group(1)))).contains(normalize(code)),
-            () -> page + ": a kotlin block not in " + file.group(1) + ":\n" + code);
+        assertTrue(file.lookingAt(), () -> name + ": a kotlin block must name its file in its first line:\n" + block);
+        assertInNamedFile(name, block, file);
       }
     }
+    assertTrue(expected.size() >= 10, "the java blocks were not found: " + expected);
     List<String> labels = new ArrayList<>();
     Matcher m = SAMPLE.matcher(samples);
     while (m.find()) {
       labels.add(m.group(1) + " block " + m.group(2));
     }
     assertEquals(expected, labels, "one sample per block, in the pages' order");
+  }
+
+  /** A block whose first line names a file of this repository: the rest of it is in that file. */
+  private static void assertInNamedFile(String page, String block, Matcher file) throws IOException {
+    String code = block.substring(file.end());
+    assertTrue(
+        normalize(Files.readString(Path.of(file.group(1)))).contains(normalize(code)),
+        () -> page + ": a block not in " + file.group(1) + ":\n" + code);
   }
 
   /** README.md, then the guide's pages by name. */

@@ -18,7 +18,7 @@ public class ApiException extends DreaminaException {
   private final int statusCode;
   private final @Nullable Integer errorCode;
   private final @Nullable String errorMessage;
-  private final @Nullable String body;
+  private final String body;
   private final @Nullable Duration retryAfter;
 
   /** Made by {@link Builder#build()}, which picks the subclass. */
@@ -77,7 +77,7 @@ public class ApiException extends DreaminaException {
    * @return the body, or an empty string when there was none
    */
   public String body() {
-    return body == null ? "" : body;
+    return body;
   }
 
   /**

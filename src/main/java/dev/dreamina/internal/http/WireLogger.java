@@ -30,13 +30,18 @@ final class WireLogger {
 
   /**
    * The level in force: the setting, or DEBUG when the logging backend enables the logger at
-   * TRACE (not DEBUG, which an app that debugs {@code dev.dreamina} would pass on to it).
+   * TRACE (not DEBUG, which an app that debugs {@code dev.dreamina} would pass on to it); OFF when
+   * the backend drops INFO, so that no record is built for nothing. Switched off (the common
+   * case), one check.
    */
   private WireLog level() {
-    if (setting == WireLog.DEBUG || LOG.isLoggable(Level.TRACE)) {
-      return WireLog.DEBUG;
+    if (setting == WireLog.OFF && !LOG.isLoggable(Level.TRACE)) {
+      return WireLog.OFF;
     }
-    return setting == WireLog.INFO && LOG.isLoggable(Level.INFO) ? WireLog.INFO : WireLog.OFF;
+    if (!LOG.isLoggable(Level.INFO)) {
+      return WireLog.OFF;
+    }
+    return setting == WireLog.DEBUG || LOG.isLoggable(Level.TRACE) ? WireLog.DEBUG : WireLog.INFO;
   }
 
   void answered(Request request, byte[] sent, int attempt, long nanos, int status, Headers headers, byte[] received, boolean cut) {

@@ -266,10 +266,8 @@ class StagedReleaseTest {
     }
     String parentId = text(parent, "artifactId").orElseThrow();
     Optional<Path> dir = onlyVersion(staged.resolve(GROUP_PATH).resolve(parentId));
-    if (dir.isEmpty() || !filesByKind(dir.get(), parentId).containsKey("pom")) {
-      return Optional.empty();
-    }
-    return inheritedText(parse(filesByKind(dir.get(), parentId).get("pom")), path, staged);
+    Path parentPom = dir.isEmpty() ? null : filesByKind(dir.get(), parentId).get("pom");
+    return parentPom == null ? Optional.empty() : inheritedText(parse(parentPom), path, staged);
   }
 
   private static Element child(Element element, String name) {

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What Kotlin sees of the SDK's nullness, by compiling snippets against it with the Kotlin
- * compiler the build uses: a {@code String?} where the SDK requires a value does not compile; a
- * {@code null} where it takes none (an optional download target) does; its results are non-null
- * types. Without the SDK's JSpecify annotations all of these would compile, as platform types.
+ * compiler the build uses: a {@code String?} where the SDK requires a value does not compile, and
+ * a null check on a result is flagged as always false; a {@code null} where the SDK takes none (an
+ * optional download target) compiles. Without the SDK's JSpecify annotations Kotlin sees platform
+ * types, and the first two tests fail (tried with {@code -Xjspecify-annotations=ignore}).
  */
 class KotlinNullnessTest {
   @TempDir Path dir;
@@ -49,6 +50,14 @@ class KotlinNullnessTest {
   void nullCompilesWhereTheSdkTakesNone() throws Exception {
     assertEquals("OK", compile("fun f(client: DreaminaClient, r: ImageToVideoRequest) = client.submit(r, null)"));
     assertEquals("OK", compile("fun f(b: ImageToVideoRequest.Builder) = b.prompt(null)"));
+  }
+
+  @Test
+  void aResultIsANonNullTypeSoANullCheckOnItIsFlagged() throws Exception {
+    // On a non-null type Kotlin warns that a null check is always false (-Werror fails on it); on
+    // a platform type, which is what it sees without the annotations, it says nothing.
+    String checked = compile("fun f(client: DreaminaClient, id: String) = if (client.status(id) == null) 1 else 2", "-Werror");
+    assertTrue(checked.contains("condition is always 'false'"), checked);
   }
 
   @Test
