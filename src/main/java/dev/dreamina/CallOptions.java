@@ -23,19 +23,29 @@ import org.jspecify.annotations.Nullable;
  * connection was never made, or the server answered 429), as for the client itself.
  */
 public final class CallOptions {
-  /** Headers the SDK sets itself, which a view may not replace. Lower case. */
+  /**
+   * Headers a view may not set, lower case: those the SDK sets itself, {@code Accept-Encoding}
+   * (OkHttp unzips an answer only when it asked for gzip itself), those that describe the body it
+   * sends, and the connection-level ones of RFC 9110 section 7.6.1, which belong to OkHttp.
+   */
   private static final Set<String> SDK_HEADERS =
       Set.of(
           "accept",
+          "accept-encoding",
           "user-agent",
           "content-type",
           "content-length",
+          "content-encoding",
           "cache-control",
           "pragma",
           "host",
+          "expect",
           "connection",
+          "keep-alive",
+          "proxy-connection",
           "transfer-encoding",
           "te",
+          "trailer",
           "upgrade");
 
   static final CallOptions NONE = new CallOptions(null, null, Map.of());
@@ -134,8 +144,12 @@ public final class CallOptions {
     /**
      * A header sent with each API call of the view (a trace id, a proxy's routing header); one of
      * the same name (in any case) set before is replaced. Not {@code Authorization}, which carries
-     * the client's token, nor a header the SDK sets itself ({@code Accept}, {@code User-Agent},
-     * {@code Content-Type}, {@code Cache-Control}, {@code Pragma}, and those of the connection).
+     * the client's token, nor a header the SDK or OkHttp owns: {@code Accept}, {@code
+     * Accept-Encoding}, {@code User-Agent}, {@code Content-Type}, {@code Content-Length}, {@code
+     * Content-Encoding}, {@code Cache-Control}, {@code Pragma}, {@code Host}, {@code Expect}, and
+     * those of the connection ({@code Connection}, {@code Keep-Alive}, {@code Proxy-Connection},
+     * {@code Transfer-Encoding}, {@code TE}, {@code Trailer}, {@code Upgrade}; RFC 9110 section
+     * 7.6.1).
      *
      * @param name an HTTP header name: letters, digits and {@code !#$%&'*+-.^_`|~}
      * @param value printable ASCII, spaces and tabs; no line breaks

@@ -16,6 +16,7 @@ import dev.dreamina.errors.RateLimitException;
 import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.internal.Arguments;
+import dev.dreamina.internal.LeaseOwners;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.flow.JobFlow;
 import dev.dreamina.internal.flow.Recovery;
@@ -112,7 +113,8 @@ public final class DreaminaClient implements AutoCloseable {
 
   /**
    * A client configured from the environment: the token from {@value #ENV_API_TOKEN}, else
-   * {@value #ENV_TOKEN_FALLBACK}; the base URL from {@value #ENV_BASE_URL} when set.
+   * {@value #ENV_TOKEN_FALLBACK}; the base URL from {@value #ENV_BASE_URL} when set; the wire log
+   * from {@value WireLog#ENV} ({@code info} or {@code debug}) when set.
    *
    * @return a new client; close it when done
    * @throws IllegalStateException when neither token variable is set
@@ -421,8 +423,9 @@ public final class DreaminaClient implements AutoCloseable {
    * Deletes the journal's finished entries (every account's) that last changed more than {@code
    * age} ago; never an unfinished one. Without it a shared journal grows by one entry per job.
    * Schedule it (daily, say) with an age longer than any batch you may still resume: a resumed
-   * batch submits again an item whose entry is gone. The Spring Boot starter runs it with each
-   * recovery pass ({@code dreamina.journal.retention}, 30 days by default).
+   * batch submits again an item whose entry is gone. The Spring Boot starter runs it with its
+   * recovery passes ({@code dreamina.journal.recovery.retention}, 30 days by default): on the
+   * first pass, then at most once an hour.
    *
    * @param age how long finished entries are kept, more than zero
    * @return how many entries were deleted; 0 without a journal, or with a journal that does not
@@ -714,8 +717,9 @@ public final class DreaminaClient implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Reads {@value #ENV_API_TOKEN} (else {@value #ENV_TOKEN_FALLBACK}) and {@value
-     * #ENV_BASE_URL} from the environment. Unset variables leave the builder as it was.
+     * Reads {@value #ENV_API_TOKEN} (else {@value #ENV_TOKEN_FALLBACK}), {@value #ENV_BASE_URL}
+     * and {@value WireLog#ENV} (the {@link #wireLog wire log}: {@code off}, {@code info} or {@code
+     * debug}) from the environment. Unset variables leave the builder as it was.
      *
      * @return this builder
      */
@@ -966,7 +970,12 @@ public final class DreaminaClient implements AutoCloseable {
      * This client's name in the journal's leases ({@link SubmissionJournal#claim}), so that a
      * person reading the journal table sees which instance works on a job. Default: the {@code
      * HOSTNAME} environment variable (else {@code "host"}), the process id and a random suffix,
-     * unique per client. Two clients must never share one.
+     * unique per client, then (on Linux) the machine's boot id, the process's PID namespace and its
+     * start time, as in {@code web-1/24529/68cbbb/3f2a9c1d.4026531836.1765075200123}. With those, a
+     * job whose holder was a process on this machine that no longer runs (killed, crashed) is taken
+     * at once by {@code resume}, {@code recover()} and a resumed batch, rather than after its lease
+     * time. An id set here cannot be checked that way: its leases are always waited out. Two
+     * clients must never share one.
      *
      * @param instanceId up to 128 characters, for example a pod name
      * @return this builder
@@ -1035,12 +1044,6 @@ public final class DreaminaClient implements AutoCloseable {
       return this;
     }
 
-    private static String defaultInstanceId() {
-      String host = nonBlank(System.getenv("HOSTNAME"));
-      return (host == null ? "host" : host) + "/" + ProcessHandle.current().pid() + "/"
-          + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
-    }
-
     /** Tests inject time, so that no backoff or poll sleeps for real. */
     Builder timeSource(TimeSource time) {
       this.time = Objects.requireNonNull(time, "time == null");
@@ -1095,7 +1098,7 @@ public final class DreaminaClient implements AutoCloseable {
                   wireLog));
       JobFlow flow =
           new JobFlow(
-              runtime, journal, token, instanceId != null ? instanceId : defaultInstanceId(), journalLease, spendLimit);
+              runtime, journal, token, instanceId != null ? instanceId : LeaseOwners.newId(), journalLease, spendLimit);
       return new DreaminaClient(flow, awaitOptions, preflightImages);
     }
 

@@ -12,6 +12,10 @@ import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
 import dev.dreamina.sandbox.RunComfySandbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * Every {@code java} block of the README and the guide ({@code docs/}), word for word, as compiled
@@ -82,6 +87,7 @@ final class DocSamples {
     } catch (InvalidRequestException e) {
         e.violations().forEach(v -> System.out.println(v.field() + ": " + v.message()));
         // prompt: is required and must not be blank
+        // image_urls: must point to a JPEG or PNG image (.jpg, .jpeg or .png), not .gif
         // image_urls: must use https (RunComfy fetches the image over HTTPS), not http
         // frames: must be 121 (about 5 s) or 241 (about 10 s)
     }
@@ -155,7 +161,6 @@ final class DocSamples {
     DreaminaClient client = DreaminaClient.builder()
         .fromEnv()
         .journal(JdbcSubmissionJournal.of(dataSource))      // the app's pool; one table for every instance
-        .instanceId(System.getenv("HOSTNAME"))              // shown in the table's lease_owner column
         .build();
 
     // At start-up and then every minute, on every instance:
@@ -165,6 +170,26 @@ final class DocSamples {
         report.items(RecoveryReport.Outcome.NEEDS_A_PERSON)
             .forEach(item -> System.err.println(item.detail().orElseThrow()));
     }, 0, 1, TimeUnit.MINUTES);
+  }
+
+  /** docs/quarkus.md block 0. */
+  static void sampleQuarkus() {
+@ApplicationScoped
+class DreaminaProducer {
+    @Produces
+    @Singleton                       // not @ApplicationScoped: see below
+    DreaminaClient dreaminaClient(Config config) {
+        // RUNCOMFY_API_TOKEN, RUNCOMFY_BASE_URL, DREAMINA_LOG from Quarkus's configuration:
+        // the environment in production, a test resource's values in tests
+        return DreaminaClient.builder()
+            .fromEnv(name -> config.getOptionalValue(name, String.class).orElse(null))
+            .build();
+    }
+
+    void close(@Disposes DreaminaClient client) {
+        client.close();              // on shutdown: lets downloads finish, gives up journal leases
+    }
+}
   }
 
   /** docs/sandbox.md block 0. */

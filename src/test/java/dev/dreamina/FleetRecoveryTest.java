@@ -56,8 +56,8 @@ class FleetRecoveryTest {
             .runTime(Duration.ofMillis(300))
             .runTimeSpread(Duration.ofMillis(400))
             .start()) {
-      // A submits its jobs, each to be downloaded into the shared folder, then dies: closed
-      // without awaiting anything, its leases held.
+      // A submits its jobs, each to be downloaded into the shared folder, then dies without
+      // awaiting anything, its leases held (a dead instance is never closed: closing gives them up).
       DreaminaClient a = instance(sandbox, log, time, "A", quickPolls);
       List<CompletableFuture<Submission>> submits = new ArrayList<>();
       for (int i = 0; i < JOBS; i++) {
@@ -67,7 +67,6 @@ class FleetRecoveryTest {
       for (CompletableFuture<Submission> s : submits) {
         requestIds.add(s.get(30, TimeUnit.SECONDS).requestId());
       }
-      a.close();
       Map<String, Instant> leaseOfA = log.untilByJob("A");
       assertEquals(JOBS, leaseOfA.size(), "A leased every job it submitted");
 
@@ -115,6 +114,7 @@ class FleetRecoveryTest {
         }
       }
       assertTrue(log.claims().stream().anyMatch(e -> !e.owner().equals("A")), "survivors took jobs over");
+      a.close(); // its leases are the survivors' now: it gives up nothing of theirs
     }
   }
 

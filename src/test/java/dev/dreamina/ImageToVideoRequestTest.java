@@ -48,10 +48,12 @@ class ImageToVideoRequestTest {
                 .imageUrl("http://example.com/cat.gif")
                 .frames(120)
                 .seed(-2));
-    assertEquals(List.of("prompt", "image_urls", "frames", "seed"), fieldsOf(e));
+    assertEquals(List.of("prompt", "image_urls", "image_urls", "frames", "seed"), fieldsOf(e));
     assertEquals("prompt: is required and must not be blank", e.violations().get(0).toString());
-    assertEquals("must be 121 (about 5 s) or 241 (about 10 s)", e.violations().get(2).message());
-    assertEquals("must be -1 (random) or a number from 0 up", e.violations().get(3).message());
+    assertEquals("must point to a JPEG or PNG image (.jpg, .jpeg or .png), not .gif", e.violations().get(1).message());
+    assertEquals("must use https (RunComfy fetches the image over HTTPS), not http", e.violations().get(2).message());
+    assertEquals("must be 121 (about 5 s) or 241 (about 10 s)", e.violations().get(3).message());
+    assertEquals("must be -1 (random) or a number from 0 up", e.violations().get(4).message());
     assertTrue(e.getMessage().startsWith("Invalid image-to-video request: prompt: "), e.getMessage());
     assertFalse(e.requestId().isPresent());
   }

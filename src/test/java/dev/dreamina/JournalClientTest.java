@@ -16,6 +16,7 @@ import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
+import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.nio.charset.StandardCharsets;
@@ -192,6 +193,117 @@ class JournalClientTest {
   }
 
   @Test
+  void closingAClientGivesUpThePlainSubmitsAndInterruptedWaitsLeasesSoThatANewClientResumesAtOnce() throws Exception {
+    Path file = dir.resolve("journal.json");
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ofMillis(300)).start()) {
+      DreaminaClient first = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(file)).journalLease(Duration.ofMinutes(10)).build();
+      Submission submitted = first.submit(request(), dir.resolve("submitted.mp4"));
+      String plain = FileSubmissionJournal.open(file).entries().get(0).localId();
+      assertTrue(FileSubmissionJournal.open(file).lease(plain).isPresent(), "a plain submit keeps its lease, unrenewed");
+
+      Thread app = new Thread(() -> assertThrows(CallInterruptedException.class, () -> first.generateAndDownload(request(), dir.resolve("interrupted.mp4"))));
+      app.start();
+      for (int i = 0; FileSubmissionJournal.open(file).entries().stream().filter(e -> e.state() == State.SUBMITTED).count() < 2; i++) {
+        assertTrue(i < 1000, "the second submit was never journaled");
+        Thread.sleep(10); // until the second job is submitted and waited for, not a backoff
+      }
+      app.interrupt();
+      app.join();
+      String interruptedRequest =
+          FileSubmissionJournal.open(file).entries().stream()
+              .filter(e -> e.target().orElseThrow().endsWith("interrupted.mp4")).findFirst().orElseThrow().requestId().orElseThrow();
+
+      first.close(); // an app's clean shutdown
+
+      FileSubmissionJournal after = FileSubmissionJournal.open(file);
+      assertTrue(after.entries().stream().allMatch(e -> after.lease(e.localId()).isEmpty()), "every lease given up at close");
+      try (DreaminaClient second = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(file)).build()) {
+        assertEquals(Status.COMPLETED, second.resume(submitted.requestId()).status()); // no JobHeldException: at once
+        assertEquals(Status.COMPLETED, second.resume(interruptedRequest).status());
+      }
+      assertTrue(Files.size(dir.resolve("submitted.mp4")) > 10_000);
+      assertTrue(Files.size(dir.resolve("interrupted.mp4")) > 10_000);
+      assertEquals(2, sandbox.submitCount(), "paid once each");
+    }
+  }
+
+  /** A job journaled as submitted, its lease held by {@code owner} for ten minutes. */
+  private static String leasedTo(RunComfySandbox sandbox, FileSubmissionJournal journal, Path target, String owner) {
+    Submission submitted;
+    try (DreaminaClient plain = SandboxClients.builderFor(sandbox).build()) {
+      submitted = plain.submit(request());
+    }
+    Instant now = Instant.now();
+    JournalEntry entry =
+        new JournalEntry(
+            java.util.UUID.randomUUID().toString(), dev.dreamina.internal.flow.JournalRecorder.account(sandbox.apiToken()),
+            Optional.of(submitted.requestId()), State.SUBMITTED, request(), Optional.of(target), Optional.empty(), now, now);
+    journal.recordLeased(entry, owner, now.plus(Duration.ofMinutes(10)));
+    return submitted.requestId();
+  }
+
+  /** An owner id as this process's clients make them, for process {@code pid} on host {@code host}. */
+  private static String ownerLike(String host, long pid) {
+    String[] mine = dev.dreamina.internal.LeaseOwners.newId().split("/");
+    assertEquals(4, mine.length, "an owner id with where it lives, on this Linux machine: " + String.join("/", mine));
+    return host + "/" + pid + "/" + mine[2] + "/" + mine[3];
+  }
+
+  @Test
+  void aJobHeldByAProcessOfThisMachineThatNoLongerRunsIsTakenAtOnceAndOneOfAnotherHostIsWaitedOut() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    assertEquals(0, gone.waitFor());
+    String thisHost = dev.dreamina.internal.LeaseOwners.newId().split("/")[0];
+    String dead = ownerLike(thisHost, gone.pid());
+    String elsewhere = ownerLike("another-host", ProcessHandle.current().pid());
+    try (LogRecords sdk = LogRecords.on("dev.dreamina");
+        RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
+      FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("journal.json"));
+      String orphan = leasedTo(sandbox, journal, dir.resolve("orphan.mp4"), dead);
+      String remote = leasedTo(sandbox, journal, dir.resolve("remote.mp4"), elsewhere);
+      try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(journal).build()) {
+        assertEquals(Status.COMPLETED, client.resume(orphan).status(), "the dead process's job, taken at once");
+        JobHeldException held = assertThrows(JobHeldException.class, () -> client.resume(remote));
+        assertEquals(elsewhere, held.lease().owner());
+        assertTrue(held.getMessage().contains(elsewhere + " until ") && held.getMessage().contains("(on another machine, which cannot be checked from here)"), held.getMessage());
+        assertFalse(held.getMessage().contains("working on it"), held.getMessage());
+
+        RecoveryReport report = client.recover();
+        assertEquals(1, report.items().size(), report.toString());
+        assertEquals(RecoveryReport.Outcome.HELD, report.items().get(0).outcome());
+        assertEquals(Optional.of(remote), report.items().get(0).entry().requestId());
+      }
+      assertTrue(Files.size(dir.resolve("orphan.mp4")) > 10_000);
+      assertFalse(Files.exists(dir.resolve("remote.mp4")));
+      assertTrue(
+          sdk.messages().stream().anyMatch(w -> w.contains("at once from process " + gone.pid() + " on this machine") && w.contains("which no longer runs")),
+          sdk.messages().toString());
+    }
+  }
+
+  @Test
+  void aJobHeldByALiveProcessOfThisMachineSaysSoAndIsLeftToIt() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "60").start();
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
+      FileSubmissionJournal journal = FileSubmissionJournal.open(dir.resolve("journal.json"));
+      String[] mine = dev.dreamina.internal.LeaseOwners.newId().split("/");
+      String[] machine = mine[3].split("\\.");
+      long started = sleeper.info().startInstant().orElseThrow().toEpochMilli();
+      String alive = mine[0] + "/" + sleeper.pid() + "/abcdef/" + machine[0] + "." + machine[1] + "." + started;
+      String wrongStart = mine[0] + "/" + sleeper.pid() + "/abcdef/" + machine[0] + "." + machine[1] + "." + (started - 5000);
+      String held = leasedTo(sandbox, journal, dir.resolve("held.mp4"), alive);
+      String reused = leasedTo(sandbox, journal, dir.resolve("reused.mp4"), wrongStart);
+      try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(journal).build()) {
+        JobHeldException e = assertThrows(JobHeldException.class, () -> client.resume(held));
+        assertTrue(e.getMessage().contains("held by process " + sleeper.pid() + " on this machine (" + alive + "), still running, until "), e.getMessage());
+        assertEquals(Status.COMPLETED, client.resume(reused).status(), "the same process id, started at another time: the holder is gone");
+      }
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  @Test
   void terminalStatesAndDownloadsAreRecorded() {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
@@ -262,8 +374,7 @@ class JournalClientTest {
         Thread.sleep(10); // waiting for the submit to be journaled, not for a backoff
       }
       app.interrupt();
-      app.join();
-      first.close();
+      app.join(); // the crash: the first client is never closed while the second works
       assertFalse(Files.exists(video));
 
       // The next process: a new client on the same journal file.
@@ -289,6 +400,7 @@ class JournalClientTest {
         assertEquals(List.of(), second.pending());
         assertEquals(State.DOWNLOADED, FileSubmissionJournal.open(journalFile).entries().get(0).state());
       }
+      first.close();
       assertEquals(1, sandbox.submitCount(), "paid once");
       assertEquals(1, sandbox.submitRequestCount());
     }

@@ -128,9 +128,8 @@ class LeaseContentionTest {
       while (journal.lease(journal.entries().get(0).localId()).map(l -> !l.owner().equals("waiter")).orElse(true)) {
         Thread.onSpinWait();
       }
-      app.interrupt(); // the waiter dies; its lease is neither renewed nor given up
+      app.interrupt(); // the waiter dies; its lease is neither renewed nor given up (nor closed: that gives it up)
       app.join();
-      waiter.close();
       assertInstanceOf(CallInterruptedException.class, ended.get());
 
       assertEquals(List.of(Outcome.HELD), outcomes(other.recover()), "its lease still runs");
@@ -140,6 +139,7 @@ class LeaseContentionTest {
       assertEquals(State.DOWNLOADED, report.items().get(0).entry().state());
       assertTrue(Files.size(video) > 10_000);
       assertEquals(1, sandbox.submitRequestCount());
+      waiter.close();
     }
   }
 

@@ -74,13 +74,13 @@ class RecoveryTest {
       String withoutTarget;
       String failing;
       String missingFolder;
-      try (DreaminaClient x = instance(sandbox, journal, "X", time).build()) {
-        withTarget = x.submit(TestServer.request(), video).requestId();
-        withoutTarget = x.submit(TestServer.request()).requestId();
-        sandbox.failNextJob("out of GPUs");
-        failing = x.submit(TestServer.request(), failedVideo).requestId();
-        missingFolder = x.submit(TestServer.request(), nowhere).requestId();
-      } // X dies, its leases held
+      // X dies, its leases held: a dead instance is never closed (closing gives its leases up)
+      DreaminaClient x = instance(sandbox, journal, "X", time).build();
+      withTarget = x.submit(TestServer.request(), video).requestId();
+      withoutTarget = x.submit(TestServer.request()).requestId();
+      sandbox.failNextJob("out of GPUs");
+      failing = x.submit(TestServer.request(), failedVideo).requestId();
+      missingFolder = x.submit(TestServer.request(), nowhere).requestId();
       journal.record(entry("crashed-mid-submit", account, State.INTENT, dir.resolve("i.mp4")));
       journal.record(entry("unknown-outcome", account, State.UNKNOWN, dir.resolve("u.mp4")));
       journal.record(entry("another-account", "ffffffffffffffff", State.UNKNOWN, dir.resolve("o.mp4")));
@@ -132,6 +132,8 @@ class RecoveryTest {
         y.dismiss("unknown-outcome");
         assertEquals(Map.of(missingFolder, Outcome.TARGET_MISSING), outcomes(how.recover.apply(y)));
         assertEquals(4, sandbox.submitRequestCount());
+      } finally {
+        x.close();
       }
     }
   }

@@ -153,7 +153,62 @@ class WireLogTest {
     String line = lines().get(0);
     assertFalse(line.contains(TOKEN));
     assertTrue(line.contains("\"note\":\"<redacted>\""), line.substring(0, 400));
-    assertTrue(line.endsWith("… (" + echo.length() + " bytes, 4096 shown)"), line.substring(line.length() - 80));
+    assertTrue(line.endsWith("… (" + echo.length() + " bytes, 4096 characters shown)"), line.substring(line.length() - 80));
+  }
+
+  @Test
+  void aTokenAcrossTheCutIsBlankedBeforeTheCutAndACharacterIsNeverSplit() {
+    wire.setLevel(Level.INFO);
+    String head = "{\"request_id\":\"" + ID + "\",\"status\":\"in_queue\",\"note\":\"";
+    String across = head + "x".repeat(4090 - head.length()) + TOKEN + "\"}"; // the token starts 6 characters before the cut
+    String emoji = head + "y".repeat(4095 - head.length()) + "\uD83C\uDFAC" + "\"}"; // a pair at characters 4096 and 4097
+    try (DreaminaClient client = client(WireLog.DEBUG)) {
+      server.enqueue(json(across));
+      client.status(ID);
+      server.enqueue(json(emoji));
+      client.status(ID);
+    }
+    String first = lines().get(0).substring(lines().get(0).lastIndexOf("\n< ") + 3);
+    assertFalse(first.contains(TOKEN.substring(0, 6)), "the token's beginning: " + first.substring(4080));
+    assertTrue(first.startsWith(head + "x") && first.contains("x<redac"), first.substring(4080));
+    String second = lines().get(1).substring(lines().get(1).lastIndexOf("\n< ") + 3);
+    assertFalse(second.contains("\uFFFD"), "a character cut in two");
+    assertTrue(second.startsWith(head + "y".repeat(4095 - head.length()) + " … ("), second.substring(4080));
+    assertTrue(second.endsWith(", 4095 characters shown)"), second.substring(4080));
+  }
+
+  @Test
+  void atDebugOnlyHeadersKnownToCarryNoSecretShowTheirValues() {
+    wire.setLevel(Level.INFO);
+    List<String> vendors =
+        List.of(
+            "Ocp-Apim-Subscription-Key", "X-Access-Key", "X-Password", "X-Api_Key", "X-Functions-Key",
+            "X-Amz-Security-Token", "X-Goog-Api-Key", "Proxy-Authorization", "X-Signature", "X-Client-Secret");
+    Headers.Builder answer = new Headers.Builder().add("Content-Type", "application/json").add("Retry-After", "3").add("X-Request-Id", "rc-9");
+    for (String name : vendors) {
+      answer.add(name, "answered-" + name.length() + "-value");
+    }
+    try (DreaminaClient client = client(WireLog.DEBUG)) {
+      server.enqueue(new MockResponse(200, answer.build(), status("in_queue")));
+      client
+          .withOptions(
+              o -> {
+                o.header("X-Trace-Id", TRACE);
+                vendors.forEach(name -> o.header(name, "sent-" + name.length() + "-value"));
+              })
+          .status(ID);
+    }
+    String line = lines().get(0);
+    for (String name : vendors) {
+      assertTrue(line.contains("\n> " + name + ": <redacted>"), name + " sent: " + line);
+      assertTrue(line.contains("\n< " + name + ": <redacted>"), name + " received: " + line);
+    }
+    assertFalse(line.contains("-value"), line);
+    assertTrue(line.contains("\n> X-Trace-Id: " + TRACE), line);
+    assertTrue(line.contains("\n> User-Agent: dreamina-java/"), line);
+    assertTrue(line.contains("\n< Retry-After: 3"), line);
+    assertTrue(line.contains("\n< X-Request-Id: rc-9"), line);
+    assertTrue(line.contains("\n< Content-Type: application/json"), line);
   }
 
   @Test

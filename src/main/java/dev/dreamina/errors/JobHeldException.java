@@ -5,9 +5,12 @@ import java.util.Objects;
 
 /**
  * {@link dev.dreamina.DreaminaClient#resume(String) resume} found the job leased by another
- * instance that is still working on it: it was left to that instance, and nothing was done here
- * (no wait, no download, no journal write). Resume again once {@link #lease()} has ended, or take
- * the job over on purpose with {@link dev.dreamina.DreaminaClient#resume(String,
+ * instance: it was left to that instance, and nothing was done here (no wait, no download, no
+ * journal write). The message says what is known of the holder: a process on this machine that
+ * still runs, or an owner on another machine (or one whose id the app chose) that cannot be
+ * checked from here. A holder that was a process on this machine and no longer runs never causes
+ * this: its jobs are taken at once. Resume again once {@link #lease()} has ended, or take the job
+ * over on purpose with {@link dev.dreamina.DreaminaClient#resume(String,
  * dev.dreamina.AwaitOptions, boolean) resume(id, options, true)} when you know that instance is gone.
  */
 public class JobHeldException extends DreaminaException {
@@ -26,8 +29,8 @@ public class JobHeldException extends DreaminaException {
    */
   public JobHeldException(String requestId, String localId, JournalLease lease) {
     super(
-        "Request " + requestId + " is held by " + lease.owner() + " until " + lease.until()
-            + ", which is working on it: left to it. Resume after that, or take it over if that instance is gone.",
+        "Request " + requestId + " is held by " + lease.describe()
+            + ": left to it. Resume once the lease has ended, or take it over if that instance is gone.",
         requestId,
         null);
     this.localId = Objects.requireNonNull(localId, "localId == null");

@@ -1,5 +1,6 @@
 package dev.dreamina.journal;
 
+import dev.dreamina.internal.LeaseOwners;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -31,5 +32,18 @@ public record JournalLease(String owner, Instant until) {
    */
   public boolean liveAt(Instant now) {
     return until.isAfter(now);
+  }
+
+  /**
+   * Who holds the lease, and until when, saying only what is known of the holder: "process 24529
+   * on this machine (…), still running, until T"; "process 24529 on this machine (…), which no
+   * longer runs" (its jobs are taken at once); "web-2/31/… until T (on another machine, which
+   * cannot be checked from here)"; or, for an owner id the app chose, "pod-7 until T". See {@link
+   * dev.dreamina.DreaminaClient.Builder#instanceId}.
+   *
+   * @return a description for people, not for parsing
+   */
+  public String describe() {
+    return LeaseOwners.describe(this);
   }
 }

@@ -31,7 +31,8 @@ import org.springframework.context.annotation.Configuration;
  * a {@code RunComfySandbox} when {@code dreamina.sandbox.enabled=true} (from {@code
  * dreamina-java-sandbox}, an optional dependency the app adds); recovery of unfinished
  * jobs when {@code dreamina.journal.recovery.enabled=true}. Every {@link JobListener} bean is told
- * the client's job events. Each bean steps aside for one of the application's own.
+ * the client's job events. Each bean steps aside for one of the application's own, except
+ * recovery, which {@code dreamina.journal.recovery.enabled} turns on and off.
  */
 @AutoConfiguration(
     afterName = {

@@ -367,7 +367,7 @@ class DreaminaAutoConfigurationTest {
     Path file = dir.resolve("journal.json");
     Path video = dir.resolve("left-behind.mp4");
     try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ofMillis(20)).runTime(Duration.ofMillis(20)).start()) {
-      // An earlier run submitted with a 1 s lease and died; this run starts later.
+      // An earlier run submitted with a 1 s lease and shut down without waiting; this run starts later.
       try (DreaminaClient crashed =
           DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(FileSubmissionJournal.open(file)).journalLease(Duration.ofSeconds(1)).build()) {
         crashed.submit(REQUEST, video);

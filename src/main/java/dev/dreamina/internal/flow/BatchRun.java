@@ -286,7 +286,7 @@ public final class BatchRun implements Batch {
     return switch (claim.kind()) {
       case TAKEN -> Optional.empty();
       case HELD_HERE -> Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, "this client is working on it"));
-      case HELD_ELSEWHERE -> Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, Recovery.heldBy(claim) + ", which is working on it"));
+      case HELD_ELSEWHERE -> Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, Recovery.heldBy(claim)));
       case FINISHED -> Optional.of(
           claim.entry().map(e -> earlierOutcome(item, e))
               .orElse(outcome(item, Kind.NOT_FINISHED, task.awaitRequestId(), null, "its journal entry is gone")));

@@ -8,6 +8,7 @@ import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.LeaseOwners;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
@@ -24,9 +25,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,7 +44,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the job carries its entry, so no step reads the journal again to find it. While it holds a job
  * it renews its lease every third of the lease time, on the client's time source, with {@link
  * SubmissionJournal#renew} (which never takes back a released lease). A plain submit keeps its
- * lease for one lease time, unrenewed; a closed client gives up the leases it holds.
+ * lease for one lease time, unrenewed; a closed client gives up the leases it holds, plain
+ * submits' included. A lease whose owner was a process on this machine that no longer runs is
+ * taken at once ({@link LeaseOwners}); any other is waited out.
  */
 public final class JournalRecorder {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
@@ -63,6 +68,9 @@ public final class JournalRecorder {
 
   /** The same jobs, by request id once it is known (and a job whose lease was lost, until its flow ends). */
   private final Map<String, Job> jobsByRequestId = new ConcurrentHashMap<>();
+
+  /** Leases left to run out that may not have yet, in the order they were left ({@link #unrenewed(Job)}). */
+  private final Queue<Unrenewed> unrenewed = new ConcurrentLinkedQueue<>();
 
   /** Local ids this client is claiming right now: no two of its flows claim one job at once. */
   private final Set<String> claiming = ConcurrentHashMap.newKeySet();
@@ -205,6 +213,7 @@ public final class JournalRecorder {
           jobsByRequestId.put(submission.requestId(), job); // a lost job too, so that its flow sees the loss
         } else {
           forget(job); // not renewed: the lease runs out, then another may take it
+          unrenewed(job);
         }
       } else {
         job.update(failure instanceof SubmissionUnknownException ? State.UNKNOWN : State.NOT_SUBMITTED, null, failure.getMessage());
@@ -212,6 +221,21 @@ public final class JournalRecorder {
       }
     }
   }
+
+  /**
+   * Remembers a lease this client leaves to run out (a plain submit's, an interrupted wait's),
+   * until it does: so that {@link #close()} can give it up. Those at the front that ran out are
+   * dropped on the way, which keeps the queue to about one lease time's worth.
+   */
+  private void unrenewed(Job job) {
+    Instant now = time.now();
+    for (Unrenewed oldest = unrenewed.peek(); oldest != null && !oldest.until.isAfter(now); oldest = unrenewed.peek()) {
+      unrenewed.remove(oldest);
+    }
+    unrenewed.add(new Unrenewed(job.entry().localId(), job.leaseUntil));
+  }
+
+  private record Unrenewed(String localId, Instant until) {}
 
   // ---- waits ----------------------------------------------------------------------------------------
 
@@ -320,7 +344,11 @@ public final class JournalRecorder {
       }
       Instant now = time.now();
       Instant until = now.plus(lease);
-      if (!journal.claim(localId, owner, takeOverFrom != null ? takeOverFrom.until() : now, until)) {
+      boolean taken = journal.claim(localId, owner, takeOverFrom != null ? takeOverFrom.until() : now, until);
+      if (!taken && takeOverFrom == null) {
+        taken = takenFromTheGone(localId, until);
+      }
+      if (!taken) {
         Optional<JournalLease> theirs = journal.lease(localId);
         if (theirs.isEmpty()) { // refused with nobody holding it: finished, or gone
           Optional<JournalEntry> gone = journal.entry(localId);
@@ -354,6 +382,26 @@ public final class JournalRecorder {
   }
 
   /**
+   * Takes a lease whose owner was a process on this machine that no longer runs (killed, crashed):
+   * nobody can renew it, so nobody waits for it to run out. Only that very lease is taken (the
+   * claim's {@code now} is its end), so one renewed or taken meanwhile is left alone.
+   */
+  private boolean takenFromTheGone(String localId, Instant until) {
+    Optional<JournalLease> theirs = journal.lease(localId);
+    if (theirs.isEmpty() || LeaseOwners.liveness(theirs.get().owner()) != LeaseOwners.Liveness.GONE) {
+      return false;
+    }
+    if (!journal.claim(localId, owner, theirs.get().until(), until)) {
+      return false;
+    }
+    LOG.log(
+        Level.WARNING,
+        "Took journal entry " + localId + " at once from " + theirs.get().describe()
+            + "; its lease would have run until " + theirs.get().until());
+    return true;
+  }
+
+  /**
    * Holds a job whose lease this client took until {@code until} (the very value the journal
    * wrote, so that this client never thinks its lease lasts longer than it does): renews it until
    * the job is let go.
@@ -379,8 +427,10 @@ public final class JournalRecorder {
     }
     if (failure instanceof CallInterruptedException) {
       // An interrupted thread cannot use the file journal (its channels close on interrupt), and
-      // an app interrupting its waits is usually going down: as after a crash, the lease runs out.
+      // an app interrupting its waits is usually going down: as after a crash, the lease runs
+      // out, unless the client is closed first, which gives it up.
       forget(job);
+      unrenewed(job);
       return;
     }
     if (!stillHeld(job)) {
@@ -641,6 +691,12 @@ public final class JournalRecorder {
         note(job.entry()); // its last state, which gives the lease up; failing again, the lease runs out
       } else {
         release(job.entry().localId());
+      }
+    }
+    Instant now = time.now();
+    for (Unrenewed submitted; (submitted = unrenewed.poll()) != null; ) {
+      if (submitted.until.isAfter(now)) {
+        release(submitted.localId); // only if still this client's: a wait may have taken it since
       }
     }
   }

@@ -70,7 +70,7 @@ public final class Recovery {
   }
 
   static String heldBy(JournalRecorder.Claim claim) {
-    return claim.lease().map(l -> "held by " + l.owner() + " until " + l.until()).orElse("held by another instance");
+    return claim.lease().map(l -> "held by " + l.describe()).orElse("held by another instance");
   }
 
   /** A job this pass took: worked, or let go at once when it cannot be worked here. */

@@ -20,13 +20,22 @@ public final class OkHttpVersion {
 
   private OkHttpVersion() {}
 
-  /** The version of the OkHttp classes loaded, such as {@code 5.5.1} or {@code 4.12.0}. */
+  /**
+   * The version of the OkHttp classes loaded, such as {@code 5.5.1}, {@code 4.12.0} or {@code
+   * 3.14.9}: read at run time, since a compile-time constant would give the version the SDK was
+   * built with. OkHttp 4 and 5 say it in {@code okhttp3.OkHttp.VERSION}; OkHttp 3, which has no
+   * such class, in {@code okhttp3.internal.Version.userAgent()} ("okhttp/3.14.9").
+   */
   public static String loaded() {
     try {
-      // Read at run time: a compile-time constant would give the version the SDK was built with.
       return String.valueOf(Class.forName("okhttp3.OkHttp").getField("VERSION").get(null));
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return "unknown (no okhttp3.OkHttp.VERSION)";
+    } catch (ReflectiveOperationException | LinkageError notFourOrLater) {
+      try {
+        String agent = String.valueOf(Class.forName("okhttp3.internal.Version").getMethod("userAgent").invoke(null));
+        return agent.startsWith("okhttp/") ? agent.substring("okhttp/".length()) : agent;
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return "unknown (no okhttp3.OkHttp.VERSION)";
+      }
     }
   }
 

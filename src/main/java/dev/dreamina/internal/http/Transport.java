@@ -17,12 +17,14 @@ import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Authenticator;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.HttpUrl;
@@ -34,6 +36,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
+import okio.BufferedSink;
 import okio.BufferedSource;
 
 /**
@@ -43,6 +46,10 @@ import okio.BufferedSource;
  * <p>The paid submit is retried only when no job can exist: the connection was never established
  * (the network interceptor never ran, so no byte of the request was written), or the server
  * answered 429. Any other open outcome becomes a {@link SubmissionUnknownException}.
+ *
+ * <p>Each attempt reaches the network once: OkHttp's own follow-ups are turned off or refused
+ * (see {@link #prepare} and {@link SendMarker}), so the retry policy alone decides what is sent
+ * again, and the wire log sees every request the server saw.
  */
 public final class Transport {
   private static final System.Logger LOG = System.getLogger("dev.dreamina");
@@ -87,9 +94,13 @@ public final class Transport {
   }
 
   /**
-   * A client for API calls derived from {@code base}: no redirects (the token must not follow one
-   * to another host), no silent replays of a request whose connection dropped (that could pay
-   * twice), the given timeouts, and the marker that tells whether a request was ever written.
+   * A client for API calls derived from {@code base}, on which OkHttp sends nothing by itself
+   * (RetryAndFollowUpInterceptor, in OkHttp 4.12 and 5.x): no redirects (the token must not follow
+   * one to another host); no replay of a request whose connection dropped, nor of one answered 408
+   * ({@code retryOnConnectionFailure(false)}); no authenticator answering a 401 (the user's
+   * client may carry one for another API); the given timeouts; and {@link SendMarker}, which
+   * tells whether a request was ever written, hides a {@code 503} with {@code Retry-After: 0}
+   * from OkHttp's immediate resend, and refuses any other second send of one request.
    */
   public static OkHttpClient prepare(
       OkHttpClient base, Duration connectTimeout, Duration requestTimeout) {
@@ -98,6 +109,7 @@ public final class Transport {
             .retryOnConnectionFailure(false)
             .followRedirects(false)
             .followSslRedirects(false)
+            .authenticator(Authenticator.NONE)
             .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .writeTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -155,7 +167,7 @@ public final class Transport {
     SendMarker marker = request.tag(SendMarker.class);
     long start = time.nanoTime();
     try (Response response = http.newCall(request).execute()) {
-      return answer(call, request, attempt, start, response);
+      return answer(call, request, attempt, start, marker.restore(response));
     } catch (IOException e) {
       failed(call, request, attempt, start, e);
       if (Thread.currentThread().isInterrupted()) {
@@ -248,7 +260,7 @@ public final class Transport {
     @Override
     public void onResponse(Call okCall, Response response) {
       try (response) {
-        future.complete(answer(call, request, attempt, start, response));
+        future.complete(answer(call, request, attempt, start, marker.restore(response)));
       } catch (IOException e) {
         onFailure(okCall, e);
       } catch (DreaminaException failure) {
@@ -322,7 +334,7 @@ public final class Transport {
         call.requestId() == null && call.query() == null
             ? modelUrls.computeIfAbsent(call.path(), this::url)
             : url(call);
-    RequestBody body = call.body() == null ? null : RequestBody.create(call.body(), JSON);
+    RequestBody body = call.body() == null ? null : new OneShotBody(call.body());
     Request.Builder request =
         new Request.Builder()
             .url(url)
@@ -422,17 +434,104 @@ public final class Transport {
     }
   }
 
-  /** Set by a network interceptor, which runs only once a connection exists. */
+  /**
+   * A JSON body OkHttp may write once only: {@code isOneShot()} keeps OkHttp from sending it again
+   * on any follow-up (RetryAndFollowUpInterceptor returns the answer instead).
+   */
+  private static final class OneShotBody extends RequestBody {
+    private final byte[] bytes;
+
+    OneShotBody(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return JSON;
+    }
+
+    @Override
+    public long contentLength() {
+      return bytes.length;
+    }
+
+    @Override
+    public boolean isOneShot() {
+      return true;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      sink.write(bytes);
+    }
+  }
+
+  /** OkHttp was about to send a request a second time by itself; refused, so it never left. */
+  static final class ResendRefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ResendRefusedException(Request request, int firstStatus) {
+      super(
+          "OkHttp (or an interceptor on the OkHttpClient given to the SDK) was about to send "
+              + request.method() + " " + request.url().encodedPath() + " again by itself"
+              + (firstStatus > 0 ? " after HTTP " + firstStatus : "")
+              + "; the SDK sends each request once and retries by its own policy");
+    }
+  }
+
+  /**
+   * One attempt's marker, set by a network interceptor, which runs only once a connection exists
+   * and so tells whether the request was ever written. It lets the request reach the network once:
+   *
+   * <ul>
+   *   <li>a {@code 503} with {@code Retry-After: 0} (digits only, as OkHttp reads it) makes OkHttp
+   *       resend the request at once, whatever {@code retryOnConnectionFailure} says: the header
+   *       is taken off the answer before OkHttp sees it, and put back by {@link #restore} for
+   *       the SDK, its wire log and raw responses;
+   *   <li>any other second pass (a 421 on a coalesced HTTP/2 connection, an interceptor on the
+   *       user's client that calls {@code proceed} again) fails with {@link
+   *       ResendRefusedException} before a byte of it is written.
+   * </ul>
+   */
   static final class SendMarker {
     static final Interceptor INTERCEPTOR =
         chain -> {
           SendMarker marker = chain.request().tag(SendMarker.class);
-          if (marker != null) {
-            marker.sent = true;
+          if (marker == null) {
+            return chain.proceed(chain.request());
           }
-          return chain.proceed(chain.request());
+          if (marker.sent) {
+            throw new ResendRefusedException(chain.request(), marker.status);
+          }
+          marker.sent = true;
+          Response response = chain.proceed(chain.request());
+          marker.status = response.code();
+          return marker.hideImmediateRetry(response);
         };
 
     volatile boolean sent;
+    private volatile int status;
+    private volatile List<String> hiddenRetryAfter;
+
+    private Response hideImmediateRetry(Response response) {
+      String retryAfter = response.header("Retry-After");
+      boolean immediate = retryAfter != null && !retryAfter.isEmpty() && retryAfter.chars().allMatch(c -> c == '0');
+      if (response.code() != 503 || !immediate) {
+        return response;
+      }
+      hiddenRetryAfter = response.headers("Retry-After");
+      return response.newBuilder().removeHeader("Retry-After").build();
+    }
+
+    /** The answer as the server sent it, with a {@code Retry-After} hidden from OkHttp put back. */
+    Response restore(Response response) {
+      List<String> hidden = hiddenRetryAfter;
+      if (hidden == null) {
+        return response;
+      }
+      Response.Builder restored = response.newBuilder();
+      hidden.forEach(value -> restored.addHeader("Retry-After", value));
+      return restored.build();
+    }
   }
 }

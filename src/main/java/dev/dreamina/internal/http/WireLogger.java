@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Headers;
 import okhttp3.Request;
@@ -12,13 +13,62 @@ import okhttp3.Request;
 /**
  * The wire log ({@link WireLog}): one record per exchange on {@value WireLog#LOGGER} at {@code
  * INFO}, its first line the method, path, outcome and time, and at {@link WireLog#DEBUG} the
- * headers ({@code >} sent, {@code <} received) and bodies after it. Credentials never appear: the
- * headers that carry one are redacted, and the token is blanked wherever else it would show.
+ * headers ({@code >} sent, {@code <} received) and bodies after it. Credentials never appear: a
+ * header's value is shown only when its name is on {@link #SHOWN}, a fixed list of headers known
+ * to carry none (every other value is {@code <redacted>}, whoever's header it is), and the token
+ * is blanked wherever else it would show, before a long body is cut.
  */
 final class WireLogger {
   private static final System.Logger LOG = System.getLogger(WireLog.LOGGER);
+  /** The most characters of a body shown. */
   private static final int BODY_CAP = 4096;
   private static final String REDACTED = "<redacted>";
+
+  /**
+   * The headers whose values are shown, lower case: what describes the body and the connection,
+   * dates and cache control, retry and rate-limit advice, and request and trace ids. Any header
+   * not named here (an API key of a proxy, a cookie, a signature, a redirect's {@code Location},
+   * which may be a pre-signed URL) is redacted.
+   */
+  static final Set<String> SHOWN =
+      Set.of(
+          "accept",
+          "accept-encoding",
+          "age",
+          "cache-control",
+          "cf-ray",
+          "connection",
+          "content-encoding",
+          "content-length",
+          "content-type",
+          "date",
+          "etag",
+          "expires",
+          "host",
+          "keep-alive",
+          "last-modified",
+          "pragma",
+          "ratelimit",
+          "ratelimit-limit",
+          "ratelimit-policy",
+          "ratelimit-remaining",
+          "ratelimit-reset",
+          "retry-after",
+          "server",
+          "traceparent",
+          "transfer-encoding",
+          "user-agent",
+          "vary",
+          "via",
+          "x-amzn-requestid",
+          "x-amzn-trace-id",
+          "x-b3-traceid",
+          "x-correlation-id",
+          "x-ratelimit-limit",
+          "x-ratelimit-remaining",
+          "x-ratelimit-reset",
+          "x-request-id",
+          "x-trace-id");
 
   private final WireLog setting;
   private final String token;
@@ -89,31 +139,25 @@ final class WireLogger {
     for (int i = 0; i < headers.size(); i++) {
       String name = headers.name(i);
       line.append('\n').append(side).append(' ').append(name).append(": ")
-          .append(secret(name) ? REDACTED : blank(headers.value(i)));
+          .append(SHOWN.contains(name.toLowerCase(Locale.ROOT)) ? blank(headers.value(i)) : REDACTED);
     }
   }
 
+  /** The body as text, the token blanked first, then cut to {@link #BODY_CAP} characters (never inside a pair). */
   private void body(StringBuilder line, char side, byte[] body, boolean cut) {
     if (body == null || body.length == 0) {
       return;
     }
-    int shown = Math.min(body.length, BODY_CAP);
-    line.append('\n').append(side).append(' ')
-        .append(blank(new String(body, 0, shown, StandardCharsets.UTF_8)));
-    if (shown < body.length || cut) {
-      line.append(" … (").append(cut ? "over " : "").append(body.length).append(" bytes, ").append(shown).append(" shown)");
+    String text = blank(new String(body, StandardCharsets.UTF_8));
+    int shown = Math.min(text.length(), BODY_CAP);
+    if (shown < text.length() && Character.isHighSurrogate(text.charAt(shown - 1))) {
+      shown--;
     }
-  }
-
-  /** Headers that carry credentials: their values are never logged. */
-  private static boolean secret(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    return lower.contains("authorization")
-        || lower.contains("cookie")
-        || lower.contains("token")
-        || lower.contains("api-key")
-        || lower.contains("apikey")
-        || lower.contains("secret");
+    line.append('\n').append(side).append(' ').append(text, 0, shown);
+    if (shown < text.length() || cut) {
+      line.append(" … (").append(cut ? "over " : "").append(body.length).append(" bytes, ")
+          .append(shown).append(" characters shown)");
+    }
   }
 
   /** The token, blanked wherever it would show. */

@@ -11,6 +11,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.Target;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -39,41 +41,43 @@ public final class Constraints {
       implements ConstraintValidator<HttpsImageUrl, String> {
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png");
 
+    /** One violation for each thing wrong with the URL: its scheme, its host and its extension are checked apart. */
     @Override
     public boolean isValid(String value, ConstraintValidatorContext context) {
       if (value == null) {
         return true;
       }
-      Object verdict = verdict(value);
-      if (verdict instanceof URI) {
+      List<String> problems = problems(value);
+      if (problems.isEmpty()) {
         return true;
       }
       context.disableDefaultConstraintViolation();
-      context.buildConstraintViolationWithTemplate(escape((String) verdict)).addConstraintViolation();
+      problems.forEach(problem -> context.buildConstraintViolationWithTemplate(escape(problem)).addConstraintViolation());
       return false;
     }
 
     /** The URL, parsed, when it is valid; else {@code null}. */
     static URI parsedIfValid(String value) {
-      return verdict(value) instanceof URI uri ? uri : null;
+      return problems(value).isEmpty() ? URI.create(value.trim()) : null;
     }
 
-    /** The URL, parsed, when it is valid; else what is wrong with it. */
-    private static Object verdict(String value) {
+    /** What is wrong with the URL; empty when it is valid. */
+    private static List<String> problems(String value) {
       URI uri;
       try {
         uri = new URI(value.trim());
       } catch (URISyntaxException e) {
-        return "is not a valid URL (" + e.getReason() + ")";
+        return List.of("is not a valid URL (" + e.getReason() + ")");
       }
       if (!uri.isAbsolute() || uri.getScheme() == null) {
-        return "must be an absolute URL, such as https://example.com/image.png";
+        return List.of("must be an absolute URL, such as https://example.com/image.png");
       }
+      List<String> problems = new ArrayList<>(3);
       if (!"https".equalsIgnoreCase(uri.getScheme())) {
-        return "must use https (RunComfy fetches the image over HTTPS), not " + uri.getScheme();
+        problems.add("must use https (RunComfy fetches the image over HTTPS), not " + uri.getScheme());
       }
       if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        return "must name a host";
+        problems.add("must name a host");
       }
       String path = uri.getPath() == null ? "" : uri.getPath();
       int slash = path.lastIndexOf('/');
@@ -81,10 +85,10 @@ public final class Constraints {
       if (dot > slash && dot < path.length() - 1) {
         String extension = path.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (!IMAGE_EXTENSIONS.contains(extension)) {
-          return "must point to a JPEG or PNG image (.jpg, .jpeg or .png), not ." + extension;
+          problems.add("must point to a JPEG or PNG image (.jpg, .jpeg or .png), not ." + extension);
         }
       }
-      return uri;
+      return problems;
     }
 
     /** Message templates treat {, } and \ specially; the user's URL text must come out as is. */

@@ -90,6 +90,6 @@ class RequestValidationTest {
         assertThrows(InvalidRequestException.class, () -> RequestValidation.check(" ", "http://example.com/a.gif", 5, -7));
     List<String> fields = new ArrayList<>();
     e.violations().forEach(v -> fields.add(v.field()));
-    assertEquals(List.of("prompt", "image_urls", "frames", "seed"), fields);
+    assertEquals(List.of("prompt", "image_urls", "image_urls", "frames", "seed"), fields, "the URL's scheme and extension apart");
   }
 }

@@ -34,7 +34,7 @@ public final class ModularSmoke {
       ImageToVideoRequest.builder().prompt(" ").imageUrl("http://x/a.gif").frames(120).build();
       throw new AssertionError("an invalid request was accepted");
     } catch (InvalidRequestException expected) {
-      check(expected.violations().size() == 3, "violations: " + expected.violations());
+      check(expected.violations().size() == 4, "violations: " + expected.violations());
     }
 
     if (args.length > 0 && args[0].equals("--without-sandbox")) {

@@ -26,7 +26,7 @@ public final class OkHttp4Compat {
       ImageToVideoRequest.builder().prompt(" ").imageUrl("http://x/a.gif").build();
       throw new AssertionError("an invalid request was accepted");
     } catch (InvalidRequestException expected) {
-      check(expected.violations().size() == 2, "violations: " + expected.violations());
+      check(expected.violations().size() == 3, "violations: " + expected.violations());
     }
     ImageToVideoRequest request =
         ImageToVideoRequest.builder()

@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.bouncycastle.bcpg.ArmoredOutputStream;
@@ -70,6 +72,13 @@ class StagedReleaseTest {
           "dreamina-java-sandbox", "jar",
           "dreamina-spring-boot-starter", "jar",
           "dreamina-java-bom", "pom");
+  /** The module name each published jar has on the module path. */
+  private static final Map<String, String> MODULE_NAMES =
+      Map.of(
+          "dreamina-java", "dev.dreamina",
+          "dreamina-java-sandbox", "dev.dreamina.sandbox",
+          "dreamina-spring-boot-starter", "dev.dreamina.spring");
+
   /** What the nested build needs: the published set's sources, nothing built. */
   private static final List<String> SOURCES =
       List.of("pom.xml", "LICENSE", "src/main", "parent", "sandbox", "spring-boot-starter", "bom");
@@ -139,6 +148,9 @@ class StagedReleaseTest {
       }
       if (files.containsKey("pom")) {
         checkPomMetadata(id, files.get("pom"), staged, problems);
+        if (artifact.getValue().equals("jar")) {
+          checkFlattened(id, files.get("pom"), problems);
+        }
       }
       if (files.containsKey("jar")) {
         checkJarContents(id, files.get("jar"), problems);
@@ -191,9 +203,45 @@ class StagedReleaseTest {
     }
   }
 
+  /**
+   * A jar's pom as a consumer needs it and no more: no parent to fetch, none of the build (plugins,
+   * profiles), no test dependency, and every dependency with its version written out.
+   */
+  private static void checkFlattened(String id, Path pom, List<String> problems) throws Exception {
+    Element project = parse(pom);
+    for (String build : List.of("parent", "build", "profiles", "dependencyManagement", "properties")) {
+      if (child(project, build) != null) {
+        problems.add(id + ": " + pom.getFileName() + " is not flattened: it has <" + build + ">");
+      }
+    }
+    Element dependencies = child(project, "dependencies");
+    if (dependencies == null) {
+      problems.add(id + ": " + pom.getFileName() + " lists no dependencies");
+      return;
+    }
+    for (Node n = dependencies.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element dependency) {
+        String name = text(dependency, "artifactId").orElse("?");
+        if (text(dependency, "version").filter(v -> !v.contains("${")).isEmpty()) {
+          problems.add(id + ": " + pom.getFileName() + " gives " + name + " no resolved version");
+        }
+        if (text(dependency, "scope").filter("test"::equals).isPresent()) {
+          problems.add(id + ": " + pom.getFileName() + " carries the test dependency " + name);
+        }
+      }
+    }
+  }
+
   private static void checkJarContents(String id, Path jar, List<String> problems) throws IOException {
-    if (!id.equals("dreamina-spring-boot-starter") && !entries(jar).contains("META-INF/LICENSE")) {
+    if (!entries(jar).contains("META-INF/LICENSE")) {
       problems.add(id + ": " + jar.getFileName() + " carries no META-INF/LICENSE");
+    }
+    String moduleName;
+    try (JarFile file = new JarFile(jar.toFile())) {
+      moduleName = file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue("Automatic-Module-Name");
+    }
+    if (!MODULE_NAMES.get(id).equals(moduleName)) {
+      problems.add(id + ": " + jar.getFileName() + " has Automatic-Module-Name " + moduleName + ", not " + MODULE_NAMES.get(id));
     }
   }
 
@@ -358,6 +406,44 @@ class StagedReleaseTest {
     }
   }
 
+  /**
+   * What a user copies shows the version being released: every {@code io.github.dreamina-java}
+   * coordinate in the README and the guide, and the parent's {@code scm} tag ({@code HEAD} on a
+   * snapshot, the release's tag otherwise). RELEASING.md's version step changes them all; the
+   * release workflow refuses a tag that would publish anything else.
+   */
+  @Test
+  void theReadmeTheGuideAndTheScmTagShowTheVersionBeingReleased() throws Exception {
+    Path root = Path.of(System.getProperty("release.check.root", "../..")).toRealPath();
+    String version = System.getProperty("release.check.version", "0.1.0-SNAPSHOT");
+    List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
+    try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    Pattern[] shown = {
+      Pattern.compile("<artifactId>dreamina-[a-z-]+</artifactId>\\s*<version>([^<]+)</version>"),
+      Pattern.compile("io\\.github\\.dreamina-java:dreamina-[a-z-]+:([0-9][^\"'\\s)]*)")
+    };
+    List<String> wrong = new ArrayList<>();
+    int seen = 0;
+    for (Path page : pages) {
+      String text = Files.readString(page);
+      for (Pattern pattern : shown) {
+        Matcher m = pattern.matcher(text);
+        while (m.find()) {
+          seen++;
+          if (!m.group(1).equals(version)) {
+            wrong.add(root.relativize(page) + ": " + m.group());
+          }
+        }
+      }
+    }
+    assertTrue(seen >= 2, "the README's install block was not found");
+    assertEquals(List.of(), wrong, "coordinates that do not show " + version);
+    String tag = text(child(parse(root.resolve("parent/pom.xml")), "scm"), "tag").orElse("");
+    assertEquals(version.endsWith("-SNAPSHOT") ? "HEAD" : "v" + version, tag, "the parent's <scm><tag>");
+  }
+
   @Test
   void theCheckCanFailAndNamesTheArtifactAndTheFile(@TempDir Path staged) throws Exception {
     PGPSecretKeyRing key = throwawayKey("p");
@@ -373,6 +459,26 @@ class StagedReleaseTest {
     assertTrue(problems.contains("dreamina-java-bom: dreamina-java-bom-1.0.pom has no <description>"), problems.toString());
     assertTrue(problems.contains("dreamina-java-bom: dreamina-java-bom-1.0.pom has no <scm/url>, nor its staged parent"), problems.toString());
     assertFalse(problems.stream().anyMatch(p -> p.contains(".pom.md5")), "the right md5 passes: " + problems);
+
+    Path starter = Files.createDirectories(staged.resolve(GROUP_PATH).resolve("dreamina-spring-boot-starter/1.0"));
+    Files.writeString(
+        starter.resolve("dreamina-spring-boot-starter-1.0.pom"),
+        "<project><parent><artifactId>p</artifactId></parent><build/><dependencies><dependency><artifactId>junit</artifactId>"
+            + "<scope>test</scope></dependency></dependencies></project>");
+    try (java.util.zip.ZipOutputStream jar = new java.util.zip.ZipOutputStream(Files.newOutputStream(starter.resolve("dreamina-spring-boot-starter-1.0.jar")))) {
+      jar.putNextEntry(new java.util.zip.ZipEntry("dev/dreamina/spring/A.class"));
+    }
+    List<String> starterProblems = check(staged, key.getPublicKey());
+    for (String expected :
+        List.of(
+            "dreamina-spring-boot-starter: dreamina-spring-boot-starter-1.0.pom is not flattened: it has <parent>",
+            "dreamina-spring-boot-starter: dreamina-spring-boot-starter-1.0.pom is not flattened: it has <build>",
+            "dreamina-spring-boot-starter: dreamina-spring-boot-starter-1.0.pom gives junit no resolved version",
+            "dreamina-spring-boot-starter: dreamina-spring-boot-starter-1.0.pom carries the test dependency junit",
+            "dreamina-spring-boot-starter: dreamina-spring-boot-starter-1.0.jar carries no META-INF/LICENSE",
+            "dreamina-spring-boot-starter: dreamina-spring-boot-starter-1.0.jar has Automatic-Module-Name null, not dev.dreamina.spring")) {
+      assertTrue(starterProblems.contains(expected), expected + " in " + starterProblems);
+    }
     assertFalse(verifies(pom, pom, key.getPublicKey()), "a file that is no signature");
 
     Path signature = Path.of(pom + ".asc");

@@ -198,10 +198,10 @@ final class BatchCommand implements Callable<Integer> {
     rows.forEach(row -> lines.computeIfAbsent(target(row), t -> new ArrayList<>()).add(row.line()));
     lines.forEach((target, on) -> {
       if (on.size() > 1) {
-        problems.add("lines " + on.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " all write " + target
+        problems.add(file.getFileName() + " lines " + on.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " all write " + target
             + "; give each row an output of its own");
       } else if (!dryRun && !resume && !overwrite && Files.exists(target)) {
-        problems.add("line " + on.get(0) + " would replace " + target + ", which exists; pass --overwrite to replace it"
+        problems.add(file.getFileName() + " line " + on.get(0) + " would replace " + target + ", which exists; pass --overwrite to replace it"
             + " (or --resume, if it is from an earlier run of this file)");
       }
     });

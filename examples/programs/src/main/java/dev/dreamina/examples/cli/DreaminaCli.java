@@ -190,6 +190,9 @@ public final class DreaminaCli {
 
   /** The documented exit code for a failure. */
   static int exitCode(Exception e) {
+    if (e instanceof CommandLine.TypeConversionException) {
+      return CommandLine.ExitCode.USAGE; // a bad value from the environment ($DREAMINA_LEASE), as one on the command line
+    }
     if (e instanceof InvalidRequestException
         || e instanceof IllegalArgumentException
         || e instanceof BadRequestException) {
@@ -675,7 +678,7 @@ public final class DreaminaCli {
                   + "  local " + e.localId() + "  since " + e.createdAt()
                   + e.target().map(t -> "  -> " + t).orElse("")
                   + cli.opened.lease(e.localId())
-                      .map(l -> "  held by " + l.owner() + (l.liveAt(java.time.Instant.now()) ? " until " : ", ran out at ") + l.until())
+                      .map(l -> "  held by " + (l.liveAt(java.time.Instant.now()) ? l.describe() : l.owner() + ", ran out at " + l.until()))
                       .orElse("  not held"));
         }
         if (pending.isEmpty()) {

@@ -11,7 +11,6 @@ import dev.dreamina.batch.BatchProgress;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
-import dev.dreamina.journal.JournalLease;
 import dev.dreamina.sandbox.RecordedCall;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.io.File;
@@ -128,8 +127,8 @@ class BatchCommandTest {
             "a hen,https://example.com/hen.jpg,line-6.mp4",
             "a dog,https://example.com/dog.jpg,");
     String errors = refused(csv, "--out", dir.resolve("v").toString());
-    assertTrue(errors.contains("error: lines 2, 4 all write " + dir.resolve("v/clip.mp4")), errors);
-    assertTrue(errors.contains("error: lines 5, 6 all write " + dir.resolve("v/line-6.mp4")), errors);
+    assertTrue(errors.contains("error: same.csv lines 2, 4 all write " + dir.resolve("v/clip.mp4")), errors);
+    assertTrue(errors.contains("error: same.csv lines 5, 6 all write " + dir.resolve("v/line-6.mp4")), errors);
     assertFalse(errors.contains("other.mp4"), errors);
   }
 
@@ -152,7 +151,7 @@ class BatchCommandTest {
     Path csv = write("rows.csv", "prompt,image_url,output", "a fox,https://example.com/fox.jpg,fox.mp4", "a cat,https://example.com/cat.jpg,cat.mp4");
 
     String errors = refused(csv, "--out", videos.toString());
-    assertTrue(errors.contains("error: line 2 would replace " + planted + ", which exists; pass --overwrite to replace it"), errors);
+    assertTrue(errors.contains("error: rows.csv line 2 would replace " + planted + ", which exists; pass --overwrite to replace it"), errors);
     assertEquals(List.of((byte) 1, (byte) 2, (byte) 3, (byte) 4), bytes(planted));
     assertFalse(Files.exists(videos.resolve("cat.mp4")), "no row ran");
 
@@ -502,7 +501,7 @@ class BatchCommandTest {
   }
 
   @Test
-  void aRunKilledMidwayIsResumedWithoutPayingTwiceOrDownloadingTwice() throws Exception {
+  void aRunKilledMidwayIsResumedAtOnceWithoutPayingTwiceOrDownloadingTwice() throws Exception {
     start(Duration.ofSeconds(1));
     List<String> rows = new ArrayList<>(List.of("prompt,image_url,frames,seed,output"));
     for (int i = 0; i < 8; i++) {
@@ -514,7 +513,7 @@ class BatchCommandTest {
 
     Process process =
         CliProcess.start(
-            env(), dir.resolve("child.log"), "--journal", journal.toString(), "--lease", "1s",
+            env(), dir.resolve("child.log"), "--journal", journal.toString(), "--lease", "10m",
             "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "2");
     // Kill it while both its slots wait for running jobs (each runs a second): no submit is then
     // in flight, so none can be left with an unknown outcome.
@@ -538,16 +537,23 @@ class BatchCommandTest {
     Set<String> downloadedAtKill =
         atKill.stream().filter(e -> e.state() == State.DOWNLOADED).map(e -> e.requestId().orElseThrow()).collect(Collectors.toSet());
 
-    // The killed run's jobs stay its own until their leases run out: a resume now leaves them.
+    // The killed process's leases run for ten minutes more, but it no longer runs, on this very
+    // machine: the same command with --resume, run at once, takes its jobs and finishes every row.
     FileSubmissionJournal killed = FileSubmissionJournal.open(journal);
-    assertEquals(DreaminaCli.HELD, run("--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--resume"), err.toString());
-    assertTrue(out.toString().contains("held by "), out.toString());
-    Instant leasesEnd =
-        killed.entries().stream().flatMap(e -> killed.lease(e.localId()).stream()).map(JournalLease::until).max(Instant::compareTo).orElseThrow();
-    while (!Instant.now().isAfter(leasesEnd)) {
-      Thread.sleep(50); // until the dead run's one-second leases have run out, not a backoff
-    }
-    assertEquals(0, run("--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--resume"), err.toString());
+    assertTrue(
+        killed.entries().stream().anyMatch(e -> killed.lease(e.localId()).map(l -> l.until().isAfter(Instant.now().plusSeconds(60))).orElse(false)),
+        "the killed run's leases still run");
+    Path resumeLog = dir.resolve("resume.log");
+    Process resumed =
+        CliProcess.start(
+            env(), resumeLog, "--journal", journal.toString(), "--lease", "10m",
+            "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "2", "--resume");
+    assertTrue(resumed.waitFor(60, TimeUnit.SECONDS), "the resume did not end: " + Files.readString(resumeLog));
+    String resumeOutput = Files.readString(resumeLog);
+    assertEquals(0, resumed.exitValue(), resumeOutput);
+    assertFalse(resumeOutput.contains("held by "), resumeOutput);
+    assertTrue(resumeOutput.contains("at once from process " + process.pid() + " on this machine"), resumeOutput);
+    assertTrue(resumeOutput.contains("which no longer runs"), resumeOutput);
 
     assertEquals(8, sandbox.submitCount(), "rows submitted once in all");
     assertEquals(8, sandbox.submitRequestCount());
@@ -563,7 +569,7 @@ class BatchCommandTest {
       assertTrue(fetchedAfter.stream().noneMatch(p -> p.contains(id)), id + " was downloaded again");
     }
     assertEquals(8 - downloadedAtKill.size(), fetchedAfter.stream().distinct().count(), "each other video fetched once");
-    assertTrue(out.toString().contains("completed                  8"), out.toString());
+    assertTrue(resumeOutput.contains("completed                  8"), resumeOutput);
   }
 
 }

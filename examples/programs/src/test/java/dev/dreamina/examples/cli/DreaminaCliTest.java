@@ -145,13 +145,12 @@ class DreaminaCliTest {
     assertEquals(0, new java.math.BigDecimal("0.50").compareTo(result.get("cost").decimalValue()), result.toString());
     assertTrue(result.get("error").isNull());
 
-    // A job submitted by another client of the same journal, whose lease it still holds.
+    // A job submitted by another client of the same journal, whose lease it still holds (it is
+    // not closed before the end: closing gives its leases up).
     Path journal = dir.resolve("journal.json");
-    String held;
-    try (dev.dreamina.DreaminaClient other =
-        DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build()) {
-      held = other.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), dir.resolve("held.mp4")).requestId();
-    }
+    DreaminaClient other =
+        DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build();
+    String held = other.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), dir.resolve("held.mp4")).requestId();
     out.getBuffer().setLength(0);
     assertEquals(0, run("pending", "--json"), err.toString());
     com.fasterxml.jackson.databind.JsonNode pending = mapper.readTree(out.toString());
@@ -168,6 +167,7 @@ class DreaminaCliTest {
     assertEquals("held", pass.get(0).get("outcome").asText());
     assertEquals(held, pass.get(0).get("request_id").asText());
     assertEquals(pending.get(0).get("lease"), pass.get(0).get("lease"));
+    other.close();
   }
 
   @Test
@@ -187,6 +187,16 @@ class DreaminaCliTest {
     assertEquals(DreaminaCli.USAGE, run("generate", "--prompt", "p", "--image-url", "https://example.com/a.png", "--timeout", "1x"));
     assertTrue(err.toString().contains("'1x' is not a duration: write it as 90s, 15m, 2h, or PT1H30M"), err.toString());
     assertFalse(err.toString().contains("NumberFormatException"), err.toString());
+    assertEquals(List.of(), sandbox.requests());
+  }
+
+  @Test
+  void aBadDurationFromTheEnvironmentIsAUsageErrorToo() {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    env.put("DREAMINA_JOURNAL", dir.resolve("journal.json").toString());
+    env.put("DREAMINA_LEASE", "soon");
+    assertEquals(DreaminaCli.USAGE, run(env, "pending"));
+    assertTrue(err.toString().contains("'soon' is not a duration: write it as 90s, 15m, 2h, or PT1H30M"), err.toString());
     assertEquals(List.of(), sandbox.requests());
   }
 
@@ -374,16 +384,17 @@ class DreaminaCliTest {
   void pendingAndResumeFinishAJobAnEarlierRunLeftBehind() throws Exception {
     Path journal = dir.resolve("journal.json");
     Path video = dir.resolve("left-behind.mp4");
-    String id;
-    try (dev.dreamina.DreaminaClient crashed =
-        DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(dev.dreamina.journal.FileSubmissionJournal.open(journal)).build()) {
-      id = crashed.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), video).requestId();
-    }
+    // An earlier run on another machine (an owner id that cannot be checked from here), which
+    // died without closing: its lease stays until it runs out.
+    DreaminaClient crashed =
+        DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(dev.dreamina.journal.FileSubmissionJournal.open(journal))
+            .instanceId("laptop-2/4242").build();
+    String id = crashed.submit(dev.dreamina.ImageToVideoRequest.builder().prompt("p").imageUrl("https://example.com/a.png").build(), video).requestId();
 
     assertEquals(0, run("pending"), err.toString());
     assertTrue(out.toString().contains("SUBMITTED  " + id), out.toString());
     assertTrue(out.toString().contains("-> " + video.toAbsolutePath()), out.toString());
-    assertTrue(out.toString().matches("(?s).*  held by [^ ]+ until 20\\d\\d-.*"), "the dead run's lease: " + out);
+    assertTrue(out.toString().contains("  held by laptop-2/4242 until 20"), "the dead run's lease: " + out);
 
     // The earlier run's lease still runs: left to it, with the way to take it over.
     assertEquals(DreaminaCli.HELD, run("resume", id), err.toString());
@@ -398,6 +409,7 @@ class DreaminaCliTest {
     assertEquals(0, run("pending"));
     assertTrue(out.toString().endsWith("nothing pending" + System.lineSeparator()), out.toString());
     assertEquals(1, sandbox.submitCount(), "resume never pays again");
+    crashed.close();
   }
 
   @Test
@@ -417,12 +429,11 @@ class DreaminaCliTest {
     JdbcSubmissionJournal journal = JdbcSubmissionJournal.of(database).createTableIfMissing();
     Path video = dir.resolve("left-behind.mp4");
     Path elsewhere = dir.resolve("only-on-the-dead-machine").resolve("v.mp4");
-    String id;
-    String missing;
-    try (DreaminaClient crashed = DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(journal).build()) {
-      id = crashed.submit(request(), video).requestId();
-      missing = crashed.submit(request(), elsewhere).requestId();
-    }
+    // The other machine died without closing its client: its leases stay until they run out.
+    DreaminaClient crashed =
+        DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken()).journal(journal).instanceId("machine-b/17").build();
+    String id = crashed.submit(request(), video).requestId();
+    String missing = crashed.submit(request(), elsewhere).requestId();
 
     assertEquals(DreaminaCli.HELD, run("--journal", url, "resume"), err.toString());
     assertTrue(out.toString().contains("HELD  " + id), "its lease is live: " + out);
@@ -444,6 +455,7 @@ class DreaminaCliTest {
     assertEquals(0, run("--journal", url, "pending"), err.toString());
     assertTrue(out.toString().startsWith("SUBMITTED  " + missing), out.toString());
     assertFalse(out.toString().contains(id), out.toString());
+    crashed.close();
   }
 
   @Test
