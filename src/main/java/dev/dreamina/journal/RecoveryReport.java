@@ -50,7 +50,12 @@ public record RecoveryReport(List<Item> items) {
      * does (or for a person: {@code resume} with the request id, then download where you like).
      */
     TARGET_MISSING,
-    /** Another instance, or this client, holds its lease and is working on it. Left alone. */
+    /**
+     * Another live instance, or this client, holds its lease: left alone. The item's {@code
+     * lease()} says who and until when, and its detail what is known of the holder ({@link
+     * JournalLease#describe()}). A lease whose holder was a process on this machine that no longer
+     * runs is never {@code HELD}: the pass takes the job at once.
+     */
     HELD
   }
 
