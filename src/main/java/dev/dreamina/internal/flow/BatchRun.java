@@ -282,7 +282,7 @@ public final class BatchRun implements Batch {
    */
   private Optional<BatchOutcome> holdEarlierJob(Task task) {
     BatchItem item = task.item();
-    JournalRecorder.Claim claim = journal.claim(task.localId());
+    Leases.Claim claim = journal.claim(task.localId());
     return switch (claim.kind()) {
       case TAKEN -> Optional.empty();
       case HELD_HERE -> Optional.of(outcome(item, Kind.HELD, task.awaitRequestId(), null, "this client is working on it"));

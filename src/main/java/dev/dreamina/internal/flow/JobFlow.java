@@ -37,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
  * The job flow: each step of a job written once for the blocking client and its async view —
  * preflight, the spend limit, the journal's intent, the paid submit and its outcome, the wait and
  * its end, "then download", resume — on a {@link ClientRuntime}. A journaled job carries its {@link
- * JournalRecorder.Job} (entry, lease) from its intent or claim to its end: no step looks it up by
+ * Leases.Job} (entry, lease) from its intent or claim to its end: no step looks it up by
  * scanning. {@link Recovery} and {@link BatchRun} are built on this flow; it knows neither. The
  * blocking methods run on the caller's thread; the async ones return futures that complete on SDK
  * threads (the public views relay them to the callback executor).
@@ -233,7 +233,7 @@ public final class JobFlow {
     if (!journal.enabled() || journal.holdsRequest(requestId)) {
       return poll(requestId, options);
     }
-    CompletableFuture<Optional<JournalRecorder.Job>> held =
+    CompletableFuture<Optional<Leases.Job>> held =
         runtime.blocking(() -> journal.holdForWait(requestId, JournalRecorder.WhenHeld.WATCH));
     CompletableFuture<RequestResult> waited = held.thenCompose(job -> poll(requestId, options));
     Futures.cancelTogether(waited, held);

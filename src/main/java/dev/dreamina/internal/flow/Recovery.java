@@ -52,13 +52,13 @@ public final class Recovery {
   }
 
   /** A job taken to be worked ({@code item == null}), or what was decided without working it. */
-  private record Claim(JournalRecorder.Job job, Item item) {}
+  private record Claim(Leases.Job job, Item item) {}
 
   /** Blocking: the journal's reads and leases, a few keyed statements per unfinished entry. */
   private List<Claim> claimAll() {
     List<Claim> claims = new ArrayList<>();
     for (JournalEntry pending : journal.pending()) {
-      JournalRecorder.Claim claim = journal.claim(pending.localId());
+      Leases.Claim claim = journal.claim(pending.localId());
       switch (claim.kind()) {
         case HELD_HERE -> claims.add(new Claim(null, item(pending, Outcome.HELD, "this client is working on it", Optional.empty())));
         case HELD_ELSEWHERE -> claims.add(new Claim(null, item(pending, Outcome.HELD, heldBy(claim), claim.lease())));
@@ -69,12 +69,12 @@ public final class Recovery {
     return claims;
   }
 
-  static String heldBy(JournalRecorder.Claim claim) {
+  static String heldBy(Leases.Claim claim) {
     return claim.lease().map(l -> "held by " + l.describe()).orElse("held by another instance");
   }
 
   /** A job this pass took: worked, or let go at once when it cannot be worked here. */
-  private Claim work(JournalRecorder.Job job) {
+  private Claim work(Leases.Job job) {
     JournalEntry entry = job.entry();
     Optional<Path> folder = entry.target().map(Path::getParent);
     if (entry.requestId().isEmpty()) {
@@ -96,13 +96,13 @@ public final class Recovery {
   }
 
   /** A claimed entry this instance cannot work on: its lease is given up at once. */
-  private Claim leftAlone(JournalRecorder.Job job, Outcome outcome, String detail) {
+  private Claim leftAlone(Leases.Job job, Outcome outcome, String detail) {
     journal.letGo(job);
     return new Claim(null, item(job.entry(), outcome, detail, Optional.empty()));
   }
 
   /** Awaits a claimed job, downloads it if it has a target; the job carries its entry as written. */
-  private CompletableFuture<Item> finish(JournalRecorder.Job job, AwaitOptions options) {
+  private CompletableFuture<Item> finish(Leases.Job job, AwaitOptions options) {
     JournalEntry entry = job.entry();
     return flow.awaitThenDownload(entry.requestId().orElseThrow(), entry.target().orElse(null), options)
         .handle((result, failure) -> failure == null ? null : Futures.unwrap(failure))
@@ -110,7 +110,7 @@ public final class Recovery {
   }
 
   /** Blocking: lets go of a job left unfinished; reports the job's entry as last written. */
-  private Item done(JournalRecorder.Job job, Throwable failure) {
+  private Item done(Leases.Job job, Throwable failure) {
     if (failure != null && !(failure instanceof GenerationFailedException)) {
       if (job.held()) {
         journal.letGo(job); // already given up on the way, unless the journal failed there
