@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -435,6 +436,18 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
       }
     } catch (SQLException e) {
       throw new JournalException("Cannot read the journal table " + table + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  /** {@code SELECT CURRENT_TIMESTAMP}: the database's clock, which every instance shares. */
+  @Override
+  public Optional<Instant> clock() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT CURRENT_TIMESTAMP");
+        ResultSet rows = s.executeQuery()) {
+      return rows.next() ? Optional.of(rows.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+    } catch (SQLException | RuntimeException e) {
+      throw new JournalException("Cannot read the database's clock: " + e.getMessage(), null, e);
     }
   }
 

@@ -202,6 +202,20 @@ public interface SubmissionJournal {
   }
 
   /**
+   * The current time on the journal's own clock, for a journal that several machines share and
+   * that has one (a database's); empty for a journal on this machine's clock (the file journal).
+   * Leases are judged on each instance's clock: the client compares this with its own when it
+   * opens the journal and on each recovery pass, and logs a WARNING naming both when they differ by
+   * more than a quarter of its lease. The default is empty.
+   *
+   * @return the journal's time, or empty when it has no clock of its own
+   * @throws JournalException when the journal cannot be read
+   */
+  default Optional<Instant> clock() {
+    return Optional.empty();
+  }
+
+  /**
    * The settings a batch runner stored for a batch with {@link #recordBatchSettings}, as it wrote
    * them: how the batch runs, for a resumed run to take them from here (the CLI's {@code batch
    * --resume} does). The default stores none and returns empty.

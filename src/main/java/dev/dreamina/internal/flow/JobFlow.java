@@ -72,6 +72,7 @@ public final class JobFlow {
         runtime,
         new SpendGuard(spendLimit, runtime.api(), runtime.time()),
         new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor()));
+    this.journal.checkClock(); // on open: one statement, for a journal with a clock of its own
   }
 
   /** A flow on this runtime with this journal and spend limit: a client's, or shared with a view's. */

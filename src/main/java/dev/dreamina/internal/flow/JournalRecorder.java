@@ -299,6 +299,13 @@ public final class JournalRecorder {
     leases.letGo(job);
   }
 
+  /** Warns when the journal's clock and this client's disagree; see {@link Leases#checkClock()}. Blocking. */
+  public void checkClock() {
+    if (journal != null) {
+      leases.checkClock();
+    }
+  }
+
   /** Gives up the leases this client holds; see {@link Leases#close()}. */
   public void close() {
     leases.close();

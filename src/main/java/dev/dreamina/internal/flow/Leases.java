@@ -124,6 +124,38 @@ public final class Leases {
     }
   }
 
+  /**
+   * Compares the journal's clock ({@link SubmissionJournal#clock()}) with this client's, and logs
+   * a WARNING naming both when they differ by more than a quarter of the lease: leases are judged
+   * on each instance's clock, so a skewed one takes jobs another still works on, or loses its own.
+   * Blocking: one statement; nothing for a journal without a clock of its own. A journal that
+   * cannot be read is left to the step that needs it, which says so.
+   */
+  void checkClock() {
+    long start = time.nanoTime();
+    Instant mine = time.now();
+    Optional<Instant> theirs;
+    try {
+      theirs = journal.clock();
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, () -> "Could not read the journal's clock: " + e.getMessage());
+      return;
+    }
+    if (theirs.isEmpty()) {
+      return;
+    }
+    mine = mine.plusNanos((time.nanoTime() - start) / 2); // this client's time when the journal read its own, about
+    Duration apart = Duration.between(mine, theirs.get()).abs();
+    if (apart.compareTo(lease.dividedBy(4)) > 0) {
+      LOG.log(
+          Level.WARNING,
+          "The journal's clock reads " + theirs.get() + " and this instance's " + mine + ": " + apart.toSeconds()
+              + " s apart, more than a quarter of the " + lease.toSeconds() + " s journal lease. Leases are judged on"
+              + " each instance's clock, so an instance whose clock is off can take a job another one still works on,"
+              + " and fetch its video twice, or lose its own. Set this machine's clock right (NTP).");
+    }
+  }
+
   // ---- taking -------------------------------------------------------------------------------------
 
   /**

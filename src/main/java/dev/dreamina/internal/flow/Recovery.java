@@ -56,6 +56,7 @@ public final class Recovery {
 
   /** Blocking: the journal's reads and leases, a few keyed statements per unfinished entry. */
   private List<Claim> claimAll() {
+    journal.checkClock();
     List<Claim> claims = new ArrayList<>();
     for (JournalEntry pending : journal.pending()) {
       Leases.Claim claim = journal.claim(pending.localId());
