@@ -229,11 +229,12 @@ public final class Leases {
       Instant now = time.now();
       Instant until = now.plus(lease);
       boolean taken = journal.claim(localId, owner, takeOverFrom != null ? takeOverFrom.until() : now, until);
-      if (!taken && takeOverFrom == null) {
-        taken = takenFromTheGone(localId, until);
+      Optional<JournalLease> theirs = taken ? Optional.empty() : journal.lease(localId);
+      if (!taken && takeOverFrom == null && theirs.isPresent() && LeaseOwners.liveness(theirs.get().owner()) == LeaseOwners.Liveness.GONE) {
+        taken = takenFromTheGone(localId, theirs.get(), until);
+        theirs = taken ? theirs : journal.lease(localId); // it changed hands meanwhile
       }
       if (!taken) {
-        Optional<JournalLease> theirs = journal.lease(localId);
         if (theirs.isEmpty()) { // refused with nobody holding it: finished, or gone
           Optional<JournalEntry> gone = journal.entry(localId);
           if (gone.isEmpty() || gone.get().finished()) {
@@ -266,22 +267,17 @@ public final class Leases {
   }
 
   /**
-   * Takes a lease whose owner was a process on this machine that no longer runs (killed, crashed):
-   * nobody can renew it, so nobody waits for it to run out. Only that very lease is taken (the
-   * claim's {@code now} is its end), so one renewed or taken meanwhile is left alone.
+   * Takes {@code theirs}, a lease whose owner was a process on this machine that no longer runs
+   * (killed, crashed): nobody can renew it, so nobody waits for it to run out. Only that very lease
+   * is taken (the claim's {@code now} is its end), so one renewed or taken meanwhile is left alone.
    */
-  private boolean takenFromTheGone(String localId, Instant until) {
-    Optional<JournalLease> theirs = journal.lease(localId);
-    if (theirs.isEmpty() || LeaseOwners.liveness(theirs.get().owner()) != LeaseOwners.Liveness.GONE) {
-      return false;
-    }
-    if (!journal.claim(localId, owner, theirs.get().until(), until)) {
+  private boolean takenFromTheGone(String localId, JournalLease theirs, Instant until) {
+    if (!journal.claim(localId, owner, theirs.until(), until)) {
       return false;
     }
     LOG.log(
         Level.WARNING,
-        "Took journal entry " + localId + " at once from " + theirs.get().describe()
-            + "; its lease would have run until " + theirs.get().until());
+        "Took journal entry " + localId + " at once from " + theirs.describe() + "; its lease would have run until " + theirs.until());
     return true;
   }
 
