@@ -182,6 +182,10 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     change(
         entry.requestId().orElse(null),
         () -> {
+          JournalEntry stored = entries.get(entry.localId());
+          if (stored != null && stored.state() == JournalEntry.State.DOWNLOADED && entry.state() == JournalEntry.State.COMPLETED) {
+            return false; // a late write of an instance that lost the lease: the video is on disk
+          }
           entries.put(entry.localId(), entry);
           if (entry.finished()) {
             leases.remove(entry.localId()); // nobody works on a finished job

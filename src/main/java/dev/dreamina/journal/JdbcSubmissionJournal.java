@@ -164,21 +164,35 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
 
   /**
    * One {@code UPDATE} of the entry's row, or an {@code INSERT} when it has none. The lease is left
-   * as it is, unless the entry is finished: then the same {@code UPDATE} clears it.
+   * as it is, unless the entry is finished: then the same {@code UPDATE} clears it. A {@code
+   * COMPLETED} entry updates the row only if it is not {@code DOWNLOADED}; when that leaves no row
+   * changed, a keyed read tells a missing row (inserted) from a downloaded one (left as it is).
    */
   @Override
   public void record(JournalEntry entry) {
     Objects.requireNonNull(entry, "entry == null");
     String lease = entry.finished() ? ", lease_owner = NULL, lease_until = NULL" : "";
+    boolean completed = entry.state() == JournalEntry.State.COMPLETED;
+    String notBack = completed ? " AND state <> 'DOWNLOADED'" : "";
     inTransaction(
         "write to",
         entry.requestId().orElse(null),
         c -> {
-          if (write(c, "UPDATE " + table + " SET " + SET_COLUMNS + lease + " WHERE local_id = ?", entry) == 0) {
+          if (write(c, "UPDATE " + table + " SET " + SET_COLUMNS + lease + " WHERE local_id = ?" + notBack, entry) == 0
+              && !(completed && exists(c, entry.localId()))) {
             write(c, "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)", entry);
           }
           return true; // a value, not null: the step's result is not used
         });
+  }
+
+  private boolean exists(Connection c, String localId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + table + " WHERE local_id = ?")) {
+      s.setString(1, localId);
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next();
+      }
+    }
   }
 
   private static final String INSERT_COLUMNS =

@@ -32,6 +32,11 @@ public interface SubmissionJournal {
    * its holder's last write gives the lease up (the shipped journals do; one that does not leaves
    * the lease to run out). An unfinished entry's lease is left as it is.
    *
+   * <p>An entry stored as {@link JournalEntry.State#DOWNLOADED} is never written back to {@link
+   * JournalEntry.State#COMPLETED}: the video is on disk, and a late write from an instance that
+   * lost the job's lease (it stalled, or its clock is off) must not make the job look unfinished.
+   * Such a write is dropped, with no error; the shipped journals do this in the same change.
+   *
    * @param entry the entry
    * @throws JournalException when it cannot be stored
    */

@@ -80,6 +80,28 @@ abstract class SubmissionJournalContractTest {
   }
 
   @Test
+  void aDownloadedEntryIsNeverWrittenBackToCompleted() {
+    SubmissionJournal journal = journal();
+    JournalEntry submitted = entry("late", 1, State.SUBMITTED, Optional.of("req_late"));
+    journal.record(submitted);
+    JournalEntry completed = submitted.with(State.COMPLETED, null, null, T0.plusSeconds(2));
+    JournalEntry downloaded = completed.with(State.DOWNLOADED, null, null, T0.plusSeconds(3));
+    journal.record(completed);
+    journal.record(downloaded);
+
+    journal.record(completed); // a late write from an instance that lost the lease
+
+    assertEquals(List.of(downloaded), journal.entries());
+    assertEquals(List.of(downloaded), reopen().entries(), "another instance reads the same");
+    JournalEntry fresh = entry("fresh", 4, State.COMPLETED, Optional.of("req_fresh"));
+    journal.record(fresh);
+    assertEquals(Optional.of(fresh), reopen().entry("fresh"), "a COMPLETED entry with no row is stored");
+    JournalEntry failedLater = downloaded.with(State.DISMISSED, null, null, T0.plusSeconds(5));
+    journal.record(failedLater);
+    assertEquals(Optional.of(failedLater), reopen().entry("late"), "only the step back to COMPLETED is dropped");
+  }
+
+  @Test
   void aClientJournalsItsJobFromIntentToDownload() throws Exception {
     try (RunComfySandbox sandbox =
             RunComfySandbox.builder().queueTime(Duration.ofMillis(50)).runTime(Duration.ofMillis(50)).start();
