@@ -168,7 +168,9 @@ public final class CallOptions {
             "Authorization carries the client's API token: set it with apiToken(...) on the client's builder");
       }
       if (SDK_HEADERS.contains(lower)) {
-        throw new IllegalArgumentException("The SDK sets " + name + " itself; a view cannot replace it");
+        throw new IllegalArgumentException(
+            "The SDK and OkHttp set " + name + " themselves (content negotiation, the body, the connection);"
+                + " a view cannot replace it");
       }
       if (!value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c < 0x7f))) {
         // The value is not echoed: it may be a credential.

@@ -956,7 +956,11 @@ public final class DreaminaClient implements AutoCloseable {
      * "downloaded" never orphans one: an intent before each submit (a journal that cannot be
      * written means no submit, with a {@link JournalException}), the request id after it, an
      * unknown outcome, each terminal state and each download. {@link DreaminaClient#pending()}
-     * and {@link DreaminaClient#resume(String)} read it back. Default: none.
+     * and {@link DreaminaClient#resume(String)} read it back. A journal with a clock of its own (a
+     * database's, {@link SubmissionJournal#clock()}) is compared with this client's clock once,
+     * on a blocking-executor thread after {@code build()}, and on each recovery pass; a WARNING
+     * names both when they differ by more than a quarter of the {@link #journalLease}. Default:
+     * none.
      *
      * @param journal the journal, for example {@code FileSubmissionJournal.open(path)}
      * @return this builder

@@ -137,7 +137,8 @@ class ResendTest {
     try (DreaminaClient client = builder().build()) {
       ExecutionException failure =
           assertThrows(ExecutionException.class, () -> client.async().submit(request()).get(10, TimeUnit.SECONDS));
-      assertInstanceOf(ApiException.class, failure.getCause() instanceof SubmissionUnknownException ? failure.getCause().getCause() : failure.getCause());
+      Throwable cause = failure.getCause() instanceof SubmissionUnknownException unknown ? unknown.getCause() : failure.getCause();
+      assertEquals(answer.status, assertInstanceOf(ApiException.class, cause).statusCode());
     }
     assertEquals(1, server.count());
   }

@@ -61,7 +61,10 @@ public final class LeaseOwners {
    * @param owner a lease's owner, as stored
    */
   public static Liveness liveness(String owner) {
-    Matcher id = ID.matcher(owner);
+    return liveness(ID.matcher(owner));
+  }
+
+  private static Liveness liveness(Matcher id) {
     if (MACHINE.isEmpty()
         || !id.matches()
         || !id.group("host").equals(HOST)
@@ -92,7 +95,7 @@ public final class LeaseOwners {
       return lease.owner() + " until " + lease.until();
     }
     String process = "process " + id.group("pid") + " on this machine (" + lease.owner() + ")";
-    return switch (liveness(lease.owner())) {
+    return switch (liveness(id)) {
       case RUNNING_HERE -> process + ", still running, until " + lease.until();
       case GONE -> process + ", which no longer runs";
       case UNKNOWN -> lease.owner() + " until " + lease.until() + " (on another machine, which cannot be checked from here)";

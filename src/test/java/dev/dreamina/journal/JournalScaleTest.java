@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -89,8 +90,15 @@ class JournalScaleTest {
   private record Life(List<String> job, List<String> pending, List<String> recovery) {}
 
   private Life oneJobsLife(CountingDataSource counting, RunComfySandbox sandbox, String name) throws Exception {
+    counting.take(); // what came before: the table made, the history inserted
     try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(counting.dataSource)).build()) {
-      counting.take();
+      // The client reads the database's clock once on open, on another thread: that read is
+      // awaited, so that it falls in none of the counts below.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!counting.statements.contains("SELECT CURRENT_TIMESTAMP") && System.nanoTime() < deadline) {
+        Thread.sleep(5); // waiting for the open's clock read, not a backoff
+      }
+      assertEquals(List.of("SELECT CURRENT_TIMESTAMP"), counting.take(), "on open: one read of the database's clock");
       Path video = dir.resolve(name + ".mp4");
       client.generateAndDownload(
           ImageToVideoRequest.builder().prompt("scale " + name).imageUrl("https://example.com/s.png").build(), video);

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The job flow: each step of a job written once for the blocking client and its async view —
@@ -72,7 +73,15 @@ public final class JobFlow {
         runtime,
         new SpendGuard(spendLimit, runtime.api(), runtime.time()),
         new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor()));
-    this.journal.checkClock(); // on open: one statement, for a journal with a clock of its own
+    if (this.journal.enabled()) {
+      // On open, off the builder's thread: build() does no I/O, and a database that is slow to
+      // answer delays nothing but this warning.
+      try {
+        runtime.blockingExecutor().execute(this.journal::checkClock);
+      } catch (RejectedExecutionException shutDown) {
+        // the app's executor takes no work: the recovery passes still check
+      }
+    }
   }
 
   /** A flow on this runtime with this journal and spend limit: a client's, or shared with a view's. */
