@@ -996,8 +996,9 @@ public final class DreaminaClient implements AutoCloseable {
     /**
      * How long a job's lease in the journal lasts unrenewed. The client renews the leases of the
      * jobs it works on every third of this; when it dies, its jobs wait this long before another
-     * instance's {@link DreaminaClient#recover()} takes them. The instances' clocks must agree to
-     * well within it. Default: {@value #DEFAULT_JOURNAL_LEASE_SECONDS} seconds.
+     * instance's {@link DreaminaClient#recover()} takes them. A shared database journal judges
+     * leases on its own clock, so the instances' clocks need not agree; the file journal uses this
+     * machine's. Default: {@value #DEFAULT_JOURNAL_LEASE_SECONDS} seconds.
      *
      * @param journalLease at least one second
      * @return this builder

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dreamina.internal.TimeSource;
+import dev.dreamina.journal.JdbcJournals;
 import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.RecoveryReport;
@@ -45,7 +46,8 @@ class FleetRecoveryTest {
     DataSource database = TestPostgres.pooled(TestPostgres.get().newDatabase());
     JdbcSubmissionJournal table = JdbcSubmissionJournal.of(database).createTableIfMissing();
     LeaseLog log = new LeaseLog(table);
-    // The instances' wall clock, moved forward by the test instead of waiting for leases to run out.
+    // The instances' wall clock, moved forward by the test (with the database's leases) instead of
+    // waiting for leases to run out.
     OffsetTime time = new OffsetTime();
     AwaitOptions quickPolls =
         AwaitOptions.builder().pollInterval(Duration.ofMillis(50)).maxPollInterval(Duration.ofMillis(200)).build();
@@ -79,7 +81,8 @@ class FleetRecoveryTest {
         }
         assertEquals(0, downloads(sandbox).size(), "nothing downloaded while A's leases were live");
 
-        time.advance(LEASE.plusSeconds(1));
+        time.advance(LEASE.plusSeconds(1)); // the instances' clock, which the lease log reads
+        JdbcJournals.ageLeases(database, LEASE.plusSeconds(1)); // and the database's, which judges the leases
         List<RecoveryReport> late = bothAtOnce(b, c);
 
         List<RecoveryReport.Item> finished =

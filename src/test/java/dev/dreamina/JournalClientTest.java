@@ -4,6 +4,7 @@ import static dev.dreamina.TestServer.json;
 import static dev.dreamina.TestServer.submissionJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
+import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.RecoveryReport;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.sandbox.RunComfySandbox;
@@ -28,6 +30,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -189,6 +193,44 @@ class JournalClientTest {
       long fetches = sandbox.requests().stream().filter(r -> r.path().startsWith("/files/")).count();
       assertEquals(1, fetches, "the video was fetched once, by the client that took the job over");
       assertEquals(State.DOWNLOADED, FileSubmissionJournal.open(file).entries().get(0).state());
+    }
+  }
+
+  /**
+   * Another instance takes the lease of a job this client waits for, and this client does not
+   * notice before the job ends (no renewal fell in between): its writes are refused, since only the
+   * holder writes an entry, and it does not download the video.
+   */
+  @Test
+  void aClientWhoseLeaseWasTakenUnseenWritesNothingAndDownloadsNothing() throws Exception {
+    Path file = dir.resolve("journal.json");
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ofMillis(800)).start();
+        LogRecords log = LogRecords.on("dev.dreamina");
+        DreaminaClient first =
+            SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(file)).journalLease(Duration.ofMinutes(10)).build()) {
+      CompletableFuture<RequestResult> waiting = first.async().generateAndDownload(request(), dir.resolve("first.mp4"));
+      JournalEntry entry = null;
+      for (int i = 0; i < 500 && (entry == null || entry.state() != State.SUBMITTED); i++) {
+        List<JournalEntry> entries = FileSubmissionJournal.open(file).entries();
+        entry = entries.isEmpty() ? null : entries.get(0);
+        Thread.sleep(10); // until the job is submitted and its wait holds the lease, not a backoff
+      }
+      FileSubmissionJournal other = FileSubmissionJournal.open(file);
+      JournalLease held = other.lease(entry.localId()).orElseThrow();
+      Instant now = Instant.now();
+      assertTrue(other.takeOver(entry.localId(), "machine-b/99", held, now, now.plus(Duration.ofMinutes(10))));
+
+      ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(30, TimeUnit.SECONDS));
+      JobHeldException lost = assertInstanceOf(JobHeldException.class, e.getCause());
+      assertEquals("machine-b/99", lost.lease().owner());
+      assertFalse(Files.exists(dir.resolve("first.mp4")), "not downloaded");
+      assertEquals(0, sandbox.requests().stream().filter(r -> r.path().startsWith("/files/")).count());
+      assertEquals(entry, FileSubmissionJournal.open(file).entries().get(0), "its entry as the new holder left it");
+      assertEquals("machine-b/99", FileSubmissionJournal.open(file).lease(entry.localId()).orElseThrow().owner());
+      String notRecorded = "Did not record COMPLETED for request " + entry.requestId().orElseThrow();
+      assertTrue(
+          log.messages().stream().anyMatch(m -> m.startsWith(notRecorded)),
+          log.messages().toString());
     }
   }
 

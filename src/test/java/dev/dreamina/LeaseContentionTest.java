@@ -14,6 +14,7 @@ import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.flow.JournalRecorder;
+import dev.dreamina.journal.JdbcJournals;
 import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
@@ -37,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +53,11 @@ class LeaseContentionTest {
   @TempDir Path dir;
 
   private static SubmissionJournal postgres() {
-    return JdbcSubmissionJournal.of(TestPostgres.pooled(TestPostgres.get().newDatabase())).createTableIfMissing();
+    return postgres(TestPostgres.pooled(TestPostgres.get().newDatabase()));
+  }
+
+  private static SubmissionJournal postgres(DataSource database) {
+    return JdbcSubmissionJournal.of(database).createTableIfMissing();
   }
 
   private static DreaminaClient instance(RunComfySandbox sandbox, SubmissionJournal journal, String name, Duration lease, TimeSource time) {
@@ -107,7 +113,8 @@ class LeaseContentionTest {
 
   @Test
   void aJobWhoseWaiterDiedIsTakenOnceItsLeaseRanOut() throws Exception {
-    SubmissionJournal journal = postgres();
+    DataSource database = TestPostgres.pooled(TestPostgres.get().newDatabase());
+    SubmissionJournal journal = postgres(database);
     Duration lease = Duration.ofSeconds(60);
     OffsetTime later = new OffsetTime();
     try (RunComfySandbox sandbox =
@@ -134,6 +141,7 @@ class LeaseContentionTest {
 
       assertEquals(List.of(Outcome.HELD), outcomes(other.recover()), "its lease still runs");
       later.advance(lease);
+      JdbcJournals.ageLeases(database, lease); // the database's clock judges the leases
       RecoveryReport report = other.recover();
       assertEquals(List.of(Outcome.FINISHED), outcomes(report), report.toString());
       assertEquals(State.DOWNLOADED, report.items().get(0).entry().state());
@@ -182,8 +190,6 @@ class LeaseContentionTest {
     int rounds = 6;
     int size = 5;
     Duration lease = Duration.ofSeconds(60);
-    OffsetTime afterTheLease = new OffsetTime();
-    afterTheLease.advance(lease.plusSeconds(1));
     SubmissionJournal journal = postgres();
     String account;
     try (RunComfySandbox sandbox =
@@ -205,8 +211,8 @@ class LeaseContentionTest {
         journal.unfinished(account).forEach(e -> paid.put(e.localId(), e.requestId().orElseThrow()));
         first.close(); // dies with its jobs submitted
 
-        try (DreaminaClient b = instance(sandbox, journal, "b-" + round, lease, afterTheLease);
-            DreaminaClient c = instance(sandbox, journal, "c-" + round, lease, afterTheLease)) {
+        try (DreaminaClient b = instance(sandbox, journal, "b-" + round, lease, TimeSource.SYSTEM);
+            DreaminaClient c = instance(sandbox, journal, "c-" + round, lease, TimeSource.SYSTEM)) {
           BatchOptions resume = BatchOptions.builder().batchId(batchId).resume(true).concurrency(size).build();
           CountDownLatch go = new CountDownLatch(1);
           CompletableFuture<BatchReport> fromB = CompletableFuture.supplyAsync(() -> startWhen(go, b, items, resume));

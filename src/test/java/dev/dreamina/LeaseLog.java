@@ -56,6 +56,26 @@ final class LeaseLog implements SubmissionJournal {
     return renewed;
   }
 
+  /** Logged as a taking, as {@link #claim} is. */
+  @Override
+  public boolean takeOver(String localId, String owner, JournalLease theirs, Instant now, Instant until) {
+    boolean taken = journal.takeOver(localId, owner, theirs, now, until);
+    if (taken) {
+      add(new Event(localId, owner, true, now, until));
+    }
+    return taken;
+  }
+
+  @Override
+  public boolean recordHeld(JournalEntry entry, String owner) {
+    return journal.recordHeld(entry, owner);
+  }
+
+  @Override
+  public Optional<Instant> clock() {
+    return journal.clock();
+  }
+
   @Override
   public void recordLeased(JournalEntry entry, String owner, Instant until) {
     journal.recordLeased(entry, owner, until);

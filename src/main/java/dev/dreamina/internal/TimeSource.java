@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * for real.
  * Elapsed time is always measured with {@link #nanoTime()}, never with the wall clock. The wall
  * clock is read to turn an HTTP-date {@code Retry-After} into a wait, and by the journal: its
- * entries' timestamps, lease ends (compared across instances, whose clocks must agree to well
- * within a lease), and the retention cutoff.
+ * entries' timestamps, the file journal's lease ends, and the retention cutoff. A database journal
+ * judges leases on the database's clock instead.
  */
 public interface TimeSource {
   /** The real clock and {@link Thread#sleep}. */

@@ -179,20 +179,34 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   @Override
   public void record(JournalEntry entry) {
     Objects.requireNonNull(entry, "entry == null");
-    change(
+    change(entry.requestId().orElse(null), () -> store(entry));
+  }
+
+  /** Under the locks, as {@link #record} does, but only while {@code owner} holds the entry's lease. */
+  @Override
+  public boolean recordHeld(JournalEntry entry, String owner) {
+    Objects.requireNonNull(entry, "entry == null");
+    Objects.requireNonNull(owner, "owner == null");
+    return change(
         entry.requestId().orElse(null),
         () -> {
-          JournalEntry stored = entries.get(entry.localId());
-          if (stored != null && stored.state() == JournalEntry.State.DOWNLOADED && entry.state() == JournalEntry.State.COMPLETED) {
-            return false; // a late write of an instance that lost the lease: the video is on disk
-          }
-          entries.put(entry.localId(), entry);
-          if (entry.finished()) {
-            leases.remove(entry.localId()); // nobody works on a finished job
-          }
-          prune();
-          return true;
+          JournalLease lease = leases.get(entry.localId());
+          return lease != null && lease.owner().equals(owner) && store(entry);
         });
+  }
+
+  /** Under the locks: puts the entry in, unless it would take a downloaded one back to COMPLETED. */
+  private boolean store(JournalEntry entry) {
+    JournalEntry stored = entries.get(entry.localId());
+    if (stored != null && stored.state() == JournalEntry.State.DOWNLOADED && entry.state() == JournalEntry.State.COMPLETED) {
+      return false; // a late write of an instance that lost the lease: the video is on disk
+    }
+    entries.put(entry.localId(), entry);
+    if (entry.finished()) {
+      leases.remove(entry.localId()); // nobody works on a finished job
+    }
+    prune();
+    return true;
   }
 
   /**
@@ -238,6 +252,26 @@ public final class FileSubmissionJournal implements SubmissionJournal {
         () -> {
           JournalEntry entry = entries.get(localId);
           if (entry == null || entry.finished() || !free(localId, owner, now)) {
+            return false;
+          }
+          leases.put(localId, new JournalLease(owner, until));
+          return true;
+        });
+  }
+
+  /** Under the locks: takes the lease while it is nobody's, or still {@code theirs} and ends no later. */
+  @Override
+  public boolean takeOver(String localId, String owner, JournalLease theirs, Instant now, Instant until) {
+    Objects.requireNonNull(owner, "owner == null");
+    Objects.requireNonNull(theirs, "theirs == null");
+    return change(
+        null,
+        () -> {
+          JournalEntry entry = entries.get(localId);
+          JournalLease lease = leases.get(localId);
+          if (entry == null
+              || entry.finished()
+              || (lease != null && (!lease.owner().equals(theirs.owner()) || lease.until().isAfter(theirs.until())))) {
             return false;
           }
           leases.put(localId, new JournalLease(owner, until));

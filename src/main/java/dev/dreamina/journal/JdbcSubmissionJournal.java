@@ -37,9 +37,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Shared by several instances, it keeps every client's entries, and {@link #claim} takes a
  * job's lease in one {@code UPDATE … WHERE} on its row, so that recovery on several instances
- * ({@link dev.dreamina.DreaminaClient#recover()}) never works one job twice at once. Lease times
- * are epoch milliseconds from the instances' own clocks, which must agree to well within the
- * lease time (NTP does).
+ * ({@link dev.dreamina.DreaminaClient#recover()}) never works one job twice at once. Leases are
+ * judged on the database's clock, never an instance's: each statement that takes, renews or checks
+ * a lease computes both its end and "now" in SQL ({@code CURRENT_TIMESTAMP}, as epoch
+ * milliseconds), and takes from the caller only the lease's length. An instance whose clock runs
+ * ahead therefore cannot take a lease that is live, and one whose clock runs behind does not write
+ * leases that are already over (ShedLock's {@code usingDbTime()} does the same). {@code
+ * lease_until} is epoch milliseconds on the database's clock.
  */
 public final class JdbcSubmissionJournal implements SubmissionJournal {
   /** The table used unless another is named. */
@@ -159,8 +163,11 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
       "(state IN ('NOT_SUBMITTED', 'FAILED', 'CANCELLED', 'DOWNLOADED', 'DISMISSED')"
           + " OR (state = 'COMPLETED' AND target IS NULL))";
 
-  /** A lease {@code owner} may take at {@code now}: none, ended, or already theirs. */
-  private static final String LEASE_FREE = "(lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)";
+  /** The database's time, as epoch milliseconds: what every lease is judged on. PostgreSQL and H2 both take it. */
+  private static final String NOW = "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+
+  /** A lease {@code owner} may take now: none, ended, or already theirs. */
+  private static final String LEASE_FREE = "(lease_owner IS NULL OR lease_owner = ? OR lease_until <= " + NOW + ")";
 
   /**
    * One {@code UPDATE} of the entry's row, or an {@code INSERT} when it has none. The lease is left
@@ -186,6 +193,31 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
         });
   }
 
+  /**
+   * One {@code UPDATE} of the entry's row with its lease holder in the {@code WHERE} (and, for a
+   * {@code COMPLETED} entry, a row not {@code DOWNLOADED}); a finished entry's clears the lease.
+   */
+  @Override
+  public boolean recordHeld(JournalEntry entry, String owner) {
+    Objects.requireNonNull(entry, "entry == null");
+    Objects.requireNonNull(owner, "owner == null");
+    String lease = entry.finished() ? ", lease_owner = NULL, lease_until = NULL" : "";
+    String notBack = entry.state() == JournalEntry.State.COMPLETED ? " AND state <> 'DOWNLOADED'" : "";
+    return inTransaction(
+        "write to",
+        entry.requestId().orElse(null),
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE " + table + " SET " + SET_COLUMNS + lease + " WHERE local_id = ? AND lease_owner = ?" + notBack)) {
+            int i = bindColumns(s, entry);
+            s.setString(++i, entry.localId());
+            s.setString(++i, owner);
+            return s.executeUpdate() == 1;
+          }
+        });
+  }
+
   private boolean exists(Connection c, String localId) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + table + " WHERE local_id = ?")) {
       s.setString(1, localId);
@@ -202,13 +234,15 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
    * All or nothing, and in one statement either way: an {@code UPDATE} that replaces the row
    * only when it {@link JournalEntry#madeNoJob() made no job} and its lease is free, or an {@code
    * INSERT} of the row with its lease. When the row exists and may not be replaced, the {@code
-   * INSERT} breaks the key and the transaction is rolled back: nothing is written.
+   * INSERT} breaks the key and the transaction is rolled back: nothing is written. The lease lasts
+   * {@code until − entry.updatedAt()} from the database's time.
    */
   @Override
   public void recordLeased(JournalEntry entry, String owner, Instant until) {
     Objects.requireNonNull(entry, "entry == null");
     Objects.requireNonNull(owner, "owner == null");
     Objects.requireNonNull(until, "until == null");
+    long length = lengthMillis(entry.updatedAt(), until);
     boolean written =
         inTransaction(
             "write to",
@@ -216,25 +250,24 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
             c -> {
               try (PreparedStatement s =
                   c.prepareStatement(
-                      "UPDATE " + table + " SET " + SET_COLUMNS + ", lease_owner = ?, lease_until = ?"
+                      "UPDATE " + table + " SET " + SET_COLUMNS + ", lease_owner = ?, lease_until = " + NOW + " + ?"
                           + " WHERE local_id = ? AND state IN ('NOT_SUBMITTED', 'DISMISSED') AND " + LEASE_FREE)) {
                 int i = bindColumns(s, entry);
                 s.setString(++i, owner);
-                s.setLong(++i, until.toEpochMilli());
+                s.setLong(++i, length);
                 s.setString(++i, entry.localId());
                 s.setString(++i, owner);
-                s.setLong(++i, entry.updatedAt().toEpochMilli());
                 if (s.executeUpdate() == 1) {
                   return true;
                 }
               }
               try (PreparedStatement s =
                   c.prepareStatement(
-                      "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NOW + " + ?)")) {
                 int i = bindColumns(s, entry);
                 s.setString(++i, entry.localId());
                 s.setString(++i, owner);
-                s.setLong(++i, until.toEpochMilli());
+                s.setLong(++i, length);
                 s.executeUpdate();
                 return true;
               } catch (SQLException e) {
@@ -254,40 +287,75 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   /**
    * One {@code UPDATE} of the entry's row that succeeds only when the entry is unfinished and its
    * lease is free, ended, or {@code owner}'s: the database's row lock makes it atomic between
-   * instances.
+   * instances. "Ended" is on the database's clock, and the new lease lasts {@code until − now}
+   * from it.
    */
   @Override
   public boolean claim(String localId, String owner, Instant now, Instant until) {
     Objects.requireNonNull(localId, "localId == null");
     Objects.requireNonNull(owner, "owner == null");
-    return leaseUpdate("take a lease in", UNFINISHED + " AND " + LEASE_FREE, localId, owner, now, until);
+    return leaseUpdate("take a lease in", UNFINISHED + " AND " + LEASE_FREE, localId, owner, lengthMillis(now, until), owner);
   }
 
-  /** One {@code UPDATE} with the owner and a live lease in its {@code WHERE}. */
+  /** One {@code UPDATE} with the owner and a lease live on the database's clock in its {@code WHERE}. */
   @Override
   public boolean renew(String localId, String owner, Instant now, Instant until) {
     Objects.requireNonNull(localId, "localId == null");
     Objects.requireNonNull(owner, "owner == null");
-    return leaseUpdate("renew a lease in", "(lease_owner = ? AND lease_until > ?)", localId, owner, now, until);
+    return leaseUpdate("renew a lease in", "(lease_owner = ? AND lease_until > " + NOW + ")", localId, owner, lengthMillis(now, until), owner);
   }
 
-  /** {@code UPDATE … SET lease_owner, lease_until WHERE local_id = ? AND condition}, bound as owner, until, id, owner, now. */
-  private boolean leaseUpdate(String what, String condition, String localId, String owner, Instant now, Instant until) {
+  /**
+   * One {@code UPDATE} with that very lease (its owner, ending no later than it did), or none, in
+   * its {@code WHERE}.
+   */
+  @Override
+  public boolean takeOver(String localId, String owner, JournalLease theirs, Instant now, Instant until) {
+    Objects.requireNonNull(localId, "localId == null");
+    Objects.requireNonNull(owner, "owner == null");
+    Objects.requireNonNull(theirs, "theirs == null");
+    return leaseUpdate(
+        "take a lease in",
+        UNFINISHED + " AND (lease_owner IS NULL OR (lease_owner = ? AND lease_until <= ?))",
+        localId,
+        owner,
+        lengthMillis(now, until),
+        theirs.owner(),
+        theirs.until().toEpochMilli());
+  }
+
+  /**
+   * {@code UPDATE … SET lease_owner = owner, lease_until = NOW + length WHERE local_id = ? AND
+   * condition}, with the condition's own parameters (text, or epoch milliseconds) bound after.
+   */
+  private boolean leaseUpdate(String what, String condition, String localId, String owner, long length, Object... params) {
     return inTransaction(
         what,
         null,
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE local_id = ? AND " + condition)) {
+                  "UPDATE " + table + " SET lease_owner = ?, lease_until = " + NOW + " + ? WHERE local_id = ? AND " + condition)) {
             s.setString(1, owner);
-            s.setLong(2, until.toEpochMilli());
+            s.setLong(2, length);
             s.setString(3, localId);
-            s.setString(4, owner);
-            s.setLong(5, now.toEpochMilli());
+            for (int i = 0; i < params.length; i++) {
+              if (params[i] instanceof Long millis) {
+                s.setLong(4 + i, millis);
+              } else {
+                s.setString(4 + i, (String) params[i]);
+              }
+            }
             return s.executeUpdate() == 1;
           }
         });
+  }
+
+  /** A lease's length in milliseconds, from the caller's two times: all the database takes from its clock. */
+  private static long lengthMillis(Instant now, Instant until) {
+    Objects.requireNonNull(now, "now == null");
+    Objects.requireNonNull(until, "until == null");
+    return Math.max(0, until.toEpochMilli() - now.toEpochMilli());
   }
 
   @Override

@@ -21,8 +21,18 @@ import java.util.Optional;
  * #unfinished}) default to scanning {@link #entries}, which a journal whose history grows should
  * answer with a keyed lookup instead. If several processes share it, it also needs {@link #claim},
  * {@link #renew}, {@link #release} and {@link #lease}, which keep two of them from working one job
- * at once ({@link DreaminaClient#recover()}), and an atomic {@link #recordLeased}. Implementations
- * must be thread-safe.
+ * at once ({@link DreaminaClient#recover()}), an atomic {@link #recordLeased}, and {@link
+ * #recordHeld}, which writes an entry only for the holder of its lease. Implementations must be
+ * thread-safe.
+ *
+ * <p><b>Whose clock.</b> The lease methods take the caller's {@code now} and {@code until}. A
+ * journal with a clock of its own ({@link #clock()} not empty: a database that several machines
+ * share) judges leases on that clock instead, as {@link JdbcSubmissionJournal} does: a lease it
+ * grants lasts {@code until − now} from its own time, and has ended when its end is at or before
+ * its own time, so that an instance whose clock is off can neither take a live lease nor write
+ * leases that are already over for everyone else. {@link JournalLease#until()} is then on the
+ * journal's clock. A journal without one (the file journal, on one machine) uses the caller's
+ * times as given.
  */
 public interface SubmissionJournal {
   /**
@@ -119,9 +129,12 @@ public interface SubmissionJournal {
    * finished, and a finished entry carries no lease): enough for a journal only one process uses.
    * A shared journal must do it in one durable change, as the shipped ones do.
    *
+   * <p>A journal with a clock of its own judges "free" and "ended" on it, and the lease lasts
+   * {@code until − entry.updatedAt()} from its own time.
+   *
    * @param entry the entry
    * @param owner who leases it
-   * @param until when the lease ends
+   * @param until when the lease ends, on the clock of {@code entry.updatedAt()}
    * @throws JournalException when it cannot be stored, or when the entry it would replace records
    *     a job or is leased by someone else; then nothing was written
    */
@@ -143,11 +156,14 @@ public interface SubmissionJournal {
    * it, and recovery on another instance takes a job only once its lease has run out. Leases are
    * not part of {@link JournalEntry}, and {@link #record} leaves them as they are.
    *
-   * <p>The default, for a journal only one process uses, grants every claim.
+   * <p>A journal with a clock of its own judges "ended" on it, and the new lease lasts {@code
+   * until − now} from its own time. The default, for a journal only one process uses, grants
+   * every claim.
    *
    * @param localId the entry's {@link JournalEntry#localId()}
    * @param owner who takes it: a client's {@code instanceId}
-   * @param now the owner's clock, to tell whether the current lease ended
+   * @param now the owner's clock, to tell whether the current lease ended (unless the journal has
+   *     a clock of its own)
    * @param until when the new lease ends
    * @return {@code true} when {@code owner} holds the lease now; {@code false} when someone else
    *     does, or there is no such entry, or it is {@link JournalEntry#finished() finished} (nobody
@@ -164,11 +180,13 @@ public interface SubmissionJournal {
    * lease that was {@link #release released} or that ran out, so a renewal racing a release cannot
    * bring the lease back.
    *
-   * <p>The default, for a journal only one process uses, is {@link #claim}.
+   * <p>A journal with a clock of its own judges "live" on it, and the extended lease lasts {@code
+   * until − now} from its own time. The default, for a journal only one process uses, is {@link
+   * #claim}.
    *
    * @param localId the entry's local id
    * @param owner the owner
-   * @param now the owner's clock
+   * @param now the owner's clock (unless the journal has a clock of its own)
    * @param until when the extended lease ends
    * @return {@code true} when extended; {@code false} when {@code owner} no longer holds a live
    *     lease on it
@@ -176,6 +194,51 @@ public interface SubmissionJournal {
    */
   default boolean renew(String localId, String owner, Instant now, Instant until) {
     return claim(localId, owner, now, until);
+  }
+
+  /**
+   * Takes {@code theirs}, a lease as {@link #lease} returned it, for {@code owner}, in one atomic
+   * step, whether or not it has ended: only while the entry is unfinished and its lease is still
+   * {@code theirs} (its owner's, ending no later than {@code theirs.until()}), so that a lease
+   * renewed or taken meanwhile is left alone. The client does this when asked to ({@code resume}
+   * with take-over), and when the owner was a process on this machine that no longer runs.
+   *
+   * <p>The default reads the lease, then, when it is {@code theirs.owner()}'s or nobody's, claims
+   * it with {@code theirs.until()} as {@code now}: two steps, enough for a journal only one process
+   * uses. A shared journal does it in one, as the shipped ones do; one with a clock of its own
+   * grants a new lease of {@code until − now} from its own time.
+   *
+   * @param localId the entry's local id
+   * @param owner who takes it
+   * @param theirs the lease to take, as read
+   * @param now the owner's clock
+   * @param until when the new lease ends
+   * @return {@code true} when {@code owner} holds the lease now
+   * @throws JournalException when the journal cannot be read or written
+   */
+  default boolean takeOver(String localId, String owner, JournalLease theirs, Instant now, Instant until) {
+    Optional<JournalLease> current = lease(localId);
+    return (current.isEmpty() || current.get().owner().equals(theirs.owner())) && claim(localId, owner, theirs.until(), until);
+  }
+
+  /**
+   * Stores the entry as {@link #record} does, but only while {@code owner} holds its lease (taken
+   * and not taken by anyone since, whether or not it has run out), in one atomic step: how a
+   * client writes a job it works on, so that an instance that stalled, or whose lease another
+   * instance took, cannot overwrite what the new holder wrote. Otherwise it writes nothing and
+   * returns {@code false}.
+   *
+   * <p>The default, for a journal only one process uses, is {@link #record}, and returns {@code
+   * true}.
+   *
+   * @param entry the entry
+   * @param owner who writes it
+   * @return whether it was written: {@code false} when {@code owner} does not hold the lease
+   * @throws JournalException when it cannot be stored
+   */
+  default boolean recordHeld(JournalEntry entry, String owner) {
+    record(entry);
+    return true;
   }
 
   /**
@@ -209,9 +272,10 @@ public interface SubmissionJournal {
   /**
    * The current time on the journal's own clock, for a journal that several machines share and
    * that has one (a database's); empty for a journal on this machine's clock (the file journal).
-   * Leases are judged on each instance's clock: the client compares this with its own when it
-   * opens the journal and on each recovery pass, and logs a WARNING naming both when they differ by
-   * more than a quarter of its lease. The default is empty.
+   * Such a journal judges leases on this clock (see the class comment). The client compares it with
+   * its own when it opens the journal and on each recovery pass, and logs a WARNING naming both
+   * when they differ by more than a quarter of its lease, since the times it writes in entries, and
+   * retention's cutoff, are still on its own clock. The default is empty.
    *
    * @return the journal's time, or empty when it has no clock of its own
    * @throws JournalException when the journal cannot be read

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
@@ -55,6 +56,39 @@ abstract class SubmissionJournalContractTest {
   abstract SubmissionJournal journal();
 
   abstract SubmissionJournal reopen();
+
+  /**
+   * Moves the leases' clock forward: the callers' for a journal on their clock (so only the test's
+   * {@link #now()} moves), the journal's own for one with a clock of its own (its tables' lease
+   * ends move back by as much, which is the same to every lease decision).
+   */
+  abstract void ageLeases(Duration by);
+
+  /** The callers' time in the lease tests; {@link #advance} moves it. */
+  private Instant now = T0.plusSeconds(100);
+
+  Instant now() {
+    return now;
+  }
+
+  /** Time passes for everyone: the callers' clock and the journal's. */
+  void advance(Duration by) {
+    now = now.plus(by);
+    ageLeases(by);
+  }
+
+  /** {@code owner}'s lease, ending {@code seconds} from now on the clock that judges it (give or take 5 s). */
+  private void assertLease(SubmissionJournal journal, String localId, String owner, long seconds) {
+    JournalLease lease = journal.lease(localId).orElseThrow(() -> new AssertionError("no lease on " + localId));
+    assertEquals(owner, lease.owner());
+    Instant judgedAt = journal.clock().orElse(now);
+    long left = Duration.between(judgedAt, lease.until()).toSeconds();
+    assertTrue(Math.abs(left - seconds) <= 5, "ends in " + left + " s, not " + seconds + ": " + lease);
+  }
+
+  private static Instant in(Instant t, int seconds) {
+    return t.plusSeconds(seconds);
+  }
 
   private static JournalEntry entry(String id, int second, State state, Optional<String> requestId) {
     Instant at = T0.plusSeconds(second);
@@ -122,29 +156,33 @@ abstract class SubmissionJournalContractTest {
   void aLeaseIsRenewedByItsOwnerAndTakenOverOnlyOnceItRanOut() {
     SubmissionJournal journal = journal();
     journal.record(entry("a", 1, State.SUBMITTED, Optional.of("req_a")));
-    Instant t = T0.plusSeconds(100);
 
-    assertTrue(journal.claim("a", "A", t, t.plusSeconds(60)), "a free entry is taken");
-    assertFalse(journal.claim("a", "B", t.plusSeconds(30), t.plusSeconds(90)), "A's lease is live");
-    assertTrue(journal.claim("a", "A", t.plusSeconds(30), t.plusSeconds(90)), "its owner renews it");
-    assertFalse(reopen().claim("a", "B", t.plusMillis(89_999), t.plusSeconds(150)), "renewed: live until 90 s");
-    assertTrue(reopen().claim("a", "B", t.plusSeconds(90), t.plusSeconds(150)), "ran out: B takes it over");
-    assertFalse(journal.claim("a", "A", t.plusSeconds(91), t.plusSeconds(151)), "A lost it");
-    assertFalse(journal.claim("nobody", "A", t, t.plusSeconds(60)), "no such entry");
+    assertTrue(journal.claim("a", "A", now(), in(now(), 60)), "a free entry is taken");
+    advance(Duration.ofSeconds(30));
+    assertFalse(journal.claim("a", "B", now(), in(now(), 60)), "A's lease is live");
+    assertTrue(journal.claim("a", "A", now(), in(now(), 60)), "its owner renews it");
+    advance(Duration.ofSeconds(55));
+    assertFalse(reopen().claim("a", "B", now(), in(now(), 60)), "renewed: live until 90 s");
+    advance(Duration.ofSeconds(5));
+    assertTrue(reopen().claim("a", "B", now(), in(now(), 60)), "ran out: B takes it over");
+    assertFalse(journal.claim("a", "A", now(), in(now(), 60)), "A lost it");
+    assertFalse(journal.claim("nobody", "A", now(), in(now(), 60)), "no such entry");
   }
 
   @Test
   void anEntryRecordedLeasedIsHeldFromItsFirstMoment() {
     SubmissionJournal journal = journal();
-    JournalEntry a = entry("a", 1, State.INTENT, Optional.empty());
-    journal.recordLeased(a, "A", a.updatedAt().plusSeconds(60));
+    JournalEntry a = new JournalEntry("a", "0123456789abcdef", Optional.empty(), State.INTENT, REQUEST, Optional.empty(), Optional.empty(), now(), now());
+    journal.recordLeased(a, "A", in(now(), 60));
 
     assertEquals(List.of(a), reopen().entries());
-    assertFalse(reopen().claim("a", "B", a.updatedAt().plusSeconds(59), a.updatedAt().plusSeconds(120)));
-    JournalException e =
-        assertThrows(JournalException.class, () -> reopen().recordLeased(a, "B", a.updatedAt().plusSeconds(60)));
+    assertLease(reopen(), "a", "A", 60);
+    advance(Duration.ofSeconds(55));
+    assertFalse(reopen().claim("a", "B", now(), in(now(), 60)));
+    JournalException e = assertThrows(JournalException.class, () -> reopen().recordLeased(a, "B", in(a.updatedAt(), 60)));
     assertTrue(e.getMessage().contains("was not replaced"), e.getMessage());
-    assertTrue(journal.claim("a", "B", a.updatedAt().plusSeconds(60), a.updatedAt().plusSeconds(120)), "ran out");
+    advance(Duration.ofSeconds(5));
+    assertTrue(journal.claim("a", "B", now(), in(now(), 60)), "ran out");
   }
 
   @Test
@@ -172,7 +210,7 @@ abstract class SubmissionJournalContractTest {
     Instant t = T0.plusSeconds(100);
     assertTrue(journal.claim("a", "A", t, t.plusSeconds(60)));
     journal.record(a.with(State.COMPLETED, null, null, t.plusSeconds(1))); // its download is still to come
-    assertEquals(Optional.of(new JournalLease("A", t.plusSeconds(60))), reopen().lease("a"));
+    assertEquals("A", reopen().lease("a").orElseThrow().owner());
     journal.record(a.with(State.DOWNLOADED, null, null, t.plusSeconds(2)));
     assertEquals(Optional.empty(), reopen().lease("a"), "one write: the last state, and no lease");
   }
@@ -218,7 +256,7 @@ abstract class SubmissionJournalContractTest {
     JournalEntry rerun = entry("r", 20, State.INTENT, Optional.empty());
     reopen().recordLeased(rerun, "B", rerun.updatedAt().plusSeconds(60));
     assertEquals(Optional.of(rerun), journal.entry("r"));
-    assertEquals(Optional.of(new JournalLease("B", rerun.updatedAt().plusSeconds(60))), journal.lease("r"));
+    assertEquals("B", journal.lease("r").orElseThrow().owner());
 
     JournalEntry third = entry("r", 30, State.INTENT, Optional.empty());
     JournalException e = assertThrows(JournalException.class, () -> reopen().recordLeased(third, "B", third.updatedAt().plusSeconds(60)));
@@ -230,17 +268,84 @@ abstract class SubmissionJournalContractTest {
   void aRenewalExtendsOnlyALiveLeaseOfItsOwner() {
     SubmissionJournal journal = journal();
     journal.record(entry("a", 1, State.SUBMITTED, Optional.of("req_a")));
-    Instant t = T0.plusSeconds(100);
-    assertFalse(journal.renew("a", "A", t, t.plusSeconds(60)), "nothing to renew: never taken");
-    assertTrue(journal.claim("a", "A", t, t.plusSeconds(60)));
-    assertTrue(reopen().renew("a", "A", t.plusSeconds(20), t.plusSeconds(80)));
-    assertEquals(Optional.of(new JournalLease("A", t.plusSeconds(80))), journal.lease("a"));
-    assertFalse(journal.renew("a", "B", t.plusSeconds(21), t.plusSeconds(81)), "not B's");
-    assertFalse(journal.renew("a", "A", t.plusSeconds(80), t.plusSeconds(140)), "ran out: a renewal does not take it back");
-    assertTrue(journal.claim("a", "A", t.plusSeconds(80), t.plusSeconds(140)), "a claim does");
+    assertFalse(journal.renew("a", "A", now(), in(now(), 60)), "nothing to renew: never taken");
+    assertTrue(journal.claim("a", "A", now(), in(now(), 60)));
+    advance(Duration.ofSeconds(20));
+    assertTrue(reopen().renew("a", "A", now(), in(now(), 60)));
+    assertLease(journal, "a", "A", 60);
+    assertFalse(journal.renew("a", "B", now(), in(now(), 60)), "not B's");
+    advance(Duration.ofSeconds(60));
+    assertFalse(journal.renew("a", "A", now(), in(now(), 60)), "ran out: a renewal does not take it back");
+    assertTrue(journal.claim("a", "A", now(), in(now(), 60)), "a claim does");
     journal.release("a", "A");
-    assertFalse(journal.renew("a", "A", t.plusSeconds(81), t.plusSeconds(141)), "released: never renewed");
+    assertFalse(journal.renew("a", "A", now(), in(now(), 60)), "released: never renewed");
     assertEquals(Optional.empty(), journal.lease("a"));
+  }
+
+  @Test
+  void aTakeOverTakesOnlyThatVeryLeaseLiveOrNot() {
+    SubmissionJournal journal = journal();
+    journal.record(entry("a", 1, State.SUBMITTED, Optional.of("req_a")));
+    assertTrue(journal.claim("a", "A", now(), in(now(), 60)));
+    JournalLease as = journal.lease("a").orElseThrow();
+
+    assertTrue(reopen().takeOver("a", "B", as, now(), in(now(), 60)), "A's live lease, as read: taken");
+    assertLease(journal, "a", "B", 60);
+    assertFalse(reopen().takeOver("a", "C", as, now(), in(now(), 60)), "it is B's now, not the lease C read");
+    advance(Duration.ofSeconds(10));
+    JournalLease bs = journal.lease("a").orElseThrow(); // read after the time passed: a renewal ends later
+    assertTrue(journal.renew("a", "B", now(), in(now(), 60)));
+    assertFalse(reopen().takeOver("a", "C", bs, now(), in(now(), 60)), "renewed since it was read: left alone");
+    assertLease(journal, "a", "B", 60);
+    journal.record(entry("a", 2, State.DOWNLOADED, Optional.of("req_a")));
+    assertFalse(reopen().takeOver("a", "C", bs, now(), in(now(), 60)), "nobody works on a finished entry");
+  }
+
+  @Test
+  void onlyTheLeaseHolderWritesAnEntryItHolds() {
+    SubmissionJournal journal = journal();
+    JournalEntry a = entry("a", 1, State.SUBMITTED, Optional.of("req_a"));
+    journal.record(a);
+    assertFalse(journal.recordHeld(a.with(State.FAILED, null, "x", in(T0, 2)), "A"), "nobody holds it");
+    assertTrue(journal.claim("a", "A", now(), in(now(), 60)));
+
+    assertFalse(reopen().recordHeld(a.with(State.FAILED, null, "x", in(T0, 2)), "B"), "B does not hold it");
+    JournalEntry completed = a.with(State.COMPLETED, null, null, in(T0, 3));
+    assertTrue(reopen().recordHeld(completed, "A"));
+    assertEquals(Optional.of(completed), reopen().entry("a"));
+    assertLease(journal, "a", "A", 60);
+
+    advance(Duration.ofSeconds(61));
+    assertTrue(reopen().recordHeld(completed.with(State.COMPLETED, null, "still mine", in(T0, 4)), "A"),
+        "ran out, and nobody took it: still A's to write");
+    assertTrue(reopen().claim("a", "B", now(), in(now(), 60)));
+    JournalEntry downloaded = completed.with(State.DOWNLOADED, null, null, in(T0, 5));
+    assertFalse(journal.recordHeld(completed.with(State.FAILED, null, "late", in(T0, 5)), "A"), "B took it: A writes nothing");
+    assertTrue(reopen().recordHeld(downloaded, "B"));
+    assertEquals(Optional.empty(), journal.lease("a"), "its last state gave the lease up");
+    assertFalse(journal.recordHeld(completed, "B"), "nobody holds a finished entry");
+    assertEquals(Optional.of(downloaded), reopen().entry("a"));
+  }
+
+  /** A journal with a clock of its own judges leases on it, whatever the callers' clocks say. */
+  @Test
+  void leasesAreJudgedOnTheJournalsClockWhenItHasOne() {
+    SubmissionJournal journal = journal();
+    assumeTrue(journal.clock().isPresent(), "this journal is on the callers' clock");
+    journal.record(entry("a", 1, State.SUBMITTED, Optional.of("req_a")));
+    Instant real = Instant.now();
+    Instant behind = real.minusSeconds(300);
+    Instant ahead = real.plusSeconds(300);
+
+    assertTrue(journal.claim("a", "slow", behind, in(behind, 60)), "a clock 300 s behind");
+    assertLease(journal, "a", "slow", 60); // not over at once for everyone else
+    assertFalse(reopen().claim("a", "fast", ahead, in(ahead, 60)), "a clock 300 s ahead cannot take a live lease");
+    assertTrue(reopen().renew("a", "slow", behind, in(behind, 60)));
+    assertLease(journal, "a", "slow", 60);
+    JournalEntry b = new JournalEntry("b", "0123456789abcdef", Optional.empty(), State.INTENT, REQUEST, Optional.empty(), Optional.empty(), behind, behind);
+    journal.recordLeased(b, "slow", in(behind, 60));
+    assertLease(journal, "b", "slow", 60);
+    assertFalse(reopen().claim("b", "fast", ahead, in(ahead, 60)));
   }
 
   /** Renewal and release of one lease, at once, many times: once both are done, nobody holds it. */
@@ -395,6 +500,9 @@ abstract class SubmissionJournalContractTest {
     SubmissionJournal reopen() {
       return journal();
     }
+
+    @Override
+    void ageLeases(Duration by) {} // its leases are on the callers' clock, which the test moves
   }
 
   static final class H2JournalContractTest extends SubmissionJournalContractTest {
@@ -410,6 +518,11 @@ abstract class SubmissionJournalContractTest {
     @Override
     SubmissionJournal reopen() {
       return JdbcSubmissionJournal.of(dataSource);
+    }
+
+    @Override
+    void ageLeases(Duration by) {
+      JdbcJournals.ageLeases(dataSource, by);
     }
 
     @Test
@@ -520,6 +633,11 @@ abstract class SubmissionJournalContractTest {
     @Override
     SubmissionJournal reopen() {
       return JdbcSubmissionJournal.of(dataSource());
+    }
+
+    @Override
+    void ageLeases(Duration by) {
+      JdbcJournals.ageLeases(dataSource(), by);
     }
 
     /**

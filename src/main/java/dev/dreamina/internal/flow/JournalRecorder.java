@@ -124,7 +124,7 @@ public final class JournalRecorder {
         return;
       }
       if (failure == null) {
-        job.update(State.SUBMITTED, submission.requestId(), null); // written even if the lease was lost: it is paid
+        job.settle(State.SUBMITTED, submission.requestId(), null); // written even if the lease was lost: it is paid
         if (keepLease) {
           leases.watch(submission.requestId(), job); // a lost job too, so that its flow sees the loss
         } else {
@@ -132,7 +132,7 @@ public final class JournalRecorder {
           leases.unrenewed(job);
         }
       } else {
-        job.update(failure instanceof SubmissionUnknownException ? State.UNKNOWN : State.NOT_SUBMITTED, null, failure.getMessage());
+        job.settle(failure instanceof SubmissionUnknownException ? State.UNKNOWN : State.NOT_SUBMITTED, null, failure.getMessage());
         leases.letGo(job);
       }
     }
@@ -343,14 +343,18 @@ public final class JournalRecorder {
   }
 
   /**
-   * Writes an entry after the submit: three tries, each on a connection of its own, since a pool
-   * may hand out connections a failover broke; then a WARNING.
+   * Writes an entry after the submit, as {@code holder}'s ({@link SubmissionJournal#recordHeld})
+   * unless that is {@code null}: three tries, each on a connection of its own, since a pool may
+   * hand out connections a failover broke; then a WARNING.
    */
-  private boolean note(JournalEntry entry) {
+  private Leases.Written note(JournalEntry entry, String holder) {
     for (int attempt = 1; ; attempt++) {
       try {
-        journal.record(entry);
-        return true;
+        if (holder == null) {
+          journal.record(entry);
+          return Leases.Written.DONE;
+        }
+        return journal.recordHeld(entry, holder) ? Leases.Written.DONE : Leases.Written.NOT_HOLDER;
       } catch (RuntimeException e) {
         if (attempt < WRITE_ATTEMPTS) {
           continue;
@@ -360,7 +364,7 @@ public final class JournalRecorder {
             "Could not record " + entry.state() + " for request "
                 + entry.requestId().orElse("(none yet, local id " + entry.localId() + ")")
                 + " in the journal: " + e.getMessage());
-        return false;
+        return Leases.Written.FAILED;
       }
     }
   }

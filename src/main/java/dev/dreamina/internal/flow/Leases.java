@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 /**
  * The journal leases a client holds, and the jobs they hold: taking one (with the intent, before a
@@ -30,7 +29,10 @@ import java.util.function.Predicate;
  * <p>The client holds a {@link Job} from the moment it takes the lease until it lets go: the job
  * carries its entry, so no step reads the journal again to find it. While it holds a job it renews
  * its lease every third of the lease time, on the client's time source, with {@link
- * SubmissionJournal#renew} (which never takes back a released lease). A plain submit keeps its
+ * SubmissionJournal#renew} (which never takes back a released lease), and writes its entry only as
+ * its holder ({@link SubmissionJournal#recordHeld}). It counts its own lease as lasting one lease
+ * time from just before the statement that took or renewed it, on the monotonic clock: never
+ * longer than the journal does, whichever clock the journal judges on. A plain submit keeps its
  * lease for one lease time, unrenewed; a closed client gives up the leases it holds, plain
  * submits' included. A lease whose owner was a process on this machine that no longer runs is
  * taken at once ({@link LeaseOwners}); any other is waited out.
@@ -43,8 +45,27 @@ public final class Leases {
   private final String owner;
   private final Duration lease;
   private final Executor blockingExecutor;
-  /** Writes an entry after the submit, logging a failure: {@code false} when it could not. */
-  private final Predicate<JournalEntry> writer;
+  /** Writes an entry after the submit, as its holder or not, logging a failure. */
+  private final Writer writer;
+
+  /** How an entry is written after the submit (retrying, and logging a failure). */
+  @FunctionalInterface
+  interface Writer {
+    /**
+     * @param holder the lease holder the write is for ({@link SubmissionJournal#recordHeld}), or
+     *     {@code null} to write whoever holds it
+     */
+    Written write(JournalEntry entry, String holder);
+  }
+
+  /** What writing an entry came to. */
+  enum Written {
+    DONE,
+    /** Not written: this client no longer holds the lease. */
+    NOT_HOLDER,
+    /** Not written: the journal could not be reached (logged). */
+    FAILED
+  }
 
   /**
    * The jobs this client works on, by local id: those whose leases it holds and renews, and those
@@ -67,7 +88,7 @@ public final class Leases {
   private boolean closed; // guarded by renewalLock
 
   Leases(
-      SubmissionJournal journal, TimeSource time, String owner, Duration lease, Executor blockingExecutor, Predicate<JournalEntry> writer) {
+      SubmissionJournal journal, TimeSource time, String owner, Duration lease, Executor blockingExecutor, Writer writer) {
     this.journal = journal;
     this.time = time;
     this.owner = owner;
@@ -84,8 +105,11 @@ public final class Leases {
     private volatile boolean unsaved;
     /** Held while its lease is renewed or let go: no renewal runs once the job is let go. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** When its lease ends, as this client last took or renewed it. */
-    private volatile Instant leaseUntil;
+    /**
+     * When its lease ends ({@link TimeSource#nanoTime()}): one lease time from just before the
+     * statement that last took or renewed it.
+     */
+    private volatile long leaseEnd;
 
     Job(JournalEntry entry) {
       this.entry = entry;
@@ -101,13 +125,31 @@ public final class Leases {
     }
 
     /**
-     * Writes the entry in another state; after the submit, a failed write is logged, not thrown.
-     *
-     * @return whether it was written
+     * Writes the entry in another state, as the holder of its lease; after the submit, a failed
+     * write is logged, not thrown. When another instance holds the lease now, nothing is written
+     * and the job is lost (a WARNING says so).
      */
-    boolean update(State state, String requestId, String detail) {
+    Written update(State state, String requestId, String detail) {
       entry = entry.with(state, requestId, detail, time.now());
-      return writer.test(entry);
+      return heldWrite();
+    }
+
+    /** Writes the submit's outcome whoever holds the lease now: the submitting client knows it best. */
+    void settle(State state, String requestId, String detail) {
+      entry = entry.with(state, requestId, detail, time.now());
+      writer.write(entry, null);
+    }
+
+    private Written heldWrite() {
+      Written written = writer.write(entry, owner);
+      if (written == Written.NOT_HOLDER) {
+        lost = true;
+        LOG.log(
+            Level.WARNING,
+            "Did not record " + entry.state() + " for request " + entry.requestId().orElse("(not submitted yet)")
+                + " (journal entry " + entry.localId() + "): another instance took its lease, and works the job now");
+      }
+      return written;
     }
 
     /**
@@ -116,18 +158,18 @@ public final class Leases {
      * recorded, so that no other instance works a job this one has finished.
      */
     void finish(State state, String detail) {
-      if (update(state, null, detail)) {
-        forget(this);
-      } else {
+      if (update(state, null, detail) == Written.FAILED) {
         unsaved = true;
+      } else {
+        forget(this);
       }
     }
   }
 
   /**
    * Compares the journal's clock ({@link SubmissionJournal#clock()}) with this client's, and logs
-   * a WARNING naming both when they differ by more than a quarter of the lease: leases are judged
-   * on each instance's clock, so a skewed one takes jobs another still works on, or loses its own.
+   * a WARNING naming both when they differ by more than a quarter of the lease: a journal with a
+   * clock judges leases on it, but the times this client writes into entries are on its own.
    * Blocking: one statement; nothing for a journal without a clock of its own. A journal that
    * cannot be read is left to the step that needs it, which says so.
    */
@@ -151,8 +193,8 @@ public final class Leases {
           Level.WARNING,
           "The journal's clock reads " + theirs.get() + " and this instance's " + mine + ": " + apart.toSeconds()
               + " s apart, more than a quarter of the " + lease.toSeconds() + " s journal lease. Leases are judged on"
-              + " each instance's clock, so an instance whose clock is off can take a job another one still works on,"
-              + " and fetch its video twice, or lose its own. Set this machine's clock right (NTP).");
+              + " the journal's clock, but the times this instance writes into entries, and its retention's cutoff,"
+              + " are on its own, so they are off by as much. Set this machine's clock right (NTP).");
     }
   }
 
@@ -165,9 +207,9 @@ public final class Leases {
    * @throws RuntimeException from the journal, when it cannot be written
    */
   Job recordLeased(JournalEntry entry) {
-    Instant until = entry.updatedAt().plus(lease);
-    journal.recordLeased(entry, owner, until);
-    return hold(entry, until);
+    long start = time.nanoTime();
+    journal.recordLeased(entry, owner, entry.updatedAt().plus(lease));
+    return hold(entry, start);
   }
 
   /** The job this client works on with this request id, or {@code null} (no I/O). */
@@ -226,12 +268,15 @@ public final class Leases {
       if (mine != null && !mine.lost) {
         return Claim.of(Claim.Kind.HELD_HERE);
       }
+      long start = time.nanoTime();
       Instant now = time.now();
       Instant until = now.plus(lease);
-      boolean taken = journal.claim(localId, owner, takeOverFrom != null ? takeOverFrom.until() : now, until);
+      boolean taken =
+          takeOverFrom != null ? journal.takeOver(localId, owner, takeOverFrom, now, until) : journal.claim(localId, owner, now, until);
       Optional<JournalLease> theirs = taken ? Optional.empty() : journal.lease(localId);
       if (!taken && takeOverFrom == null && theirs.isPresent() && LeaseOwners.liveness(theirs.get().owner()) == LeaseOwners.Liveness.GONE) {
-        taken = takenFromTheGone(localId, theirs.get(), until);
+        start = time.nanoTime();
+        taken = takenFromTheGone(localId, theirs.get(), now, until);
         theirs = taken ? theirs : journal.lease(localId); // it changed hands meanwhile
       }
       if (!taken) {
@@ -248,7 +293,7 @@ public final class Leases {
         mine.lock.lock();
         try {
           mine.lost = false;
-          mine.leaseUntil = until;
+          mine.leaseEnd = start + lease.toNanos();
         } finally {
           mine.lock.unlock();
         }
@@ -260,7 +305,7 @@ public final class Leases {
         release(localId);
         return new Claim(Claim.Kind.FINISHED, Optional.empty(), fresh, Optional.empty());
       }
-      return new Claim(Claim.Kind.TAKEN, Optional.of(hold(fresh.get(), until)), fresh, Optional.empty());
+      return new Claim(Claim.Kind.TAKEN, Optional.of(hold(fresh.get(), start)), fresh, Optional.empty());
     } finally {
       claiming.remove(localId);
     }
@@ -269,10 +314,10 @@ public final class Leases {
   /**
    * Takes {@code theirs}, a lease whose owner was a process on this machine that no longer runs
    * (killed, crashed): nobody can renew it, so nobody waits for it to run out. Only that very lease
-   * is taken (the claim's {@code now} is its end), so one renewed or taken meanwhile is left alone.
+   * is taken ({@link SubmissionJournal#takeOver}), so one renewed or taken meanwhile is left alone.
    */
-  private boolean takenFromTheGone(String localId, JournalLease theirs, Instant until) {
-    if (!journal.claim(localId, owner, theirs.until(), until)) {
+  private boolean takenFromTheGone(String localId, JournalLease theirs, Instant now, Instant until) {
+    if (!journal.takeOver(localId, owner, theirs, now, until)) {
       return false;
     }
     LOG.log(
@@ -282,13 +327,13 @@ public final class Leases {
   }
 
   /**
-   * Holds a job whose lease this client took until {@code until} (the very value the journal
-   * wrote, so that this client never thinks its lease lasts longer than it does): renews it until
-   * the job is let go.
+   * Holds a job whose lease this client took with a statement sent at {@code start} ({@link
+   * TimeSource#nanoTime()}; so that it never thinks its lease lasts longer than the journal does):
+   * renews it until the job is let go.
    */
-  private Job hold(JournalEntry entry, Instant until) {
+  private Job hold(JournalEntry entry, long start) {
     Job job = new Job(entry);
-    job.leaseUntil = until;
+    job.leaseEnd = start + lease.toNanos();
     jobs.put(entry.localId(), job);
     entry.requestId().ifPresent(id -> jobsByRequestId.put(id, job));
     scheduleRenewalIfNeeded();
@@ -301,14 +346,15 @@ public final class Leases {
    * dropped on the way, which keeps the queue to about one lease time's worth.
    */
   void unrenewed(Job job) {
-    Instant now = time.now();
-    for (Unrenewed oldest = unrenewed.peek(); oldest != null && !oldest.until.isAfter(now); oldest = unrenewed.peek()) {
+    long now = time.nanoTime();
+    for (Unrenewed oldest = unrenewed.peek(); oldest != null && now - oldest.end >= 0; oldest = unrenewed.peek()) {
       unrenewed.remove(oldest);
     }
-    unrenewed.add(new Unrenewed(job.entry().localId(), job.leaseUntil));
+    unrenewed.add(new Unrenewed(job.entry().localId(), job.leaseEnd));
   }
 
-  private record Unrenewed(String localId, Instant until) {}
+  /** A lease left to run out, ending at {@code end} ({@link TimeSource#nanoTime()}). */
+  private record Unrenewed(String localId, long end) {}
 
   // ---- renewing and giving up -----------------------------------------------------------------------
 
@@ -413,16 +459,21 @@ public final class Leases {
   private void renew(Job job) {
     String localId = job.entry().localId();
     if (job.unsaved) {
-      journal.record(job.entry()); // its last state, which gives the lease up
+      boolean written = journal.recordHeld(job.entry(), owner); // its last state, which gives the lease up
       job.unsaved = false;
+      job.lost = !written;
       forget(job);
-      LOG.log(Level.INFO, "Recorded " + job.entry().state() + " for journal entry " + localId + " after all");
+      LOG.log(
+          written ? Level.INFO : Level.WARNING,
+          (written ? "Recorded " : "Did not record ") + job.entry().state() + " for journal entry " + localId
+              + (written ? " after all" : ": another instance took its lease meanwhile"));
       return;
     }
+    long start = time.nanoTime();
     Instant now = time.now();
     Instant until = now.plus(lease);
     if (journal.renew(localId, owner, now, until) || retaken(localId, now, until)) {
-      job.leaseUntil = until;
+      job.leaseEnd = start + lease.toNanos();
       return;
     }
     job.lost = true; // its flow sees the loss and writes nothing more, unless the lease is taken back
@@ -441,14 +492,14 @@ public final class Leases {
   boolean stillHeld(Job job) {
     job.lock.lock();
     try {
-      if (job.held() && Duration.between(time.now(), job.leaseUntil).compareTo(lease.dividedBy(2)) < 0) {
+      if (job.held() && job.leaseEnd - time.nanoTime() < lease.toNanos() / 2) {
         renew(job);
       }
       return !job.lost;
     } catch (RuntimeException e) {
       // The journal cannot be reached: the lease holds until the end this client wrote, no longer.
       LOG.log(Level.WARNING, "Could not renew the lease on journal entry " + job.entry().localId() + ": " + e.getMessage());
-      if (!job.leaseUntil.isAfter(time.now())) {
+      if (time.nanoTime() - job.leaseEnd >= 0) {
         job.lost = true;
       }
       return !job.lost;
@@ -494,14 +545,14 @@ public final class Leases {
         job.lock.unlock();
       }
       if (job.unsaved) {
-        writer.test(job.entry()); // its last state, which gives the lease up; failing again, the lease runs out
+        writer.write(job.entry(), owner); // its last state, which gives the lease up; failing again, the lease runs out
       } else {
         release(job.entry().localId());
       }
     }
-    Instant now = time.now();
+    long now = time.nanoTime();
     for (Unrenewed submitted; (submitted = unrenewed.poll()) != null; ) {
-      if (submitted.until.isAfter(now)) {
+      if (submitted.end - now > 0) {
         release(submitted.localId); // only if still this client's: a wait may have taken it since
       }
     }
