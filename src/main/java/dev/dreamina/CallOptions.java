@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a view made by {@link DreaminaClient#withOptions} changes for its API calls (submit,
  * status, result, cancel, price, and the polls of a wait): the time one exchange may take, how many
- * times a failed one is retried, and headers sent with each. Anything unset is the client's.
+ * times a failed one is retried, and headers sent with each; and the idempotency key of its
+ * submits. Anything unset is the client's.
  * Downloads and the image preflight keep the client's settings, and no header of a view reaches
  * a download host. Immutable.
  *
@@ -48,16 +49,22 @@ public final class CallOptions {
           "trailer",
           "upgrade");
 
-  static final CallOptions NONE = new CallOptions(null, null, Map.of());
+  static final CallOptions NONE = new CallOptions(null, null, Map.of(), null);
+
+  /** The longest idempotency key taken. */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 256;
 
   private final @Nullable Duration requestTimeout;
   private final @Nullable Integer maxRetries;
   private final Map<String, String> headers;
+  private final @Nullable String idempotencyKey;
 
-  private CallOptions(@Nullable Duration requestTimeout, @Nullable Integer maxRetries, Map<String, String> headers) {
+  private CallOptions(
+      @Nullable Duration requestTimeout, @Nullable Integer maxRetries, Map<String, String> headers, @Nullable String idempotencyKey) {
     this.requestTimeout = requestTimeout;
     this.maxRetries = maxRetries;
     this.headers = headers;
+    this.idempotencyKey = idempotencyKey;
   }
 
   /**
@@ -89,11 +96,21 @@ public final class CallOptions {
     return headers;
   }
 
+  /**
+   * The key that makes the view's submits one job ({@link Builder#idempotencyKey}).
+   *
+   * @return the key, or empty when the view's submits have none
+   */
+  public Optional<String> idempotencyKey() {
+    return Optional.ofNullable(idempotencyKey);
+  }
+
   Builder toBuilder() {
     Builder builder = new Builder();
     builder.requestTimeout = requestTimeout;
     builder.maxRetries = maxRetries;
     builder.headers.putAll(headers);
+    builder.idempotencyKey = idempotencyKey;
     return builder;
   }
 
@@ -103,6 +120,7 @@ public final class CallOptions {
     return "CallOptions{"
         + (requestTimeout == null ? "" : "requestTimeout=" + requestTimeout + ", ")
         + (maxRetries == null ? "" : "maxRetries=" + maxRetries + ", ")
+        + (idempotencyKey == null ? "" : "idempotencyKey=" + idempotencyKey + ", ")
         + "headers=" + headers.keySet()
         + "}";
   }
@@ -112,8 +130,52 @@ public final class CallOptions {
     private @Nullable Duration requestTimeout;
     private @Nullable Integer maxRetries;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private @Nullable String idempotencyKey;
 
     private Builder() {}
+
+    /**
+     * Makes every submit of the view (and its {@code generate}, {@code generateAndDownload} and
+     * their async forms) one job per key, for this account, on every instance that shares the
+     * client's journal, in this run and any later one: an order id, say. Needs a {@link
+     * DreaminaClient.Builder#journal journal}, which is the ledger of keys.
+     *
+     * <ul>
+     *   <li>The first submit with the key journals the key with its intent, in one atomic step,
+     *       then submits: of several instances racing on one key, exactly one submits.
+     *   <li>A later one sends nothing: it returns that job ({@link Submission} with its request id;
+     *       a {@code generate} waits for its result; a download is skipped when the journal has it
+     *       downloaded and the file is there). One while the first submit is in flight elsewhere
+     *       waits for its answer, for at most one journal lease.
+     *   <li>A key whose first submit's outcome is unknown (it timed out, or its instance died before
+     *       the answer) is never submitted again: {@link
+     *       dev.dreamina.errors.SubmissionUnknownException}, naming the key. So is one whose first
+     *       submit is still unanswered after a lease.
+     *   <li>The same key with another request (prompt, image, frames or seed) is refused before
+     *       anything is sent: {@link dev.dreamina.errors.IdempotencyKeyReusedException}.
+     *   <li>A key whose submit was refused (no job was made) may be submitted again.
+     * </ul>
+     *
+     * <p>A key is kept as long as its journal entry: retention ({@link
+     * DreaminaClient#deleteFinishedJournalEntries}) forgets it with the entry.
+     *
+     * @param idempotencyKey 1 to {@value CallOptions#MAX_IDEMPOTENCY_KEY_LENGTH} characters, no
+     *     line breaks or other control characters
+     * @return this builder
+     * @throws IllegalArgumentException when it is empty, too long or holds a control character
+     */
+    public Builder idempotencyKey(String idempotencyKey) {
+      Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+      if (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+        throw new IllegalArgumentException(
+            "idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters, not " + idempotencyKey.length());
+      }
+      if (idempotencyKey.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException("idempotencyKey holds a line break or another control character");
+      }
+      this.idempotencyKey = idempotencyKey;
+      return this;
+    }
 
     /**
      * The time one HTTP exchange may take: connecting, sending and reading the whole answer. Each
@@ -190,7 +252,7 @@ public final class CallOptions {
     }
 
     CallOptions build() {
-      return new CallOptions(requestTimeout, maxRetries, Collections.unmodifiableMap(new LinkedHashMap<>(headers)));
+      return new CallOptions(requestTimeout, maxRetries, Collections.unmodifiableMap(new LinkedHashMap<>(headers)), idempotencyKey);
     }
   }
 }

@@ -382,6 +382,22 @@ public final class DreaminaClient implements AutoCloseable {
   public Optional<JournalEntry> journalEntry(String requestId) {
     return flow.journalEntry(Objects.requireNonNull(requestId, "requestId == null"));
   }
+  /**
+   * The journal's entry for this account's job with an idempotency key ({@link
+   * CallOptions.Builder#idempotencyKey}), finished or not: whether that order's video was paid for,
+   * on any instance sharing the journal, in any run (until retention deleted the entry). One keyed
+   * read of the journal.
+   *
+   * @param idempotencyKey the key
+   * @return the entry; empty without a journal, or when no submit carried the key (or its entry
+   *     was deleted)
+   * @throws JournalException when the journal cannot be read
+   */
+  public Optional<JournalEntry> journalEntryForKey(String idempotencyKey) {
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+    return flow.journalEntryForKey(idempotencyKey);
+  }
+
 
   /** {@link #resume(String, AwaitOptions)} with this client's default {@link AwaitOptions}. */
   public RequestResult resume(String requestId) {

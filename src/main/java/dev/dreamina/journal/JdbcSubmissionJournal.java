@@ -50,7 +50,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   public static final String DEFAULT_TABLE = "dreamina_journal";
 
   private static final String COLUMNS =
-      "local_id, account, request_id, state, request, target, detail, created_at, updated_at";
+      "local_id, account, request_id, state, request, target, detail, created_at, updated_at, idempotency_key";
 
   private final DataSource dataSource;
   private final String table;
@@ -94,13 +94,16 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   }
 
   /**
-   * The table's DDL, for your migrations: four statements, separated by {@code ;} and a line
+   * The table's DDL, for your migrations: five statements, separated by {@code ;} and a line
    * break, each {@code IF NOT EXISTS}. Timestamps are ISO-8601 text, exact to the nanosecond on
    * every database; {@code lease_until} is epoch milliseconds, so that it compares in SQL. The two
    * indexes answer the client's reads by request id and of an account's unfinished jobs, so their
    * cost does not grow with the table. The second table, {@code <table>_batches}, holds the
    * settings batch runners store ({@link #recordBatchSettings}). Run on tables made by an earlier
-   * version, it adds what they lack and changes nothing else.
+   * version, it adds what they lack and changes nothing else: after 0.1.0, that is the column
+   * {@code idempotency_key} ({@code ALTER TABLE … ADD COLUMN IF NOT EXISTS}). A key needs no index
+   * of its own: a keyed entry's local id is derived from its account and key ({@link
+   * JournalEntry#keyedLocalId}), so the primary key keeps one entry per account and key.
    *
    * @param table the table name, checked as {@link #of(DataSource, String)} checks it
    * @return the statements
@@ -123,7 +126,9 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
             + "created_at VARCHAR(40) NOT NULL, "
             + "updated_at VARCHAR(40) NOT NULL, "
             + "lease_owner VARCHAR(128), "
-            + "lease_until BIGINT)",
+            + "lease_until BIGINT, "
+            + "idempotency_key VARCHAR(256))",
+        "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS idempotency_key VARCHAR(256)",
         "CREATE INDEX IF NOT EXISTS " + table + "_request_id_idx ON " + table + " (request_id)",
         "CREATE INDEX IF NOT EXISTS " + table + "_account_state_idx ON " + table + " (account, state)",
         "CREATE TABLE IF NOT EXISTS " + table + "_batches ("
@@ -153,7 +158,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   /** The entry's columns as an {@code UPDATE}'s {@code SET} list. */
   private static final String SET_COLUMNS =
       "account = ?, request_id = ?, state = ?, request = ?, target = ?, detail = ?, created_at = ?,"
-          + " updated_at = ?";
+          + " updated_at = ?, idempotency_key = ?";
 
   /** Entries whose job may exist and is not done with: the SQL twin of {@link JournalEntry#finished()}. */
   private static final String UNFINISHED =
@@ -187,7 +192,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
         c -> {
           if (write(c, "UPDATE " + table + " SET " + SET_COLUMNS + lease + " WHERE local_id = ?" + notBack, entry) == 0
               && !(completed && exists(c, entry.localId()))) {
-            write(c, "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)", entry);
+            write(c, "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)", entry);
           }
           return true; // a value, not null: the step's result is not used
         });
@@ -228,7 +233,8 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   }
 
   private static final String INSERT_COLUMNS =
-      "account, request_id, state, request, target, detail, created_at, updated_at, local_id, lease_owner, lease_until";
+      "account, request_id, state, request, target, detail, created_at, updated_at, idempotency_key, local_id, lease_owner,"
+          + " lease_until";
 
   /**
    * All or nothing, and in one statement either way: an {@code UPDATE} that replaces the row
@@ -263,7 +269,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
               }
               try (PreparedStatement s =
                   c.prepareStatement(
-                      "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NOW + " + ?)")) {
+                      "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NOW + " + ?)")) {
                 int i = bindColumns(s, entry);
                 s.setString(++i, entry.localId());
                 s.setString(++i, owner);
@@ -441,7 +447,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
     }
   }
 
-  /** Runs an UPDATE or INSERT whose first nine parameters are the entry's columns, local id last. */
+  /** Runs an UPDATE or INSERT whose first ten parameters are the entry's columns, local id last. */
   private static int write(Connection c, String sql, JournalEntry e) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(bindColumns(s, e) + 1, e.localId());
@@ -449,7 +455,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
     }
   }
 
-  /** Binds the entry's eight columns but its local id, in {@link #SET_COLUMNS}' order; returns 8. */
+  /** Binds the entry's nine columns but its local id, in {@link #SET_COLUMNS}' order; returns 9. */
   private static int bindColumns(PreparedStatement s, JournalEntry e) throws SQLException {
     s.setString(1, e.account());
     s.setString(2, e.requestId().orElse(null));
@@ -459,7 +465,8 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
     s.setString(6, e.detail().orElse(null));
     s.setString(7, e.createdAt().toString());
     s.setString(8, e.updatedAt().toString());
-    return 8;
+    s.setString(9, e.idempotencyKey().orElse(null));
+    return 9;
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -556,7 +563,8 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
                   Optional.ofNullable(rows.getString("target")).map(Path::of),
                   Optional.ofNullable(rows.getString("detail")),
                   Instant.parse(rows.getString("created_at")),
-                  Instant.parse(rows.getString("updated_at"))));
+                  Instant.parse(rows.getString("updated_at")),
+                  Optional.ofNullable(rows.getString("idempotency_key"))));
         }
       }
     } catch (SQLException | IOException | RuntimeException e) {

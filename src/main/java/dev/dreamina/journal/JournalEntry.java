@@ -2,8 +2,12 @@ package dev.dreamina.journal;
 
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.errors.SubmissionUnknownException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param detail why a submit's outcome is unknown, or why the job failed
  * @param createdAt when the intent was recorded
  * @param updatedAt when the entry last changed
+ * @param idempotencyKey the key the app gave the job ({@link dev.dreamina.CallOptions.Builder#idempotencyKey}),
+ *     if it gave one: then {@link #localId()} is {@link #keyedLocalId(String, String)} of it, the
+ *     same on every instance, so that one account's key has one entry
  */
 public record JournalEntry(
     String localId,
@@ -32,7 +39,59 @@ public record JournalEntry(
     Optional<Path> target,
     Optional<String> detail,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Optional<String> idempotencyKey) {
+
+  /** The prefix of every {@link #keyedLocalId keyed} local id. */
+  private static final String KEYED = "key-";
+
+  /**
+   * An entry with no idempotency key.
+   *
+   * @param localId the local id
+   * @param account the account hash
+   * @param requestId the request id
+   * @param state the state
+   * @param request the request
+   * @param target the download target
+   * @param detail the detail
+   * @param createdAt when recorded first
+   * @param updatedAt when changed last
+   */
+  public JournalEntry(
+      String localId,
+      String account,
+      Optional<String> requestId,
+      State state,
+      ImageToVideoRequest request,
+      Optional<Path> target,
+      Optional<String> detail,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(localId, account, requestId, state, request, target, detail, createdAt, updatedAt, Optional.empty());
+  }
+
+  /**
+   * The local id of one account's job with this idempotency key: {@code key-} and 40 hex digits of
+   * the SHA-256 of the account and the key. Every instance computes the same one, so that the
+   * journal's unique local id (the JDBC table's primary key) makes a key's first intent the only
+   * one, without another index.
+   *
+   * @param account the {@link #account()} hash
+   * @param idempotencyKey the key
+   * @return the local id
+   */
+  public static String keyedLocalId(String account, String idempotencyKey) {
+    Objects.requireNonNull(account, "account == null");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest((account + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+      return KEYED + HexFormat.of().formatHex(hash, 0, 20);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
 
   /**
    * Creates an entry.
@@ -46,6 +105,7 @@ public record JournalEntry(
    * @param detail the detail
    * @param createdAt when recorded first
    * @param updatedAt when changed last
+   * @param idempotencyKey the app's key for the job
    */
   public JournalEntry {
     Objects.requireNonNull(localId, "localId == null");
@@ -57,6 +117,7 @@ public record JournalEntry(
     Objects.requireNonNull(detail, "detail == null");
     Objects.requireNonNull(createdAt, "createdAt == null");
     Objects.requireNonNull(updatedAt, "updatedAt == null");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
   }
 
   /** Where a journaled job stands. */
@@ -129,6 +190,7 @@ public record JournalEntry(
         target,
         detail != null ? Optional.of(detail) : this.detail,
         createdAt,
-        now);
+        now,
+        idempotencyKey);
   }
 }

@@ -11,6 +11,7 @@ import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidResponseException;
+import dev.dreamina.errors.JournalException;
 import dev.dreamina.internal.Events;
 import dev.dreamina.internal.Futures;
 import dev.dreamina.internal.http.Answered;
@@ -30,9 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import okhttp3.Headers;
 
 /**
  * The job flow: each step of a job written once for the blocking client and its async view —
@@ -54,6 +57,8 @@ public final class JobFlow {
   private final Events events;
   private final JournalRecorder journal;
   private final SpendGuard spend;
+  /** The idempotency key of this flow's submits ({@link CallOptions#idempotencyKey()}), or {@code null}. */
+  private final String key;
 
   /**
    * @param journal the journal, or {@code null} for none
@@ -72,7 +77,8 @@ public final class JobFlow {
     this(
         runtime,
         new SpendGuard(spendLimit, runtime.api(), runtime.time()),
-        new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor()));
+        new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor()),
+        null);
     if (this.journal.enabled()) {
       // On open, off the builder's thread: build() does no I/O, and a database that is slow to
       // answer delays nothing but this warning.
@@ -85,7 +91,7 @@ public final class JobFlow {
   }
 
   /** A flow on this runtime with this journal and spend limit: a client's, or shared with a view's. */
-  private JobFlow(ClientRuntime runtime, SpendGuard spend, JournalRecorder journal) {
+  private JobFlow(ClientRuntime runtime, SpendGuard spend, JournalRecorder journal, String key) {
     this.runtime = runtime;
     this.api = runtime.api();
     this.poller = runtime.poller();
@@ -94,6 +100,7 @@ public final class JobFlow {
     this.events = runtime.events();
     this.spend = spend;
     this.journal = journal;
+    this.key = key;
   }
 
   /**
@@ -101,7 +108,11 @@ public final class JobFlow {
    * one spend limit for the client and all its views.
    */
   public JobFlow withOptions(CallOptions options) {
-    return new JobFlow(runtime.withOptions(options), spend, journal);
+    if (options.idempotencyKey().isPresent() && !journal.enabled()) {
+      throw new IllegalStateException(
+          "An idempotency key needs a journal, its ledger of keys: set one with DreaminaClient.Builder.journal(...)");
+    }
+    return new JobFlow(runtime.withOptions(options), spend, journal, options.idempotencyKey().orElse(null));
   }
 
   /** What this flow runs on. */
@@ -122,11 +133,20 @@ public final class JobFlow {
   }
 
   private Answered<Submission> submit(ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
+    Optional<Answered<Submission>> known = keyedJob(request);
+    if (known.isPresent()) {
+      return known.get();
+    }
     if (preflight) {
       checkImage(request);
     }
     SpendGuard.Reservation reservation = spend.reserve(request);
-    JournalRecorder.Recording recording = intent(request, downloadTo, keepLease, null, reservation);
+    JournalRecorder.Recording recording;
+    try {
+      recording = intent(request, downloadTo, keepLease, null, reservation);
+    } catch (JournalException refused) {
+      return raced(request, refused);
+    }
     try {
       Answered<Submission> answered = api.submitAnswered(request);
       submitted(recording, reservation, answered.value(), null);
@@ -161,6 +181,17 @@ public final class JobFlow {
 
   private CompletableFuture<Answered<Submission>> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
+    if (key != null) {
+      CompletableFuture<Optional<Answered<Submission>>> known = runtime.blocking(() -> keyedJob(request));
+      return known.thenCompose(
+          job -> job.map(CompletableFuture::completedFuture).orElseGet(() -> unkeyedSubmitAsync(request, downloadTo, preflight, keepLease, localId)));
+    }
+    return unkeyedSubmitAsync(request, downloadTo, preflight, keepLease, localId);
+  }
+
+  /** {@link #submitAsync}, once no job of its idempotency key (if any) was found. */
+  private CompletableFuture<Answered<Submission>> unkeyedSubmitAsync(
+      ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
     CompletableFuture<Void> checked =
         preflight
             ? CompletableFuture.runAsync(() -> checkImage(request), runtime.blockingExecutor())
@@ -169,7 +200,12 @@ public final class JobFlow {
         .thenCompose(ok -> spend.reserveAsync(request))
         .thenCompose(
             reservation -> {
-              JournalRecorder.Recording recording = intent(request, downloadTo, keepLease, localId, reservation);
+              JournalRecorder.Recording recording;
+              try {
+                recording = intent(request, downloadTo, keepLease, localId, reservation);
+              } catch (JournalException refused) {
+                return CompletableFuture.completedFuture(raced(request, refused)); // blocking, as the intent is
+              }
               return api.submitAnsweredAsync(request)
                   .whenComplete(
                       (answered, failure) ->
@@ -181,11 +217,41 @@ public final class JobFlow {
             });
   }
 
+  /**
+   * The job this flow's idempotency key already has (its entry's request id, answered as if by a
+   * submit, with {@code Idempotent-Replayed: true}); empty when it has none (or there is no key),
+   * so that this call submits. Blocking.
+   */
+  private Optional<Answered<Submission>> keyedJob(ImageToVideoRequest request) {
+    if (key == null) {
+      return Optional.empty();
+    }
+    return journal.keyed(request, key)
+        .map(entry -> new Answered<>(
+            new Submission(entry.requestId().orElseThrow(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of()),
+            200,
+            REPLAYED));
+  }
+
+  private static final Headers REPLAYED = Headers.of("Idempotent-Replayed", "true");
+
+  /**
+   * After the journal refused an intent: with an idempotency key, another call recorded the key
+   * first, between this one's read and its write, and that call's job is this one's; otherwise (or
+   * when the journal has no such job) the refusal stands. Blocking.
+   */
+  private Answered<Submission> raced(ImageToVideoRequest request, JournalException refused) {
+    if (key == null) {
+      throw refused;
+    }
+    return keyedJob(request).orElseThrow(() -> refused);
+  }
+
   /** The journal's intent; when it cannot be written, the reserved estimate is given back. */
   private JournalRecorder.Recording intent(
       ImageToVideoRequest request, Path downloadTo, boolean keepLease, String localId, SpendGuard.Reservation reservation) {
     try {
-      return journal.intent(request, downloadTo, keepLease, localId);
+      return journal.intent(request, downloadTo, keepLease, localId, key);
     } catch (RuntimeException e) {
       reservation.settle(null, e);
       throw e;
@@ -363,12 +429,20 @@ public final class JobFlow {
     try {
       downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
     } catch (RuntimeException e) {
-      journal.downloaded(result.requestId(), e);
+      downloaded(result.requestId(), target, e);
       throw e;
     }
-    journal.downloaded(result.requestId(), null);
+    downloaded(result.requestId(), target, null);
     told(result.requestId(), target, start);
     return target;
+  }
+
+  private void downloaded(String requestId, Path target, RuntimeException failure) {
+    if (key == null) {
+      journal.downloaded(requestId, target, failure);
+    } else {
+      journal.downloadedForKey(requestId, target, failure);
+    }
   }
 
   private void told(String requestId, Path target, long start) {
@@ -388,8 +462,26 @@ public final class JobFlow {
   public RequestResult generateAndDownload(
       ImageToVideoRequest request, Path target, AwaitOptions options, boolean preflight) {
     RequestResult result = generate(request, target, options, preflight);
-    download(result, target, null);
+    if (!downloadedBefore(result.requestId(), target)) {
+      download(result, target, null);
+    }
     return result;
+  }
+
+  /**
+   * Whether the journal has this keyed flow's job downloaded to {@code target} already, and the
+   * file is there: a call repeated with its idempotency key then fetches nothing. Always {@code
+   * false} without a key (no I/O then); blocking, a keyed read, with one.
+   */
+  private boolean downloadedBefore(String requestId, Path target) {
+    if (key == null) {
+      return false;
+    }
+    Optional<JournalEntry> entry = journal.byRequestId(requestId);
+    return entry.isPresent()
+        && entry.get().state() == JournalEntry.State.DOWNLOADED
+        && entry.get().target().equals(Optional.of(target.toAbsolutePath()))
+        && Files.isRegularFile(target);
   }
 
   public CompletableFuture<RequestResult> generateAndDownloadAsync(
@@ -404,7 +496,11 @@ public final class JobFlow {
    */
   private CompletableFuture<RequestResult> thenDownload(CompletableFuture<RequestResult> job, Path target) {
     CompletableFuture<RequestResult> downloaded =
-        job.thenCompose(result -> runtime.blocking(() -> download(result, target, null)).thenApply(path -> result));
+        job.thenCompose(
+            result ->
+                runtime
+                    .blocking(() -> downloadedBefore(result.requestId(), target) ? target : download(result, target, null))
+                    .thenApply(path -> result));
     Futures.cancelTogether(downloaded, job);
     downloaded.whenComplete(
         (result, failure) -> {
@@ -445,6 +541,10 @@ public final class JobFlow {
 
   public Optional<JournalEntry> journalEntry(String requestId) {
     return journal.byRequestId(requestId);
+  }
+
+  public Optional<JournalEntry> journalEntryForKey(String key) {
+    return journal.byKey(key);
   }
 
   public List<JournalEntry> pending() {

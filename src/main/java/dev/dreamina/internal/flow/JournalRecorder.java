@@ -5,9 +5,11 @@ import dev.dreamina.Status;
 import dev.dreamina.Submission;
 import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.IdempotencyKeyReusedException;
 import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.LeaseOwners;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.flow.Leases.Claim;
 import dev.dreamina.internal.flow.Leases.Job;
@@ -22,6 +24,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +46,7 @@ public final class JournalRecorder {
   private final SubmissionJournal journal;
   private final String account;
   private final TimeSource time;
+  private final Duration lease;
   private final Leases leases;
 
   public JournalRecorder(
@@ -50,6 +54,7 @@ public final class JournalRecorder {
     this.journal = journal;
     this.account = journal == null ? "" : account(apiToken);
     this.time = time;
+    this.lease = lease;
     this.leases = new Leases(journal, time, owner, lease, blockingExecutor, this::note);
   }
 
@@ -78,13 +83,22 @@ public final class JournalRecorder {
    * @throws JournalException when it cannot be written; then nothing may be submitted
    */
   public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease, String localId) {
+    return intent(request, target, keepLease, localId, null);
+  }
+
+  /**
+   * {@link #intent(ImageToVideoRequest, Path, boolean, String)}, under an idempotency key when
+   * {@code key} is not {@code null}: the entry's local id is then the key's ({@link
+   * JournalEntry#keyedLocalId}), and the intent is refused when another call recorded the key first.
+   */
+  public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease, String localId, String key) {
     if (journal == null) {
       return notJournaled;
     }
     Instant now = time.now();
     JournalEntry entry =
         new JournalEntry(
-            localId != null ? localId : UUID.randomUUID().toString(),
+            key != null ? JournalEntry.keyedLocalId(account, key) : localId != null ? localId : UUID.randomUUID().toString(),
             account,
             Optional.empty(),
             State.INTENT,
@@ -92,7 +106,8 @@ public final class JournalRecorder {
             Optional.ofNullable(target).map(Path::toAbsolutePath),
             Optional.empty(),
             now,
-            now);
+            now,
+            Optional.ofNullable(key));
     Job job;
     try {
       job = leases.recordLeased(entry);
@@ -136,6 +151,83 @@ public final class JournalRecorder {
         leases.letGo(job);
       }
     }
+  }
+
+  // ---- idempotency keys ------------------------------------------------------------------------------
+
+  /**
+   * What the journal holds for this account's idempotency key, before anything is sent: empty when
+   * the key is new (or its last submit made no job), so that this call submits under it; else its
+   * job's entry, which has a request id. Blocking: a keyed read; while the key's first submit is in
+   * flight (on any instance), the read again every so often, for at most one lease time.
+   *
+   * @throws IdempotencyKeyReusedException when the key's job has another request
+   * @throws SubmissionUnknownException when the key's first submit has an unknown outcome, or is
+   *     still unanswered after a lease time
+   * @throws IllegalStateException without a journal
+   */
+  public Optional<JournalEntry> keyed(ImageToVideoRequest request, String key) {
+    if (journal == null) {
+      throw new IllegalStateException("An idempotency key needs a journal, its ledger: set one with DreaminaClient.Builder.journal(...)");
+    }
+    String localId = JournalEntry.keyedLocalId(account, key);
+    long deadline = time.nanoTime() + lease.toNanos();
+    Duration pause = KEY_POLL_FIRST;
+    while (true) {
+      Optional<JournalEntry> found = journal.entry(localId);
+      if (found.isEmpty() || found.get().madeNoJob()) {
+        return Optional.empty();
+      }
+      JournalEntry entry = found.get();
+      String differences = differences(entry.request(), request);
+      if (!differences.isEmpty()) {
+        throw new IdempotencyKeyReusedException(key, localId, entry.requestId().orElse(null), differences);
+      }
+      if (entry.requestId().isPresent()) {
+        return found;
+      }
+      if (entry.state() != State.INTENT) {
+        throw new SubmissionUnknownException(key, localId, entry.detail().orElse(entry.state().name()));
+      }
+      Optional<JournalLease> holder = journal.lease(localId);
+      if (holder.isEmpty() || LeaseOwners.liveness(holder.get().owner()) == LeaseOwners.Liveness.GONE) {
+        throw new SubmissionUnknownException(
+            key, localId, "its instance stopped before the submit's answer was recorded" + holder.map(l -> ": " + l.describe()).orElse(""));
+      }
+      if (time.nanoTime() - deadline >= 0) {
+        throw new SubmissionUnknownException(
+            key, localId, "it is still unanswered after " + lease.toSeconds() + " s, " + holder.get().describe());
+      }
+      try {
+        time.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CallInterruptedException(
+            "Interrupted while waiting for the first submit of idempotency key \"" + key + "\"; nothing was sent", null, e);
+      }
+      pause = pause.multipliedBy(2).compareTo(KEY_POLL_MAX) > 0 ? KEY_POLL_MAX : pause.multipliedBy(2);
+    }
+  }
+
+  private static final Duration KEY_POLL_FIRST = Duration.ofMillis(10);
+  private static final Duration KEY_POLL_MAX = Duration.ofMillis(500);
+
+  /** What differs between a key's request and this one, as {@code "prompt, seed"}; empty when they are the same. */
+  private static String differences(ImageToVideoRequest first, ImageToVideoRequest now) {
+    List<String> differ = new ArrayList<>();
+    if (!first.prompt().equals(now.prompt())) {
+      differ.add("prompt");
+    }
+    if (!first.imageUrl().equals(now.imageUrl())) {
+      differ.add("image URL");
+    }
+    if (!first.frames().equals(now.frames())) {
+      differ.add("frames");
+    }
+    if (!first.seed().equals(now.seed())) {
+      differ.add("seed");
+    }
+    return String.join(", ", differ);
   }
 
   // ---- waits ----------------------------------------------------------------------------------------
@@ -236,17 +328,48 @@ public final class JournalRecorder {
     }
   }
 
-  /** Records a download ({@code failure == null}), and stops working on the job either way. */
-  public void downloaded(String requestId, Throwable failure) {
+  /**
+   * Records a download to {@code target} ({@code failure == null}; the entry then names the file,
+   * whatever target it named before), and stops working on the job either way.
+   */
+  public void downloaded(String requestId, Path target, Throwable failure) {
     Job job = leases.forRequest(requestId);
     if (job == null) {
       return;
     }
+    downloadedHeld(job, target, failure);
+  }
+
+  /**
+   * {@link #downloaded}, for a call with an idempotency key: also when this client holds no lease
+   * on the job, as long as the journal has it {@code COMPLETED} with no download to come (nobody
+   * works on it then), so that the key's next call finds the file recorded and fetches nothing.
+   * Blocking: a keyed read and a write, when this client does not hold the job.
+   */
+  public void downloadedForKey(String requestId, Path target, Throwable failure) {
+    Job job = leases.forRequest(requestId);
+    if (job != null) {
+      downloadedHeld(job, target, failure);
+      return;
+    }
+    Optional<JournalEntry> entry = failure == null ? byRequestId(requestId) : Optional.empty();
+    if (entry.isPresent() && entry.get().state() == State.COMPLETED && entry.get().finished()) {
+      JournalEntry e = entry.get();
+      note(
+          new JournalEntry(
+              e.localId(), e.account(), e.requestId(), State.DOWNLOADED, e.request(), Optional.of(target.toAbsolutePath()),
+              e.detail(), e.createdAt(), time.now(), e.idempotencyKey()),
+          null);
+    }
+  }
+
+  private void downloadedHeld(Job job, Path target, Throwable failure) {
     if (job.lost) {
       leases.forget(job);
       return;
     }
     if (failure == null) {
+      job.target(target.toAbsolutePath());
       job.finish(State.DOWNLOADED, null);
     } else {
       leases.letGo(job);
@@ -317,6 +440,11 @@ public final class JournalRecorder {
   /** This account's entry with this local id. */
   public Optional<JournalEntry> byLocalId(String localId) {
     return journal == null ? Optional.empty() : journal.entry(localId).filter(e -> e.account().equals(account));
+  }
+
+  /** This account's entry of the job with this idempotency key. */
+  public Optional<JournalEntry> byKey(String key) {
+    return journal == null ? Optional.empty() : journal.entry(JournalEntry.keyedLocalId(account, key));
   }
 
   /** This account's entry of the job with this request id. */

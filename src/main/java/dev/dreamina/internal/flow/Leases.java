@@ -7,6 +7,7 @@ import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -132,6 +133,17 @@ public final class Leases {
     Written update(State state, String requestId, String detail) {
       entry = entry.with(state, requestId, detail, time.now());
       return heldWrite();
+    }
+
+    /** Names the file its video goes to, in the entry written next. */
+    void target(Path target) {
+      JournalEntry e = entry;
+      if (!e.target().equals(Optional.of(target))) {
+        entry =
+            new JournalEntry(
+                e.localId(), e.account(), e.requestId(), e.state(), e.request(), Optional.of(target), e.detail(), e.createdAt(),
+                e.updatedAt(), e.idempotencyKey());
+      }
     }
 
     /** Writes the submit's outcome whoever holds the lease now: the submitting client knows it best. */

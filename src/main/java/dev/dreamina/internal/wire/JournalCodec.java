@@ -47,6 +47,7 @@ public final class JournalCodec {
       e.detail().ifPresent(d -> node.put("detail", d));
       node.put("created_at", e.createdAt().toString());
       node.put("updated_at", e.updatedAt().toString());
+      e.idempotencyKey().ifPresent(k -> node.put("idempotency_key", k));
     }
     ObjectNode leaseNodes = root.putObject("leases");
     leases.forEach(
@@ -80,7 +81,8 @@ public final class JournalCodec {
                 text(node, "target").map(Path::of),
                 text(node, "detail"),
                 Instant.parse(node.get("created_at").textValue()),
-                Instant.parse(node.get("updated_at").textValue())));
+                Instant.parse(node.get("updated_at").textValue()),
+                text(node, "idempotency_key")));
       } catch (RuntimeException broken) {
         throw new IOException("a journal entry is unreadable: " + broken.getMessage() + ": " + node, broken);
       }

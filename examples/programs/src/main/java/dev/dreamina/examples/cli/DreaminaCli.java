@@ -15,6 +15,7 @@ import dev.dreamina.errors.BadRequestException;
 import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.IdempotencyKeyReusedException;
 import dev.dreamina.errors.InsufficientBalanceException;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.JobHeldException;
@@ -215,6 +216,9 @@ public final class DreaminaCli {
     }
     if (e instanceof SubmissionUnknownException) {
       return SUBMISSION_UNKNOWN;
+    }
+    if (e instanceof IdempotencyKeyReusedException) {
+      return VALIDATION;
     }
     if (e instanceof NetworkException) {
       return NETWORK;
@@ -417,6 +421,14 @@ public final class DreaminaCli {
             + " a failing image exits 3 and nothing is submitted.")
     boolean preflight;
 
+    @Option(
+        names = "--idempotency-key",
+        paramLabel = "KEY",
+        description = "One paid job per KEY (an order id, say), whoever runs it and however often: run again, it prints"
+            + " the same request_id and submits nothing (nor downloads, when -o is there already). Exits 8 if the key's"
+            + " first submit has an unknown outcome, 3 if the key was used with another request.")
+    String idempotencyKey;
+
     @Override
     public Integer call() throws Exception {
       ImageToVideoRequest.Builder builder = ImageToVideoRequest.builder().prompt(prompt).imageUrl(imageUrl);
@@ -427,12 +439,21 @@ public final class DreaminaCli {
         builder.seed(seed);
       }
       ImageToVideoRequest request = builder.build();
-      if (output != null && Files.exists(output) && !overwrite) {
-        cli.err.println("error: " + output + " exists; pass --overwrite to replace it, or choose another -o. Nothing was submitted.");
-        return VALIDATION;
-      }
       try (ExampleBackend backend = cli.open()) {
         DreaminaClient client = backend.client().withPreflight(preflight);
+        if (idempotencyKey != null) {
+          client = client.withOptions(o -> o.idempotencyKey(idempotencyKey));
+          Optional<JournalEntry> known = client.journalEntryForKey(idempotencyKey);
+          if (output != null && known.isPresent() && downloadedTo(known.get(), output) && known.get().request().equals(request)) {
+            cli.out.println("request_id: " + known.get().requestId().orElseThrow());
+            cli.out.println("already downloaded: " + output.toAbsolutePath());
+            return 0;
+          }
+        }
+        if (output != null && Files.exists(output) && !overwrite) {
+          cli.err.println("error: " + output + " exists; pass --overwrite to replace it, or choose another -o. Nothing was submitted.");
+          return VALIDATION;
+        }
         // Without -o, the journal names no target, and a resume saves to REQUEST_ID.mp4 as well.
         Submission submission = client.submit(request, output);
         cli.out.println("request_id: " + submission.requestId());
@@ -440,6 +461,13 @@ public final class DreaminaCli {
         cli.download(client, done, output != null ? output : Path.of(submission.requestId() + ".mp4"));
         return 0;
       }
+    }
+
+    /** Whether the entry records its video downloaded to {@code output}, and the file is there. */
+    private static boolean downloadedTo(JournalEntry entry, Path output) {
+      return entry.state() == JournalEntry.State.DOWNLOADED
+          && entry.target().equals(Optional.of(output.toAbsolutePath()))
+          && Files.isRegularFile(output);
     }
   }
 
