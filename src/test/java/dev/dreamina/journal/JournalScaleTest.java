@@ -86,10 +86,17 @@ class JournalScaleTest {
     }
   }
 
-  /** The statements of one journaled generate-and-download, then of {@code pending()}, then of an idle {@code recover()}. */
-  private record Life(List<String> job, List<String> pending, List<String> recovery) {}
+  /**
+   * The statements of one journaled generate-and-download, then of {@code pending()}, then of an
+   * idle {@code recover()}; with an idempotency key, then of the same call again.
+   */
+  private record Life(List<String> job, List<String> pending, List<String> recovery, List<String> again) {}
 
   private Life oneJobsLife(CountingDataSource counting, RunComfySandbox sandbox, String name) throws Exception {
+    return oneJobsLife(counting, sandbox, name, false);
+  }
+
+  private Life oneJobsLife(CountingDataSource counting, RunComfySandbox sandbox, String name, boolean keyed) throws Exception {
     counting.take(); // what came before: the table made, the history inserted
     try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(counting.dataSource)).build()) {
       // The client reads the database's clock once on open, on another thread: that read is
@@ -100,14 +107,19 @@ class JournalScaleTest {
       }
       assertEquals(List.of("SELECT CURRENT_TIMESTAMP"), counting.take(), "on open: one read of the database's clock");
       Path video = dir.resolve(name + ".mp4");
-      client.generateAndDownload(
-          ImageToVideoRequest.builder().prompt("scale " + name).imageUrl("https://example.com/s.png").build(), video);
+      DreaminaClient caller = keyed ? client.withOptions(o -> o.idempotencyKey("order-" + name)) : client;
+      ImageToVideoRequest request = ImageToVideoRequest.builder().prompt("scale " + name).imageUrl("https://example.com/s.png").build();
+      caller.generateAndDownload(request, video);
       assertTrue(Files.size(video) > 10_000);
       List<String> job = counting.take();
       assertEquals(List.of(), client.pending());
       List<String> pending = counting.take();
       assertEquals(List.of(), client.recover().items());
-      return new Life(job, pending, counting.take());
+      List<String> recovery = counting.take();
+      if (keyed) {
+        caller.generateAndDownload(request, video);
+      }
+      return new Life(job, pending, recovery, counting.take());
     }
   }
 
@@ -150,10 +162,45 @@ class JournalScaleTest {
     }
   }
 
+  /**
+   * With an idempotency key: a job costs two statements more (the key's read before the intent,
+   * the file's before the download), the same call again three reads and no write, and neither
+   * grows with the table.
+   */
+  @Test
+  void aKeyedJobsStatementsAreTheSameWithFiftyThousandRows() throws Exception {
+    String url = TestPostgres.get().newDatabase();
+    CountingDataSource counting = new CountingDataSource(TestPostgres.pooled(url));
+    JdbcSubmissionJournal.of(counting.dataSource).createTableIfMissing();
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
+      Life empty = oneJobsLife(counting, sandbox, "empty", true);
+      try (Connection c = TestPostgres.pooled(url).getConnection(); Statement s = c.createStatement()) {
+        s.executeUpdate(
+            "INSERT INTO dreamina_journal (local_id, account, request_id, state, request, target, detail, created_at, updated_at,"
+                + " idempotency_key) SELECT 'key-' || g, (SELECT account FROM dreamina_journal LIMIT 1), 'req-' || g, 'DOWNLOADED',"
+                + " (SELECT request FROM dreamina_journal LIMIT 1), '/videos/' || g || '.mp4', NULL, '2026-01-01T00:00:00Z',"
+                + " '2026-01-01T00:00:00Z', 'order-' || g FROM generate_series(1, " + HISTORY + ") AS g");
+      }
+      counting.take();
+      Life full = oneJobsLife(counting, sandbox, "full", true);
+
+      assertEquals(empty, full, "the same statements with " + HISTORY + " more keyed rows");
+      assertEquals(7, full.job().size(), "the key's read, then a job's five, then the file's read: " + full.job());
+      assertTrue(full.job().get(0).matches("SELECT .* FROM dreamina_journal WHERE local_id = \\?"), full.job().get(0));
+      assertEquals(3, full.again().size(), "again: the key's read, the job's, the file's: " + full.again());
+      for (String sql : concat(full)) {
+        assertTrue(!sql.startsWith("SELECT") || sql.equals("SELECT CURRENT_TIMESTAMP") || KEYED_READ.matcher(sql).matches(), sql);
+        assertTrue(!sql.startsWith("UPDATE") || sql.contains("WHERE local_id = ?"), "a write of one row: " + sql);
+      }
+      assertTrue(full.again().stream().allMatch(sql -> sql.startsWith("SELECT")), "no write: " + full.again());
+    }
+  }
+
   private static List<String> concat(Life life) {
     List<String> all = new ArrayList<>(life.job());
     all.addAll(life.pending());
     all.addAll(life.recovery());
+    all.addAll(life.again());
     return all;
   }
 }

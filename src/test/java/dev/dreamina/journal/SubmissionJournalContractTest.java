@@ -114,6 +114,26 @@ abstract class SubmissionJournalContractTest {
   }
 
   @Test
+  void aKeyedEntryKeepsItsKeyAndItsOneLocalId() {
+    SubmissionJournal journal = journal();
+    String localId = JournalEntry.keyedLocalId("0123456789abcdef", "order-8812 «ü»");
+    assertTrue(localId.matches("key-[0-9a-f]{40}"), localId);
+    assertEquals(localId, JournalEntry.keyedLocalId("0123456789abcdef", "order-8812 «ü»"), "the same on every instance");
+    assertFalse(localId.equals(JournalEntry.keyedLocalId("ffffffffffffffff", "order-8812 «ü»")), "per account");
+    JournalEntry keyed =
+        new JournalEntry(localId, "0123456789abcdef", Optional.empty(), State.INTENT, REQUEST, Optional.empty(), Optional.empty(),
+            now(), now(), Optional.of("order-8812 «ü»"));
+    journal.recordLeased(keyed, "A", in(now(), 60));
+    assertEquals(Optional.of(keyed), reopen().entry(localId));
+    JournalException second = assertThrows(JournalException.class, () -> reopen().recordLeased(keyed, "B", in(now(), 60)));
+    assertTrue(second.getMessage().contains("was not replaced"), "one intent per key: " + second.getMessage());
+    JournalEntry submitted = keyed.with(State.SUBMITTED, "req_k", null, in(now(), 1));
+    journal.record(submitted);
+    assertEquals(Optional.of(submitted), reopen().byRequestId("0123456789abcdef", "req_k"));
+    assertEquals(Optional.of("order-8812 «ü»"), reopen().entries().get(0).idempotencyKey());
+  }
+
+  @Test
   void aDownloadedEntryIsNeverWrittenBackToCompleted() {
     SubmissionJournal journal = journal();
     JournalEntry submitted = entry("late", 1, State.SUBMITTED, Optional.of("req_late"));
@@ -569,6 +589,26 @@ abstract class SubmissionJournalContractTest {
           assertEquals(0, r.getInt(1), "the batch settings table");
         }
       }
+    }
+
+    /** A table made before idempotency keys: the DDL run again adds the column, and keyed entries work. */
+    @Test
+    void theDdlRunAgainUpgradesATableMadeBeforeKeys() throws SQLException {
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        s.execute(
+            "CREATE TABLE old_journal (local_id VARCHAR(64) PRIMARY KEY, account VARCHAR(32) NOT NULL, request_id VARCHAR(128),"
+                + " state VARCHAR(16) NOT NULL, request VARCHAR NOT NULL, target VARCHAR, detail VARCHAR, created_at VARCHAR(40) NOT NULL,"
+                + " updated_at VARCHAR(40) NOT NULL, lease_owner VARCHAR(128), lease_until BIGINT)");
+        for (String statement : JdbcSubmissionJournal.ddl("old_journal").split(";\n")) {
+          s.execute(statement);
+        }
+      }
+      JdbcSubmissionJournal upgraded = JdbcSubmissionJournal.of(dataSource, "old_journal");
+      JournalEntry keyed =
+          new JournalEntry(JournalEntry.keyedLocalId("0123456789abcdef", "k"), "0123456789abcdef", Optional.of("req"), State.SUBMITTED,
+              REQUEST, Optional.empty(), Optional.empty(), T0, T0, Optional.of("k"));
+      upgraded.record(keyed);
+      assertEquals(List.of(keyed), upgraded.entries());
     }
 
     /**
