@@ -52,7 +52,7 @@ public final class CallOptions {
   static final CallOptions NONE = new CallOptions(null, null, Map.of(), null);
 
   /** The longest idempotency key taken. */
-  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 256;
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = Arguments.MAX_IDEMPOTENCY_KEY_LENGTH;
 
   private final @Nullable Duration requestTimeout;
   private final @Nullable Integer maxRetries;
@@ -165,15 +165,7 @@ public final class CallOptions {
      * @throws IllegalArgumentException when it is empty, too long or holds a control character
      */
     public Builder idempotencyKey(String idempotencyKey) {
-      Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
-      if (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-        throw new IllegalArgumentException(
-            "idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters, not " + idempotencyKey.length());
-      }
-      if (idempotencyKey.chars().anyMatch(Character::isISOControl)) {
-        throw new IllegalArgumentException("idempotencyKey holds a line break or another control character");
-      }
-      this.idempotencyKey = idempotencyKey;
+      this.idempotencyKey = Arguments.idempotencyKey(idempotencyKey);
       return this;
     }
 

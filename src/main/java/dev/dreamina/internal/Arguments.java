@@ -18,4 +18,24 @@ public final class Arguments {
     }
     return d;
   }
+
+  /** The longest idempotency key taken. */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 256;
+
+  /**
+   * @throws NullPointerException when {@code key} is null
+   * @throws IllegalArgumentException when it is empty, longer than {@value #MAX_IDEMPOTENCY_KEY_LENGTH}
+   *     characters or holds a control character
+   */
+  public static String idempotencyKey(String key) {
+    Objects.requireNonNull(key, "idempotencyKey == null");
+    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw new IllegalArgumentException(
+          "idempotencyKey must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters, not " + key.length());
+    }
+    if (key.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("idempotencyKey holds a line break or another control character");
+    }
+    return key;
+  }
 }

@@ -133,6 +133,36 @@ class BatchTest {
     }
   }
 
+  /**
+   * Items with idempotency keys: a second batch (another id, another run) holding the same keys
+   * submits nothing and fetches nothing for them, and gets their jobs; a new key in it is paid.
+   */
+  @Test
+  void keyedItemsArePaidOnceWhateverBatchTheyAreIn() throws Exception {
+    Path journalFile = dir.resolve("journal.json");
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ofMillis(50)).start()) {
+      List<BatchItem> monday = items(4, 121).stream().map(i -> i.withIdempotencyKey("order-" + i.key())).toList();
+      BatchReport first;
+      try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(journalFile)).awaitOptions(QUICK).build()) {
+        first = client.async().batch(monday, BatchOptions.builder().concurrency(4).batchId("monday").build()).result().get(60, TimeUnit.SECONDS);
+      }
+      assertEquals(Map.of(Kind.COMPLETED, 4), first.counts());
+      List<BatchItem> tuesday = new ArrayList<>(monday);
+      ImageToVideoRequest fresh = ImageToVideoRequest.builder().prompt("product new").imageUrl("https://example.com/n.png").build();
+      tuesday.add(BatchItem.of("row-new", fresh, dir.resolve("video-new.mp4")).withIdempotencyKey("order-row-new"));
+      BatchReport second;
+      try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(FileSubmissionJournal.open(journalFile)).awaitOptions(QUICK).build()) {
+        second = client.async().batch(tuesday, BatchOptions.builder().concurrency(4).batchId("tuesday").build()).result().get(60, TimeUnit.SECONDS);
+      }
+      assertEquals(Map.of(Kind.COMPLETED, 5), second.counts(), second.toString());
+      for (int i = 0; i < 4; i++) {
+        assertEquals(first.outcomes().get(i).requestId(), second.outcomes().get(i).requestId(), "the same job for " + monday.get(i).key());
+      }
+      assertEquals(5, sandbox.submitRequestCount(), "four on Monday, the new one on Tuesday");
+      assertEquals(5, sandbox.requests().stream().filter(r -> r.path().startsWith("/files/")).count(), "each video fetched once");
+    }
+  }
+
   @Test
   void theSpendLimitRefusesTheEighthAndStopsNewSubmits() throws Exception {
     try (RunComfySandbox sandbox =

@@ -113,8 +113,10 @@ public final class BatchRun implements Batch {
     options.batchId().ifPresent(
         batchId -> {
           for (BatchItem item : items) {
-            String localId = Batch.journalLocalId(batchId, item.key());
-            journal.byLocalId(localId).ifPresent(e -> journaled.put(localId, e));
+            if (item.idempotencyKey().isEmpty()) { // a keyed item's submit finds its key's job itself
+              String localId = Batch.journalLocalId(batchId, item.key());
+              journal.byLocalId(localId).ifPresent(e -> journaled.put(localId, e));
+            }
           }
         });
     if (!journaled.isEmpty() && !options.resume()) {
@@ -125,7 +127,8 @@ public final class BatchRun implements Batch {
     synchronized (this) {
       planned = true;
       for (BatchItem item : items) {
-        String localId = options.batchId().map(id -> Batch.journalLocalId(id, item.key())).orElse(null);
+        String localId =
+            item.idempotencyKey().isPresent() ? null : options.batchId().map(id -> Batch.journalLocalId(id, item.key())).orElse(null);
         JournalEntry entry = localId == null ? null : journaled.get(localId);
         if (entry == null) {
           queue.add(new Task(item, localId, null));
@@ -214,6 +217,7 @@ public final class BatchRun implements Batch {
   /** Blocking (it may claim a lease): submits the item, or takes over its earlier run's job; then waits and downloads. */
   private void run(Task task) {
     BatchItem item = task.item();
+    JobFlow flow = item.idempotencyKey().map(this.flow::keyed).orElse(this.flow);
     CompletableFuture<String> submitted;
     if (task.awaitRequestId() == null) {
       submitted = flow.submitForBatch(item.request(), item.target().orElse(null), preflight, task.localId()).thenApply(s -> s.requestId());

@@ -115,6 +115,11 @@ public final class JobFlow {
     return new JobFlow(runtime.withOptions(options), spend, journal, options.idempotencyKey().orElse(null));
   }
 
+  /** The same flow, its submits under this idempotency key: a keyed batch item's. */
+  JobFlow keyed(String idempotencyKey) {
+    return new JobFlow(runtime, spend, journal, idempotencyKey);
+  }
+
   /** What this flow runs on. */
   public ClientRuntime runtime() {
     return runtime;

@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
 @Command(
     mixinStandardHelpOptions = true, name = "batch",
     description = {
-      "Make many videos from a CSV file (header: prompt,image_url,frames,seed,output) or JSON Lines"
-          + " (the same fields). Every row is checked first: a bad row exits 3 before anything is paid.",
+      "Make many videos from a CSV file (header: prompt,image_url,frames,seed,output,key) or JSON Lines"
+          + " (the same fields). Every row is checked first: a bad row exits 3 before anything is paid."
+          + " A row's key is its idempotency key: one paid job per key, whatever batch or run it is in.",
       "Rows are matched to journaled jobs by line number: after a crash or Ctrl-C, run again with"
           + " --resume and only unfinished rows run; none is paid twice."
     })
@@ -113,13 +114,13 @@ final class BatchCommand implements Callable<Integer> {
         return DreaminaCli.USAGE;
       }
     }
-    List<String> problems = targetProblems(parsed.rows());
-    if (!problems.isEmpty()) {
-      problems.forEach(p -> cli.err.println("error: " + p));
-      cli.err.println(problems.size() + " problem(s); nothing was submitted.");
-      return DreaminaCli.VALIDATION;
-    }
     try (ExampleBackend backend = cli.open()) {
+      List<String> problems = targetProblems(parsed.rows(), backend.client());
+      if (!problems.isEmpty()) {
+        problems.forEach(p -> cli.err.println("error: " + p));
+        cli.err.println(problems.size() + " problem(s); nothing was submitted.");
+        return DreaminaCli.VALIDATION;
+      }
       DreaminaClient.Builder builder = backend.newClientBuilder().preflightImages(preflight);
       BigDecimal earlier = BigDecimal.ZERO;
       if (resume && !dryRun) {
@@ -184,7 +185,11 @@ final class BatchCommand implements Callable<Integer> {
    * files of rows an earlier run finished are expected, and the journal keeps them from being
    * downloaded again).
    */
-  private List<String> targetProblems(List<BatchFile.Row> rows) {
+  /**
+   * Rows that would write one file, or replace one that exists (unless --overwrite or --resume, or
+   * the row's key has its video downloaded there already: nothing is written then).
+   */
+  private List<String> targetProblems(List<BatchFile.Row> rows, DreaminaClient client) {
     List<String> problems = new ArrayList<>();
     if (!dryRun) {
       try {
@@ -200,12 +205,20 @@ final class BatchCommand implements Callable<Integer> {
       if (on.size() > 1) {
         problems.add(file.getFileName() + " lines " + on.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " all write " + target
             + "; give each row an output of its own");
-      } else if (!dryRun && !resume && !overwrite && Files.exists(target)) {
+      } else if (!dryRun && !resume && !overwrite && Files.exists(target) && !keyDownloadedTo(rows, on.get(0), target, client)) {
         problems.add(file.getFileName() + " line " + on.get(0) + " would replace " + target + ", which exists; pass --overwrite to replace it"
             + " (or --resume, if it is from an earlier run of this file)");
       }
     });
     return problems;
+  }
+
+  /** Whether the row on {@code line} has a key whose job the journal has downloaded to {@code target}. */
+  private static boolean keyDownloadedTo(List<BatchFile.Row> rows, int line, Path target, DreaminaClient client) {
+    return rows.stream()
+        .filter(row -> row.line() == line && row.idempotencyKey() != null)
+        .flatMap(row -> client.journalEntryForKey(row.idempotencyKey()).stream())
+        .anyMatch(entry -> entry.state() == JournalEntry.State.DOWNLOADED && entry.target().equals(Optional.of(target)));
   }
 
   /** The settings the batch's first run stored in the journal, read by {@link #takeStoredSettings()}; null if none. */
@@ -340,7 +353,8 @@ final class BatchCommand implements Callable<Integer> {
   private int run(DreaminaClient client, List<BatchFile.Row> rows) throws Exception {
     List<BatchItem> items = new ArrayList<>();
     for (BatchFile.Row row : rows) {
-      items.add(BatchItem.of(row.key(), row.request(), target(row)));
+      BatchItem item = BatchItem.of(row.key(), row.request(), target(row));
+      items.add(row.idempotencyKey() == null ? item : item.withIdempotencyKey(row.idempotencyKey()));
     }
     boolean terminal = cli.terminal();
     BatchOptions options =

@@ -3,26 +3,30 @@ package dev.dreamina.examples.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.batch.BatchItem;
 import dev.dreamina.errors.InvalidRequestException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * A batch file: CSV with the header {@code prompt,image_url,frames,seed,output} (RFC 4180 quoting;
- * columns in any order, all but prompt and image_url optional), or JSON Lines with the same field
- * names. Every row is validated before anything is paid; bad rows are reported with their line
+ * A batch file: CSV with the header {@code prompt,image_url,frames,seed,output,key} (RFC 4180
+ * quoting; columns in any order, all but prompt and image_url optional), or JSON Lines with the
+ * same field names. A row's {@code key} is its idempotency key: one paid job per key, whatever
+ * batch or run it is in; two rows may not share one. Every row is validated before anything is paid; bad rows are reported with their line
  * numbers. A column or field the batch does not know is an error (a misspelt {@code seed} would
  * otherwise pay for a video without its seed), with a hint when it is close to a known one. A
  * leading UTF-8 byte-order mark (Excel's "CSV UTF-8") is skipped; line breaks inside quoted
  * fields are kept as written, CRLF included.
  */
 final class BatchFile {
-  /** A valid row: its line number (the batch key), request and output path, if given. */
-  record Row(int line, ImageToVideoRequest request, String output) {
+  /** A valid row: its line number (the batch key), request, output path and idempotency key, if given. */
+  record Row(int line, ImageToVideoRequest request, String output, String idempotencyKey) {
     String key() {
       return "line " + line;
     }
@@ -34,7 +38,7 @@ final class BatchFile {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The columns and fields a batch file may name. */
-  static final List<String> FIELDS = List.of("prompt", "image_url", "frames", "seed", "output");
+  static final List<String> FIELDS = List.of("prompt", "image_url", "frames", "seed", "output", "key");
 
   private BatchFile() {}
 
@@ -109,9 +113,10 @@ final class BatchFile {
         unknownFields.forEach(u -> problems.add("line " + line + ": " + u));
         continue;
       }
-      row(line, text(node, "prompt"), text(node, "image_url"), text(node, "frames"), text(node, "seed"), text(node, "output"), rows, problems);
+      row(line, text(node, "prompt"), text(node, "image_url"), text(node, "frames"), text(node, "seed"), text(node, "output"),
+          text(node, "key"), rows, problems);
     }
-    return new Parsed(rows, problems);
+    return keysOnce(new Parsed(rows, problems));
   }
 
   private static String text(JsonNode node, String field) {
@@ -127,7 +132,7 @@ final class BatchFile {
     // Records may span lines inside quotes: parse the whole text, remembering where each begins.
     parse(text, records, starts);
     if (records.isEmpty()) {
-      problems.add("line 1: the file is empty; expected the header prompt,image_url,frames,seed,output");
+      problems.add("line 1: the file is empty; expected the header prompt,image_url,frames,seed,output,key");
       return new Parsed(rows, problems);
     }
     List<String> header = records.get(0).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
@@ -156,9 +161,24 @@ final class BatchFile {
         continue;
       }
       row(line, field(header, fields, "prompt"), field(header, fields, "image_url"), field(header, fields, "frames"),
-          field(header, fields, "seed"), field(header, fields, "output"), rows, problems);
+          field(header, fields, "seed"), field(header, fields, "output"), field(header, fields, "key"), rows, problems);
     }
-    return new Parsed(rows, problems);
+    return keysOnce(new Parsed(rows, problems));
+  }
+
+  /** A problem for each row whose idempotency key an earlier row has: one key, one job, one row. */
+  private static Parsed keysOnce(Parsed parsed) {
+    Map<String, Integer> firstLine = new HashMap<>();
+    List<String> problems = new ArrayList<>(parsed.problems());
+    for (Row row : parsed.rows()) {
+      if (row.idempotencyKey() != null) {
+        Integer first = firstLine.putIfAbsent(row.idempotencyKey(), row.line());
+        if (first != null) {
+          problems.add("line " + row.line() + ": key " + row.idempotencyKey() + " is line " + first + "'s too; a key names one job");
+        }
+      }
+    }
+    return new Parsed(parsed.rows(), problems);
   }
 
   private static String field(List<String> header, List<String> fields, String name) {
@@ -218,7 +238,8 @@ final class BatchFile {
   }
 
   private static void row(
-      int line, String prompt, String imageUrl, String frames, String seed, String output, List<Row> rows, List<String> problems) {
+      int line, String prompt, String imageUrl, String frames, String seed, String output, String key, List<Row> rows,
+      List<String> problems) {
     ImageToVideoRequest.Builder request = ImageToVideoRequest.builder();
     List<String> mine = new ArrayList<>();
     if (prompt != null) {
@@ -241,10 +262,18 @@ final class BatchFile {
         mine.add("seed: not a whole number: " + seed);
       }
     }
+    String idempotencyKey = key == null || key.isBlank() ? null : key.strip();
     try {
       ImageToVideoRequest built = request.build();
+      if (idempotencyKey != null) {
+        try {
+          BatchItem.of("line " + line, built).withIdempotencyKey(idempotencyKey); // checked as the SDK checks it
+        } catch (IllegalArgumentException e) {
+          mine.add("key: " + e.getMessage());
+        }
+      }
       if (mine.isEmpty()) {
-        rows.add(new Row(line, built, output == null ? null : output.strip()));
+        rows.add(new Row(line, built, output == null ? null : output.strip(), idempotencyKey));
       }
     } catch (InvalidRequestException e) {
       e.violations().forEach(v -> mine.add(v.field() + ": " + v.message()));

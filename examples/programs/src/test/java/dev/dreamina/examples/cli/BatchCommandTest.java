@@ -227,6 +227,40 @@ class BatchCommandTest {
     assertTrue(out.toString().contains("these are the embedded sandbox's made-up prices, not RunComfy's"), out.toString());
   }
 
+  /**
+   * Rows with a key column: the file run again as another batch (no --resume) pays for nothing and
+   * fetches nothing already downloaded; a new keyed row is paid; two rows sharing a key are refused.
+   */
+  @Test
+  void rowsWithKeysArePaidOnceWhateverRunTheyAreIn() throws Exception {
+    start(Duration.ofMillis(20));
+    Path videos = dir.resolve("videos");
+    Path csv =
+        write("orders.csv",
+            "prompt,image_url,output,key",
+            "a fox,https://example.com/fox.jpg,fox.mp4,order-1",
+            "a cat,https://example.com/cat.jpg,cat.mp4,order-2",
+            "an owl,https://example.com/owl.jpg,owl.mp4,");
+    assertEquals(0, run("batch", csv.toString(), "--out", videos.toString()), err.toString());
+    assertEquals(3, sandbox.submitRequestCount());
+
+    Path more =
+        write("more.csv",
+            "key,prompt,image_url,output",
+            "order-1,a fox,https://example.com/fox.jpg,fox.mp4",
+            "order-2,a cat,https://example.com/cat.jpg,cat.mp4",
+            "order-3,a hen,https://example.com/hen.jpg,hen.mp4");
+    assertEquals(0, run("batch", more.toString(), "--out", videos.toString()), err.toString());
+    assertEquals(4, sandbox.submitRequestCount(), "only order-3 is paid");
+    assertTrue(Files.size(videos.resolve("hen.mp4")) > 10_000);
+    assertEquals(4, sandbox.requests().stream().filter(r -> r.path().startsWith("/files/")).count(), "nothing fetched twice");
+
+    sandbox.clearRequests();
+    String twice = refused(write("twice.csv", "prompt,image_url,key", "a fox,https://example.com/fox.jpg,order-9",
+        "a cat,https://example.com/cat.jpg,order-9"));
+    assertTrue(twice.contains("line 3: key order-9 is line 2's too; a key names one job"), twice);
+  }
+
   @Test
   void aBatchRunsEveryRowAndItsReportsSayWhatHappenedToEach() throws Exception {
     start(Duration.ofMillis(20));
