@@ -172,6 +172,14 @@ final class DocSamples {
     }, 0, 1, TimeUnit.MINUTES);
   }
 
+  /** docs/journal.md block 2. */
+  static void sampleKeys(DreaminaClient client, ImageToVideoRequest request) throws Exception {
+    DreaminaClient forOrder = client.withOptions(o -> o.idempotencyKey("order-8812"));
+    RequestResult done = forOrder.generateAndDownload(request, Path.of("order-8812.mp4"));
+    // the same call again, here or on any instance sharing the journal, today or next week:
+    // nothing is sent, the same job's result comes back, and the file is not fetched again
+  }
+
   /** docs/quarkus.md block 0. */
   static void sampleQuarkus() {
 @ApplicationScoped
