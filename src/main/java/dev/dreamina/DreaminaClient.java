@@ -26,6 +26,7 @@ import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.internal.wire.Urls;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.RecoveryReport;
+import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import java.math.BigDecimal;
@@ -514,6 +515,18 @@ public final class DreaminaClient implements AutoCloseable {
     return flow.spendCommitted();
   }
 
+  /**
+   * What each of this client's {@link Builder#spendLimit(Budget...) budgets} has committed in its
+   * current window, across every instance sharing the journal, and what is left: one keyed read
+   * of the journal (and its clock). Empty without budgets.
+   *
+   * @return one window per budget, in the order they were set
+   * @throws JournalException when the journal cannot be read
+   */
+  public List<SpendWindow> spend() {
+    return flow.spend();
+  }
+
   // ---- Settings ----
 
   /**
@@ -726,6 +739,7 @@ public final class DreaminaClient implements AutoCloseable {
     private Duration journalLease = DEFAULT_JOURNAL_LEASE;
     private @Nullable JobListener jobListener;
     private @Nullable BigDecimal spendLimit;
+    private List<Budget> budgets = List.of();
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private WireLog wireLog = WireLog.OFF;
@@ -1065,6 +1079,31 @@ public final class DreaminaClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Spend limits that every instance sharing this client's {@link #journal journal} shares: so
+     * much per day, per month or in total ({@link Budget}), for this account. Each submit charges
+     * its estimate to each budget's current window (on the journal's clock) in the same atomic
+     * write as its intent, or is refused with nothing sent: a {@link SpendLimitException} that
+     * names the window ({@link SpendLimitException#window()}) and what every instance committed
+     * in it. N instances sharing a JDBC journal (or N processes sharing a file journal) never pass
+     * a window's limit together. A job that fails, is cancelled or was never made gives its
+     * estimate back; a completed one's real cost replaces its estimate when RunComfy reports it;
+     * a submit whose outcome is unknown, or whose instance crashed, stays charged (never an
+     * overspend) until its job is resolved ({@link DreaminaClient#recover()}). {@link
+     * DreaminaClient#spend()} reports each window. Needs a journal that keeps budgets ({@link
+     * dev.dreamina.journal.FileSubmissionJournal}, {@link dev.dreamina.journal.JdbcSubmissionJournal});
+     * a price that cannot be read refuses the submit, as {@link #spendLimit(BigDecimal)} does. It
+     * may be set together with that per-client limit. Default: none.
+     *
+     * @param budgets the budgets, at most one per period and zone being useful
+     * @return this builder
+     */
+    public Builder spendLimit(Budget... budgets) {
+      Objects.requireNonNull(budgets, "budgets == null");
+      this.budgets = List.of(budgets);
+      return this;
+    }
+
     /** Tests inject time, so that no backoff or poll sleeps for real. */
     Builder timeSource(TimeSource time) {
       this.time = Objects.requireNonNull(time, "time == null");
@@ -1091,6 +1130,10 @@ public final class DreaminaClient implements AutoCloseable {
                 + " (or "
                 + ENV_TOKEN_FALLBACK
                 + ") in the environment, or call apiToken(...) on the builder.");
+      }
+      if (!budgets.isEmpty() && journal == null) {
+        throw new IllegalStateException(
+            "A budget (spendLimit(Budget...)) lives in the journal, which every instance shares: set one with journal(...)");
       }
       String token = apiToken.strip();
       if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -1119,7 +1162,7 @@ public final class DreaminaClient implements AutoCloseable {
                   wireLog));
       JobFlow flow =
           new JobFlow(
-              runtime, journal, token, instanceId != null ? instanceId : LeaseOwners.newId(), journalLease, spendLimit);
+              runtime, journal, token, instanceId != null ? instanceId : LeaseOwners.newId(), journalLease, spendLimit, budgets);
       return new DreaminaClient(flow, awaitOptions, preflightImages);
     }
 

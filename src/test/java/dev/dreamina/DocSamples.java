@@ -9,6 +9,7 @@ import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.RecoveryReport;
+import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
 import dev.dreamina.sandbox.RunComfySandbox;
@@ -64,6 +65,18 @@ final class DocSamples {
   }
 
   /** docs/batches-and-spend.md block 1. */
+  static void sampleBudget(javax.sql.DataSource dataSource) throws Exception {
+    DreaminaClient client = DreaminaClient.builder()
+        .fromEnv()
+        .journal(JdbcSubmissionJournal.of(dataSource))          // the ledger every instance shares
+        .spendLimit(Budget.perDay(new BigDecimal("50")), Budget.perMonth(new BigDecimal("900")))
+        .build();
+    for (SpendWindow window : client.spend()) {                 // what the whole fleet committed
+        System.out.println(window.window() + ": " + window.committed() + " USD, " + window.remaining() + " left");
+    }
+  }
+
+  /** docs/batches-and-spend.md block 2. */
   static void sample2(DreaminaClient client, List<String> prompts, String imageUrl) throws Exception {
     List<BatchItem> items = new ArrayList<>();
     for (int row = 0; row < prompts.size(); row++) {

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A submit was refused before anything was sent, because it would pass the client's spend limit
- * ({@code DreaminaClient.Builder.spendLimit}), or because the price could not be read while a
+ * ({@code DreaminaClient.Builder.spendLimit}) or a budget's window that every instance sharing the
+ * journal shares ({@link #window()}), or because the price could not be read while a
  * limit is set (the client never guesses a cost). Nothing was submitted, nothing is owed.
  */
 public class SpendLimitException extends DreaminaException {
@@ -16,6 +17,7 @@ public class SpendLimitException extends DreaminaException {
   private final BigDecimal limit;
   private final BigDecimal committed;
   private final @Nullable BigDecimal estimate;
+  private final @Nullable String window;
 
   /**
    * Creates the exception.
@@ -28,10 +30,42 @@ public class SpendLimitException extends DreaminaException {
    */
   public SpendLimitException(
       String message, BigDecimal limit, BigDecimal committed, @Nullable BigDecimal estimate, @Nullable Throwable cause) {
+    this(message, limit, committed, estimate, null, cause);
+  }
+
+  /**
+   * Creates the exception for a budget's window ({@code DreaminaClient.Builder.spendLimit(Budget...)}).
+   *
+   * @param message why the submit was refused
+   * @param limit the budget's limit, in US dollars
+   * @param committed what the window had committed, across every instance sharing the journal
+   * @param estimate the job's estimate, or {@code null} when the price could not be read
+   * @param window the window's name ({@code dev.dreamina.Budget.windowAt}), or {@code null} for the
+   *     client's own limit
+   * @param cause why the price could not be read, or {@code null}
+   */
+  public SpendLimitException(
+      String message,
+      BigDecimal limit,
+      BigDecimal committed,
+      @Nullable BigDecimal estimate,
+      @Nullable String window,
+      @Nullable Throwable cause) {
     super(message, null, cause);
     this.limit = Objects.requireNonNull(limit, "limit == null");
     this.committed = Objects.requireNonNull(committed, "committed == null");
     this.estimate = estimate;
+    this.window = window;
+  }
+
+  /**
+   * The budget window that refused the submit, as {@code day:2026-12-07@UTC}; empty when the
+   * client's own limit did.
+   *
+   * @return the window's name, or empty
+   */
+  public Optional<String> window() {
+    return Optional.ofNullable(window);
   }
 
   /**

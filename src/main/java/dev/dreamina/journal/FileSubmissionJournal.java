@@ -1,8 +1,11 @@
 package dev.dreamina.journal;
 
+import dev.dreamina.Budget;
 import dev.dreamina.errors.JournalException;
+import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.internal.wire.JournalCodec;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -57,6 +60,10 @@ public final class FileSubmissionJournal implements SubmissionJournal {
   private final ReentrantLock lock;
   private final Map<String, JournalEntry> entries = new LinkedHashMap<>();
   private final Map<String, JournalLease> leases = new HashMap<>();
+  /** What each budget window committed, by {@code account|window}. */
+  private final Map<String, BigDecimal> spend = new HashMap<>();
+  /** What each job charged, by local id, then window. */
+  private final Map<String, Map<String, BigDecimal>> charges = new HashMap<>();
   /** The settings stored for batches, oldest first; the {@value #MAX_BATCHES} newest are kept. */
   private final Map<String, String> batches = new LinkedHashMap<>();
 
@@ -130,6 +137,8 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     entries.clear();
     leases.clear();
     batches.clear();
+    spend.clear();
+    charges.clear();
     Path parent = folder();
     if (Files.exists(parent) && !Files.isDirectory(parent)) {
       throw new JournalException("Cannot read the journal " + file + ": " + parent + " is not a directory", null, null);
@@ -152,6 +161,8 @@ public final class FileSubmissionJournal implements SubmissionJournal {
       }
       leases.putAll(contents.leases());
       batches.putAll(contents.batches());
+      spend.putAll(contents.spend());
+      charges.putAll(contents.charges());
     } catch (IOException e) {
       throw new JournalException(
           "The journal " + file + " is not readable (" + e.getMessage()
@@ -220,27 +231,29 @@ public final class FileSubmissionJournal implements SubmissionJournal {
     Objects.requireNonNull(until, "until == null");
     JournalEntry[] existing = new JournalEntry[1];
     JournalLease[] lease = new JournalLease[1];
-    boolean leased =
-        change(
-            null,
-            () -> {
-              existing[0] = entries.get(entry.localId());
-              if (existing[0] != null && !existing[0].madeNoJob()) {
-                return false;
-              }
-              if (!free(entry.localId(), owner, entry.updatedAt())) {
-                lease[0] = leases.get(entry.localId());
-                return false;
-              }
-              entries.remove(entry.localId()); // a rerun is recorded anew, as the newest entry
-              entries.put(entry.localId(), entry);
-              leases.put(entry.localId(), new JournalLease(owner, until));
-              prune();
-              return true;
-            });
-    if (!leased) {
+    if (!change(null, () -> intent(entry, owner, until, existing, lease))) {
       throw Refusals.refused(entry, existing[0], lease[0]);
     }
+  }
+
+  /**
+   * Under the locks: puts the intent and its lease in, unless the entry it would replace records a
+   * job ({@code existing[0]} says which) or is leased by another owner ({@code lease[0]}).
+   */
+  private boolean intent(JournalEntry entry, String owner, Instant until, JournalEntry[] existing, JournalLease[] lease) {
+    existing[0] = entries.get(entry.localId());
+    if (existing[0] != null && !existing[0].madeNoJob()) {
+      return false;
+    }
+    if (!free(entry.localId(), owner, entry.updatedAt())) {
+      lease[0] = leases.get(entry.localId());
+      return false;
+    }
+    entries.remove(entry.localId()); // a rerun is recorded anew, as the newest entry
+    entries.put(entry.localId(), entry);
+    leases.put(entry.localId(), new JournalLease(owner, until));
+    prune();
+    return true;
   }
 
   /** Under the locks, after re-reading the file: one read-modify-write of the file. */
@@ -257,6 +270,103 @@ public final class FileSubmissionJournal implements SubmissionJournal {
           leases.put(localId, new JournalLease(owner, until));
           return true;
         });
+  }
+
+  /**
+   * One write of the file, under the locks: the intent, as {@link #recordLeased(JournalEntry,
+   * String, Instant)} writes it, and the estimate charged to each budget's window (this machine's
+   * clock tells which), or, when a window would pass its limit, no write at all.
+   */
+  @Override
+  public void recordLeased(JournalEntry entry, String owner, Instant until, List<Budget> budgets, BigDecimal estimate) {
+    Objects.requireNonNull(budgets, "budgets == null");
+    Objects.requireNonNull(estimate, "estimate == null");
+    SpendLimitException[] over = new SpendLimitException[1];
+    JournalEntry[] existing = new JournalEntry[1];
+    JournalLease[] lease = new JournalLease[1];
+    boolean leased =
+        change(
+            null,
+            () -> {
+              if (!intent(entry, owner, until, existing, lease)) {
+                return false; // what it put in memory is read again from the file by the next step
+              }
+              Map<String, Budget> windows = Budgets.windows(budgets, Instant.now());
+              for (Map.Entry<String, Budget> window : windows.entrySet()) {
+                BigDecimal committed = spend.getOrDefault(entry.account() + "|" + window.getKey(), BigDecimal.ZERO);
+                if (committed.add(estimate).compareTo(window.getValue().limit()) > 0) {
+                  over[0] = Budgets.refused(window.getValue(), window.getKey(), committed, estimate);
+                  return false;
+                }
+              }
+              Map<String, BigDecimal> mine = new HashMap<>();
+              windows.keySet().forEach(window -> {
+                spend.merge(entry.account() + "|" + window, estimate, BigDecimal::add);
+                mine.put(window, estimate);
+              });
+              if (!mine.isEmpty()) {
+                charges.put(entry.localId(), mine);
+              }
+              return true;
+            });
+    if (over[0] != null) {
+      throw over[0];
+    }
+    if (!leased) {
+      throw Refusals.refused(entry, existing[0], lease[0]);
+    }
+  }
+
+  /** Under the locks: takes the job's charges off their windows, once. */
+  @Override
+  public void releaseCharges(String localId) {
+    Objects.requireNonNull(localId, "localId == null");
+    adjustCharges(localId, null);
+  }
+
+  /** Under the locks: the real cost replaces the job's estimate in each window it was charged to. */
+  @Override
+  public void settleCharges(String localId, BigDecimal actual) {
+    Objects.requireNonNull(localId, "localId == null");
+    Objects.requireNonNull(actual, "actual == null");
+    adjustCharges(localId, actual);
+  }
+
+  private void adjustCharges(String localId, @Nullable BigDecimal actual) {
+    change(
+        null,
+        () -> {
+          Map<String, BigDecimal> mine = charges.get(localId);
+          JournalEntry entry = entries.get(localId);
+          if (mine == null || entry == null) {
+            return false;
+          }
+          mine.forEach((window, was) ->
+              spend.merge(entry.account() + "|" + window, actual == null ? was.negate() : actual.subtract(was), BigDecimal::add));
+          if (actual == null) {
+            charges.remove(localId);
+          } else {
+            mine.replaceAll((window, was) -> actual);
+          }
+          return true;
+        });
+  }
+
+  /** Under the lock: one read of the file. */
+  @Override
+  public List<SpendWindow> spend(String account, List<Budget> budgets) {
+    Objects.requireNonNull(account, "account == null");
+    Objects.requireNonNull(budgets, "budgets == null");
+    Instant now = Instant.now();
+    lock.lock();
+    try {
+      load();
+      return budgets.stream()
+          .map(b -> new SpendWindow(b, b.windowAt(now), spend.getOrDefault(account + "|" + b.windowAt(now), BigDecimal.ZERO)))
+          .toList();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Under the locks: takes the lease while it is nobody's, or still {@code theirs} and ends no later. */
@@ -434,7 +544,8 @@ public final class FileSubmissionJournal implements SubmissionJournal {
 
   private void write() throws IOException {
     leases.keySet().retainAll(entries.keySet()); // pruned entries take their leases along
-    byte[] bytes = JournalCodec.write(entries.values(), leases, batches);
+    charges.keySet().retainAll(entries.keySet()); // and their charges (what they committed stays)
+    byte[] bytes = JournalCodec.write(entries.values(), leases, batches, spend, charges);
     Path dir = folder();
     Files.createDirectories(dir);
     // One fixed temp name, safe because only the holder of the OS lock writes it: the next write

@@ -1,8 +1,10 @@
 package dev.dreamina.journal;
 
+import dev.dreamina.Budget;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.internal.wire.JournalCodec;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,8 +15,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -94,12 +99,14 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   }
 
   /**
-   * The table's DDL, for your migrations: five statements, separated by {@code ;} and a line
+   * The table's DDL, for your migrations: seven statements, separated by {@code ;} and a line
    * break, each {@code IF NOT EXISTS}. Timestamps are ISO-8601 text, exact to the nanosecond on
    * every database; {@code lease_until} is epoch milliseconds, so that it compares in SQL. The two
    * indexes answer the client's reads by request id and of an account's unfinished jobs, so their
    * cost does not grow with the table. The second table, {@code <table>_batches}, holds the
-   * settings batch runners store ({@link #recordBatchSettings}). Run on tables made by an earlier
+   * settings batch runners store ({@link #recordBatchSettings}); {@code <table>_spend} and {@code
+   * <table>_charges}, the budgets' ledger: what each window committed, and what each job charged to
+   * it. Run on tables made by an earlier
    * version, it adds what they lack and changes nothing else: after 0.1.0, that is the column
    * {@code idempotency_key} ({@code ALTER TABLE … ADD COLUMN IF NOT EXISTS}). A key needs no index
    * of its own: a keyed entry's local id is derived from its account and key ({@link
@@ -134,7 +141,18 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
         "CREATE TABLE IF NOT EXISTS " + table + "_batches ("
             + "batch_id VARCHAR(2048) PRIMARY KEY, "
             + "settings VARCHAR NOT NULL, "
-            + "updated_at VARCHAR(40) NOT NULL)");
+            + "updated_at VARCHAR(40) NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS " + table + "_spend ("
+            + "account VARCHAR(32) NOT NULL, "
+            + "window_id VARCHAR(80) NOT NULL, "
+            + "committed DECIMAL(19, 6) NOT NULL, "
+            + "PRIMARY KEY (account, window_id))",
+        "CREATE TABLE IF NOT EXISTS " + table + "_charges ("
+            + "local_id VARCHAR(64) NOT NULL, "
+            + "window_id VARCHAR(80) NOT NULL, "
+            + "account VARCHAR(32) NOT NULL, "
+            + "amount DECIMAL(19, 6) NOT NULL, "
+            + "PRIMARY KEY (local_id, window_id))");
   }
 
   /**
@@ -249,45 +267,268 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
     Objects.requireNonNull(owner, "owner == null");
     Objects.requireNonNull(until, "until == null");
     long length = lengthMillis(entry.updatedAt(), until);
-    boolean written =
-        inTransaction(
-            "write to",
-            null,
-            c -> {
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "UPDATE " + table + " SET " + SET_COLUMNS + ", lease_owner = ?, lease_until = " + NOW + " + ?"
-                          + " WHERE local_id = ? AND state IN ('NOT_SUBMITTED', 'DISMISSED') AND " + LEASE_FREE)) {
-                int i = bindColumns(s, entry);
-                s.setString(++i, owner);
-                s.setLong(++i, length);
-                s.setString(++i, entry.localId());
-                s.setString(++i, owner);
-                if (s.executeUpdate() == 1) {
-                  return true;
-                }
-              }
-              try (PreparedStatement s =
-                  c.prepareStatement(
-                      "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NOW + " + ?)")) {
-                int i = bindColumns(s, entry);
-                s.setString(++i, entry.localId());
-                s.setString(++i, owner);
-                s.setLong(++i, length);
-                s.executeUpdate();
-                return true;
-              } catch (SQLException e) {
-                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
-                  c.rollback();
-                  return false; // the key is taken: the row exists and may not be replaced
-                }
-                throw e;
-              }
-            });
-    if (!written) {
-      JournalEntry existing = entry(entry.localId()).orElse(entry);
-      throw Refusals.refused(entry, existing, existing.madeNoJob() ? lease(entry.localId()).orElse(null) : null);
+    if (!inTransaction("write to", null, c -> writeIntent(c, entry, owner, length))) {
+      throw refusal(entry);
     }
+  }
+
+  /**
+   * The intent as {@link #recordLeased(JournalEntry, String, Instant)} writes it, then, in the
+   * same transaction, the estimate charged to each budget's window (the database's clock tells
+   * which): an {@code UPDATE} of the window's row in {@code <table>_spend} whose {@code WHERE}
+   * keeps it within the limit (or an {@code INSERT} of the window's first row), and a row in
+   * {@code <table>_charges} that remembers it for the job. Either refusal rolls everything back.
+   * Two instances inserting one window's first row at once: the one that loses tries again.
+   */
+  @Override
+  public void recordLeased(JournalEntry entry, String owner, Instant until, List<Budget> budgets, BigDecimal estimate) {
+    Objects.requireNonNull(entry, "entry == null");
+    Objects.requireNonNull(owner, "owner == null");
+    Objects.requireNonNull(budgets, "budgets == null");
+    Objects.requireNonNull(estimate, "estimate == null");
+    long length = lengthMillis(entry.updatedAt(), until);
+    for (int attempt = 1; ; attempt++) {
+      Charged charged =
+          inTransaction(
+              "write to",
+              null,
+              c -> {
+                if (!writeIntent(c, entry, owner, length)) {
+                  return Charged.REFUSED_INTENT;
+                }
+                Charged result = charge(c, entry, budgets, estimate);
+                if (result != Charged.OK) {
+                  c.rollback();
+                }
+                return result;
+              });
+      switch (charged.kind()) {
+        case OK -> {
+          return;
+        }
+        case REFUSED_INTENT -> throw refusal(entry);
+        case OVER ->
+            throw Budgets.refused(
+                Objects.requireNonNull(charged.budget()), Objects.requireNonNull(charged.window()),
+                Objects.requireNonNull(charged.committed()), estimate);
+        case RACED -> {
+          if (attempt >= 5) {
+            throw new JournalException("Cannot write to the journal table " + table + "_spend: its window row kept changing", null, null);
+          }
+        }
+      }
+    }
+  }
+
+  /** What charging a job's estimate came to. */
+  private record Charged(Kind kind, @Nullable Budget budget, @Nullable String window, @Nullable BigDecimal committed) {
+    enum Kind { OK, REFUSED_INTENT, OVER, RACED }
+
+    static final Charged OK = new Charged(Kind.OK, null, null, null);
+    static final Charged REFUSED_INTENT = new Charged(Kind.REFUSED_INTENT, null, null, null);
+    static final Charged RACED = new Charged(Kind.RACED, null, null, null);
+  }
+
+  /** Charges the estimate to each budget's current window, in {@code c}'s transaction; rolled back by the caller unless OK. */
+  private Charged charge(Connection c, JournalEntry entry, List<Budget> budgets, BigDecimal estimate) throws SQLException {
+    Instant now = databaseTime(c);
+    for (Map.Entry<String, Budget> window : Budgets.windows(budgets, now).entrySet()) {
+      Budget budget = window.getValue();
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE " + table + "_spend SET committed = committed + ? WHERE account = ? AND window_id = ? AND committed + ? <= ?")) {
+        s.setBigDecimal(1, estimate);
+        s.setString(2, entry.account());
+        s.setString(3, window.getKey());
+        s.setBigDecimal(4, estimate);
+        s.setBigDecimal(5, budget.limit());
+        if (s.executeUpdate() == 0) {
+          Optional<BigDecimal> committed = committed(c, entry.account(), window.getKey());
+          if (committed.isPresent() || estimate.compareTo(budget.limit()) > 0) {
+            return new Charged(Charged.Kind.OVER, budget, window.getKey(), committed.orElse(BigDecimal.ZERO));
+          }
+          try (PreparedStatement insert =
+              c.prepareStatement("INSERT INTO " + table + "_spend (account, window_id, committed) VALUES (?, ?, ?)")) {
+            insert.setString(1, entry.account());
+            insert.setString(2, window.getKey());
+            insert.setBigDecimal(3, estimate);
+            insert.executeUpdate();
+          } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+              return Charged.RACED; // another instance wrote the window's first row meanwhile
+            }
+            throw e;
+          }
+        }
+      }
+      try (PreparedStatement s =
+          c.prepareStatement("INSERT INTO " + table + "_charges (local_id, window_id, account, amount) VALUES (?, ?, ?, ?)")) {
+        s.setString(1, entry.localId());
+        s.setString(2, window.getKey());
+        s.setString(3, entry.account());
+        s.setBigDecimal(4, estimate);
+        s.executeUpdate();
+      }
+    }
+    return Charged.OK;
+  }
+
+  private Optional<BigDecimal> committed(Connection c, String account, String window) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT committed FROM " + table + "_spend WHERE account = ? AND window_id = ?")) {
+      s.setString(1, account);
+      s.setString(2, window);
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getBigDecimal(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Instant databaseTime(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT CURRENT_TIMESTAMP"); ResultSet rows = s.executeQuery()) {
+      rows.next();
+      return rows.getObject(1, OffsetDateTime.class).toInstant();
+    }
+  }
+
+  /**
+   * Gives back what the job's charges committed, in one transaction: each charge row is deleted,
+   * and only a row this call deleted is taken off its window, so that two instances releasing one
+   * job give it back once.
+   */
+  @Override
+  public void releaseCharges(String localId) {
+    Objects.requireNonNull(localId, "localId == null");
+    adjustCharges("give back a charge in", localId, null);
+  }
+
+  /** The real cost replaces each charge's estimate, each row changed only from the amount read, in one transaction. */
+  @Override
+  public void settleCharges(String localId, BigDecimal actual) {
+    Objects.requireNonNull(localId, "localId == null");
+    Objects.requireNonNull(actual, "actual == null");
+    adjustCharges("settle a charge in", localId, actual);
+  }
+
+  /** Releases ({@code actual == null}) or settles the job's charges. */
+  private void adjustCharges(String what, String localId, @Nullable BigDecimal actual) {
+    inTransaction(
+        what,
+        null,
+        c -> {
+          List<String[]> charges = new ArrayList<>();
+          List<BigDecimal> amounts = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT window_id, account, amount FROM " + table + "_charges WHERE local_id = ?")) {
+            s.setString(1, localId);
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                charges.add(new String[] {rows.getString(1), rows.getString(2)});
+                amounts.add(rows.getBigDecimal(3));
+              }
+            }
+          }
+          for (int i = 0; i < charges.size(); i++) {
+            String window = charges.get(i)[0];
+            BigDecimal was = amounts.get(i);
+            String change =
+                actual == null
+                    ? "DELETE FROM " + table + "_charges WHERE local_id = ? AND window_id = ? AND amount = ?"
+                    : "UPDATE " + table + "_charges SET amount = ? WHERE local_id = ? AND window_id = ? AND amount = ?";
+            int changed;
+            try (PreparedStatement s = c.prepareStatement(change)) {
+              int p = 0;
+              if (actual != null) {
+                s.setBigDecimal(++p, actual);
+              }
+              s.setString(++p, localId);
+              s.setString(++p, window);
+              s.setBigDecimal(++p, was);
+              changed = s.executeUpdate();
+            }
+            if (changed == 1) {
+              try (PreparedStatement s =
+                  c.prepareStatement("UPDATE " + table + "_spend SET committed = committed + ? WHERE account = ? AND window_id = ?")) {
+                s.setBigDecimal(1, actual == null ? was.negate() : actual.subtract(was));
+                s.setString(2, charges.get(i)[1]);
+                s.setString(3, window);
+                s.executeUpdate();
+              }
+            }
+          }
+          return true;
+        });
+  }
+
+  /** The database's time, then one keyed read of the windows' rows. */
+  @Override
+  public List<SpendWindow> spend(String account, List<Budget> budgets) {
+    Objects.requireNonNull(account, "account == null");
+    Objects.requireNonNull(budgets, "budgets == null");
+    return inTransaction(
+        "read",
+        null,
+        c -> {
+          Instant now = databaseTime(c);
+          Map<String, BigDecimal> committed = new HashMap<>();
+          List<String> windows = budgets.stream().map(b -> b.windowAt(now)).distinct().toList();
+          if (!windows.isEmpty()) {
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "SELECT window_id, committed FROM " + table + "_spend WHERE account = ? AND window_id IN ("
+                        + String.join(", ", Collections.nCopies(windows.size(), "?")) + ")")) {
+              s.setString(1, account);
+              for (int i = 0; i < windows.size(); i++) {
+                s.setString(i + 2, windows.get(i));
+              }
+              try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                  committed.put(rows.getString(1), rows.getBigDecimal(2));
+                }
+              }
+            }
+          }
+          return budgets.stream()
+              .map(b -> new SpendWindow(b, b.windowAt(now), committed.getOrDefault(b.windowAt(now), BigDecimal.ZERO)))
+              .toList();
+        });
+  }
+
+  /** Writes the intent in {@code c}'s transaction: {@code false}, rolled back, when the entry may not be replaced. */
+  private boolean writeIntent(Connection c, JournalEntry entry, String owner, long length) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE " + table + " SET " + SET_COLUMNS + ", lease_owner = ?, lease_until = " + NOW + " + ?"
+                + " WHERE local_id = ? AND state IN ('NOT_SUBMITTED', 'DISMISSED') AND " + LEASE_FREE)) {
+      int i = bindColumns(s, entry);
+      s.setString(++i, owner);
+      s.setLong(++i, length);
+      s.setString(++i, entry.localId());
+      s.setString(++i, owner);
+      if (s.executeUpdate() == 1) {
+        return true;
+      }
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO " + table + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + NOW + " + ?)")) {
+      int i = bindColumns(s, entry);
+      s.setString(++i, entry.localId());
+      s.setString(++i, owner);
+      s.setLong(++i, length);
+      s.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+        c.rollback();
+        return false; // the key is taken: the row exists and may not be replaced
+      }
+      throw e;
+    }
+  }
+
+  private JournalException refusal(JournalEntry entry) {
+    JournalEntry existing = entry(entry.localId()).orElse(entry);
+    return Refusals.refused(entry, existing, existing.madeNoJob() ? lease(entry.localId()).orElse(null) : null);
   }
 
   /**

@@ -1,7 +1,10 @@
 package dev.dreamina.journal;
 
+import dev.dreamina.Budget;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.errors.JournalException;
+import dev.dreamina.errors.SpendLimitException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -147,6 +150,68 @@ public interface SubmissionJournal {
     if (!claim(entry.localId(), owner, entry.updatedAt(), until)) {
       throw Refusals.refused(entry, entry, lease(entry.localId()).orElse(null));
     }
+  }
+
+  /**
+   * {@link #recordLeased(JournalEntry, String, Instant)}, also charging {@code estimate} to the
+   * current window of each budget, all or nothing: the ledger of a spend limit that every instance
+   * sharing the journal shares ({@link dev.dreamina.DreaminaClient.Builder#spendLimit(Budget...)}).
+   * The windows are the journal's clock's ({@link Budget#windowAt}); budgets that share a window
+   * charge it once, against the smallest of their limits. A window's committed amount is kept in
+   * one place per account and window (so that the check does not sum history), and each job's
+   * charges beside it, for {@link #releaseCharges} and {@link #settleCharges}. Several instances
+   * (or processes) charging one window at once never take it past its limit together.
+   *
+   * <p>The default, for a journal that keeps no budgets, takes none: with budgets it throws.
+   *
+   * @param entry the entry
+   * @param owner who leases it
+   * @param until when the lease ends, on the clock of {@code entry.updatedAt()}
+   * @param budgets the budgets to charge; none charges nothing
+   * @param estimate the job's estimate, in US dollars
+   * @throws SpendLimitException when a window would pass its limit; then nothing was written
+   * @throws JournalException as {@link #recordLeased(JournalEntry, String, Instant)} does
+   * @throws UnsupportedOperationException when this journal keeps no budgets
+   */
+  default void recordLeased(JournalEntry entry, String owner, Instant until, List<Budget> budgets, BigDecimal estimate) {
+    if (!budgets.isEmpty()) {
+      throw new UnsupportedOperationException(
+          getClass().getName() + " keeps no budgets; FileSubmissionJournal and JdbcSubmissionJournal do");
+    }
+    recordLeased(entry, owner, until);
+  }
+
+  /**
+   * Gives back what a job's charges committed (it failed, was cancelled, or was never made), each
+   * once, however many instances call this for it. Nothing when it has none.
+   *
+   * @param localId the job's entry
+   * @throws JournalException when the journal cannot be written
+   */
+  default void releaseCharges(String localId) {}
+
+  /**
+   * Replaces a job's estimate with its real cost in every window it was charged to (RunComfy
+   * reported the cost of the completed job); the window stays the one it was charged to. Nothing
+   * when it has no charges.
+   *
+   * @param localId the job's entry
+   * @param actual the cost, in US dollars
+   * @throws JournalException when the journal cannot be written
+   */
+  default void settleCharges(String localId, BigDecimal actual) {}
+
+  /**
+   * What each budget's current window (on the journal's clock) has committed, for one account.
+   *
+   * @param account the {@link JournalEntry#account()} hash
+   * @param budgets the budgets
+   * @return one window per budget, in their order
+   * @throws JournalException when the journal cannot be read
+   * @throws UnsupportedOperationException when this journal keeps no budgets (the default)
+   */
+  default List<SpendWindow> spend(String account, List<Budget> budgets) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no budgets");
   }
 
   /**

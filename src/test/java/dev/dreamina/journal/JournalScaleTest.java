@@ -3,6 +3,7 @@ package dev.dreamina.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dreamina.Budget;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.SandboxClients;
@@ -97,15 +98,31 @@ class JournalScaleTest {
   }
 
   private Life oneJobsLife(CountingDataSource counting, RunComfySandbox sandbox, String name, boolean keyed) throws Exception {
+    return oneJobsLife(counting, sandbox, name, keyed, null);
+  }
+
+  /** With a budget, one job is made first, uncounted, so that its window's row exists in both lives. */
+  private Life oneJobsLife(CountingDataSource counting, RunComfySandbox sandbox, String name, boolean keyed, Budget budget)
+      throws Exception {
     counting.take(); // what came before: the table made, the history inserted
-    try (DreaminaClient client = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(counting.dataSource)).build()) {
+    DreaminaClient.Builder builder = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(counting.dataSource));
+    if (budget != null) {
+      builder.spendLimit(budget);
+    }
+    try (DreaminaClient client = builder.build()) {
+      if (budget != null) {
+        client.generateAndDownload(
+            ImageToVideoRequest.builder().prompt("first of " + name).imageUrl("https://example.com/s.png").build(), dir.resolve(name + "-0.mp4"));
+      }
       // The client reads the database's clock once on open, on another thread: that read is
       // awaited, so that it falls in none of the counts below.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!counting.statements.contains("SELECT CURRENT_TIMESTAMP") && System.nanoTime() < deadline) {
         Thread.sleep(5); // waiting for the open's clock read, not a backoff
       }
-      assertEquals(List.of("SELECT CURRENT_TIMESTAMP"), counting.take(), "on open: one read of the database's clock");
+      List<String> opened = counting.take();
+      assertEquals("SELECT CURRENT_TIMESTAMP", opened.get(0), "on open: one read of the database's clock");
+      assertTrue(budget != null || opened.size() == 1, opened.toString());
       Path video = dir.resolve(name + ".mp4");
       DreaminaClient caller = keyed ? client.withOptions(o -> o.idempotencyKey("order-" + name)) : client;
       ImageToVideoRequest request = ImageToVideoRequest.builder().prompt("scale " + name).imageUrl("https://example.com/s.png").build();
@@ -193,6 +210,50 @@ class JournalScaleTest {
         assertTrue(!sql.startsWith("UPDATE") || sql.contains("WHERE local_id = ?"), "a write of one row: " + sql);
       }
       assertTrue(full.again().stream().allMatch(sql -> sql.startsWith("SELECT")), "no write: " + full.again());
+    }
+  }
+
+  /**
+   * With an idempotency key and a daily budget: the same bounded statements per job with 50,000
+   * keyed rows and as many windows of other days in the ledger, and no read that is not keyed.
+   */
+  @Test
+  void aKeyedJobWithABudgetHasTheSameStatementsWithFiftyThousandRows() throws Exception {
+    String url = TestPostgres.get().newDatabase();
+    CountingDataSource counting = new CountingDataSource(TestPostgres.pooled(url));
+    JdbcSubmissionJournal.of(counting.dataSource).createTableIfMissing();
+    Budget daily = Budget.perDay(new java.math.BigDecimal("1000"));
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
+      Life empty = oneJobsLife(counting, sandbox, "empty", true, daily);
+      try (Connection c = TestPostgres.pooled(url).getConnection(); Statement s = c.createStatement()) {
+        String account = "(SELECT account FROM dreamina_journal LIMIT 1)";
+        s.executeUpdate(
+            "INSERT INTO dreamina_journal (local_id, account, request_id, state, request, target, detail, created_at, updated_at,"
+                + " idempotency_key) SELECT 'key-' || g, " + account + ", 'req-' || g, 'DOWNLOADED',"
+                + " (SELECT request FROM dreamina_journal LIMIT 1), '/videos/' || g || '.mp4', NULL, '2026-01-01T00:00:00Z',"
+                + " '2026-01-01T00:00:00Z', 'order-' || g FROM generate_series(1, " + HISTORY + ") AS g");
+        s.executeUpdate(
+            "INSERT INTO dreamina_journal_spend (account, window_id, committed) SELECT " + account + ", 'day:' || g || '@UTC', 7"
+                + " FROM generate_series(1, " + HISTORY + ") AS g");
+        s.executeUpdate(
+            "INSERT INTO dreamina_journal_charges (local_id, window_id, account, amount) SELECT 'key-' || g, 'day:' || g || '@UTC', "
+                + account + ", 0.5 FROM generate_series(1, " + HISTORY + ") AS g");
+      }
+      counting.take();
+      Life full = oneJobsLife(counting, sandbox, "full", true, daily);
+
+      assertEquals(empty, full, "the same statements with " + HISTORY + " more rows, windows and charges");
+      // The key's read; the intent (UPDATE, INSERT), the database's clock, the window's UPDATE and
+      // the job's charge, one transaction; SUBMITTED, COMPLETED (its cost is its estimate: no
+      // settling), the file's read, DOWNLOADED.
+      assertEquals(10, full.job().size(), full.job().toString());
+      for (String sql : concat(full)) {
+        assertTrue(
+            !sql.startsWith("SELECT") || sql.equals("SELECT CURRENT_TIMESTAMP") || KEYED_READ.matcher(sql).matches()
+                || sql.matches("SELECT .* FROM dreamina_journal_(spend|charges) WHERE (account = \\? AND window_id = \\?|local_id = \\?)"),
+            sql);
+        assertTrue(!sql.startsWith("UPDATE") || sql.contains("WHERE local_id = ?") || sql.contains("WHERE account = ? AND window_id = ?"), sql);
+      }
     }
   }
 

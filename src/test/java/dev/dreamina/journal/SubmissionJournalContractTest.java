@@ -6,16 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.dreamina.Budget;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.RequestResult;
 import dev.dreamina.SandboxClients;
 import dev.dreamina.Status;
 import dev.dreamina.errors.JournalException;
+import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.sandbox.RunComfySandbox;
 import dev.dreamina.TestPostgres;
 import java.lang.reflect.InvocationTargetException;
+import java.math.BigDecimal;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +134,97 @@ abstract class SubmissionJournalContractTest {
     journal.record(submitted);
     assertEquals(Optional.of(submitted), reopen().byRequestId("0123456789abcdef", "req_k"));
     assertEquals(Optional.of("order-8812 «ü»"), reopen().entries().get(0).idempotencyKey());
+  }
+
+  // ---- budgets ------------------------------------------------------------------------------------
+
+  private static JournalEntry intent(String id) {
+    Instant at = Instant.now();
+    return new JournalEntry(id, "0123456789abcdef", Optional.empty(), State.INTENT, REQUEST, Optional.empty(), Optional.empty(), at, at);
+  }
+
+  private static BigDecimal committed(SubmissionJournal journal, Budget budget) {
+    return journal.spend("0123456789abcdef", List.of(budget)).get(0).committed();
+  }
+
+  @Test
+  void aBudgetsWindowIsChargedReleasedAndSettledOnceEach() {
+    SubmissionJournal journal = journal();
+    Budget daily = Budget.perDay(new BigDecimal("1.00"));
+    BigDecimal estimate = new BigDecimal("0.40");
+    journal.recordLeased(intent("a"), "A", Instant.now().plusSeconds(60), List.of(daily, Budget.total(new BigDecimal("5"))), estimate);
+    reopen().recordLeased(intent("b"), "A", Instant.now().plusSeconds(60), List.of(daily), estimate);
+    assertEquals(0, new BigDecimal("0.80").compareTo(committed(reopen(), daily)));
+
+    SpendLimitException over =
+        assertThrows(SpendLimitException.class, () -> reopen().recordLeased(intent("c"), "A", Instant.now().plusSeconds(60), List.of(daily), estimate));
+    String today = daily.windowAt(journal.clock().orElse(Instant.now()));
+    assertEquals(Optional.of(today), over.window());
+    assertEquals(0, new BigDecimal("0.80").compareTo(over.committed()), over.getMessage());
+    assertEquals(0, new BigDecimal("1.00").compareTo(over.limit()));
+    assertTrue(over.getMessage().contains("would pass the budget of 1.00 USD per day (UTC)"), over.getMessage());
+    assertEquals(Optional.empty(), reopen().entry("c"), "a refused charge writes no intent");
+
+    reopen().releaseCharges("a");
+    reopen().releaseCharges("a"); // a second instance giving the same job back
+    assertEquals(0, new BigDecimal("0.40").compareTo(committed(reopen(), daily)), "given back once");
+    reopen().settleCharges("b", new BigDecimal("0.25"));
+    reopen().settleCharges("b", new BigDecimal("0.25"));
+    assertEquals(0, new BigDecimal("0.25").compareTo(committed(reopen(), daily)), "the real cost, once");
+    assertEquals(0, BigDecimal.ZERO.compareTo(committed(reopen(), Budget.total(new BigDecimal("5")))), "a's charge to its other window went too");
+    reopen().releaseCharges("nobody");
+    reopen().recordLeased(intent("c"), "A", Instant.now().plusSeconds(60), List.of(daily), estimate);
+    assertEquals(0, new BigDecimal("0.65").compareTo(committed(reopen(), daily)));
+  }
+
+  /** Eight instances at once, 30 intents of 0.50 against 10.00 a day: exactly 20 charged, never 21; many rounds. */
+  @Test
+  void instancesChargingOneWindowAtOnceNeverPassItsLimit() throws Exception {
+    Budget daily = Budget.perDay(new BigDecimal("10.00"));
+    for (int round = 0; round < 5; round++) {
+      String prefix = "r" + round + "-";
+      SubmissionJournal first = round == 0 ? journal() : reopen();
+      BigDecimal before = committed(first, daily);
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      try {
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicInteger next = new AtomicInteger();
+        List<Future<Integer>> charged = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          SubmissionJournal own = reopen();
+          charged.add(threads.submit(() -> {
+            go.await();
+            int mine = 0;
+            for (int i; (i = next.getAndIncrement()) < 30; ) {
+              try {
+                own.recordLeased(intent(prefix + i), "A", Instant.now().plusSeconds(60), List.of(daily), new BigDecimal("0.50"));
+                mine++;
+              } catch (SpendLimitException refused) {
+                // the window is full
+              }
+            }
+            return mine;
+          }));
+        }
+        go.countDown();
+        int total = 0;
+        for (Future<Integer> f : charged) {
+          total += f.get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(20, total, "round " + round);
+        assertEquals(0, new BigDecimal("10.00").compareTo(committed(reopen(), daily)), "round " + round);
+        long intents = reopen().entries().stream().filter(e -> e.localId().startsWith(prefix)).count();
+        assertEquals(20, intents, "round " + round + ": an intent for each charge, none for a refusal");
+        for (JournalEntry e : reopen().entries()) {
+          if (e.localId().startsWith(prefix)) {
+            reopen().releaseCharges(e.localId()); // the next round starts from nothing
+          }
+        }
+        assertEquals(0, before.compareTo(committed(reopen(), daily)), "round " + round);
+      } finally {
+        threads.shutdownNow();
+      }
+    }
   }
 
   @Test

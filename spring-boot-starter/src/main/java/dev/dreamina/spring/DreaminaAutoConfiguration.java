@@ -151,6 +151,10 @@ public class DreaminaAutoConfiguration {
     builder.preflightImages(properties.isPreflightImages());
     builder.awaitOptions(awaitOptions(map, properties.getAwait()));
     journal.ifAvailable(builder::journal);
+    List<dev.dreamina.Budget> budgets = properties.getBudget().budgets();
+    if (!budgets.isEmpty()) {
+      builder.spendLimit(budgets.toArray(dev.dreamina.Budget[]::new));
+    }
     DreaminaProperties.Journal journalProperties = properties.getJournal();
     map.from(journalProperties::getInstanceId).when(Objects::nonNull).to(builder::instanceId);
     map.from(journalProperties::getLease).when(Objects::nonNull).to(builder::journalLease);
@@ -184,6 +188,19 @@ public class DreaminaAutoConfiguration {
     options.cancelOnTimeout(await.isCancelOnTimeout());
     options.cancelOnAbort(await.isCancelOnAbort());
     return options.build();
+  }
+
+  /** Gauges of the budgets' windows, with Micrometer and a MeterRegistry. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+  static class BudgetMetrics {
+    @Bean
+    @ConditionalOnMissingBean
+    BudgetGauges dreaminaBudgetGauges(DreaminaClient client, ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
+      BudgetGauges gauges = new BudgetGauges(client);
+      registry.ifAvailable(gauges::bindTo);
+      return gauges;
+    }
   }
 
   /** The client's async view. */

@@ -51,6 +51,7 @@ public class DreaminaProperties {
   private dev.dreamina.WireLog wireLog;
 
   private final Await await = new Await();
+  private final Budget budget = new Budget();
   private final Journal journal = new Journal();
   private final Sandbox sandbox = new Sandbox();
   private final Endpoint endpoint = new Endpoint();
@@ -110,6 +111,71 @@ public class DreaminaProperties {
 
     public void setTimeout(Duration timeout) {
       this.timeout = timeout;
+    }
+  }
+
+  /**
+   * Spend limits kept in the journal, which every instance sharing it shares
+   * (DreaminaClient.Builder.spendLimit(Budget...)); each needs dreamina.journal.type.
+   */
+  public static class Budget {
+    /** The most every instance together may commit per day, in US dollars. Unset: no daily budget. */
+    private java.math.BigDecimal perDay;
+
+    /** The most every instance together may commit per month, in US dollars. Unset: no monthly budget. */
+    private java.math.BigDecimal perMonth;
+
+    /** The most every instance together may commit in all, in US dollars. Unset: none. */
+    private java.math.BigDecimal total;
+
+    /** The zone whose days and months the budgets count. */
+    private java.time.ZoneId zone = java.time.ZoneId.of("UTC");
+
+    /** The budgets set, in the order day, month, total. */
+    java.util.List<dev.dreamina.Budget> budgets() {
+      java.util.List<dev.dreamina.Budget> budgets = new java.util.ArrayList<>();
+      if (perDay != null) {
+        budgets.add(dev.dreamina.Budget.perDay(perDay).inZone(zone));
+      }
+      if (perMonth != null) {
+        budgets.add(dev.dreamina.Budget.perMonth(perMonth).inZone(zone));
+      }
+      if (total != null) {
+        budgets.add(dev.dreamina.Budget.total(total));
+      }
+      return budgets;
+    }
+
+    public java.math.BigDecimal getPerDay() {
+      return perDay;
+    }
+
+    public void setPerDay(java.math.BigDecimal perDay) {
+      this.perDay = perDay;
+    }
+
+    public java.math.BigDecimal getPerMonth() {
+      return perMonth;
+    }
+
+    public void setPerMonth(java.math.BigDecimal perMonth) {
+      this.perMonth = perMonth;
+    }
+
+    public java.math.BigDecimal getTotal() {
+      return total;
+    }
+
+    public void setTotal(java.math.BigDecimal total) {
+      this.total = total;
+    }
+
+    public java.time.ZoneId getZone() {
+      return zone;
+    }
+
+    public void setZone(java.time.ZoneId zone) {
+      this.zone = zone;
     }
   }
 
@@ -359,6 +425,10 @@ public class DreaminaProperties {
 
   public Journal getJournal() {
     return journal;
+  }
+
+  public Budget getBudget() {
+    return budget;
   }
 
   public Sandbox getSandbox() {

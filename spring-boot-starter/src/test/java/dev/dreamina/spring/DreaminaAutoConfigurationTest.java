@@ -250,6 +250,40 @@ class DreaminaAutoConfigurationTest {
         });
   }
 
+  /**
+   * dreamina.budget.per-day on two application contexts sharing one H2 journal (two instances of
+   * one service): the second refuses the submit that would pass what both committed, and the
+   * gauges say so.
+   */
+  @Test
+  void aBudgetFromPropertiesIsSharedByTwoContextsOnOneJournal() {
+    JdbcDataSource h2 = new JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:starter-budget;DB_CLOSE_DELAY=-1");
+    ApplicationContextRunner instance =
+        runner
+            .withBean(DataSource.class, () -> h2)
+            .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+            .withPropertyValues(
+                "dreamina.journal.type=jdbc", "dreamina.journal.create-table=true",
+                "dreamina.budget.per-day=1.00", "dreamina.budget.per-month=100");
+    instance.run(first -> {
+      assertNull(first.getStartupFailure());
+      first.getBean(DreaminaClient.class).submit(REQUEST); // 0.50: 121 frames at the sandbox's 0.10 a second
+      instance.run(second -> {
+        assertNull(second.getStartupFailure());
+        DreaminaClient client = second.getBean(DreaminaClient.class);
+        client.submit(REQUEST);
+        SpendLimitException over = assertThrows(SpendLimitException.class, () -> client.submit(REQUEST));
+        assertTrue(over.window().orElseThrow().startsWith("day:"), over.getMessage());
+        assertEquals(0, new java.math.BigDecimal("1.00").compareTo(over.committed()), "both contexts' jobs: " + over.getMessage());
+        MeterRegistry meters = second.getBean(MeterRegistry.class);
+        assertEquals(1.0, meters.get("dreamina.budget.committed").tag("period", "day").gauge().value(), 1e-9);
+        assertEquals(0.0, meters.get("dreamina.budget.remaining").tag("period", "day").gauge().value(), 1e-9);
+        assertEquals(99.0, meters.get("dreamina.budget.remaining").tag("period", "month").gauge().value(), 1e-9);
+      });
+    });
+  }
+
   @Test
   void metersCountThreeJobsByOutcomeWithNoRequestIdAsATag() {
     runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {

@@ -1,6 +1,7 @@
 package dev.dreamina.internal.flow;
 
 import dev.dreamina.AwaitOptions;
+import dev.dreamina.Budget;
 import dev.dreamina.CallOptions;
 import dev.dreamina.DownloadProgress;
 import dev.dreamina.ImageToVideoRequest;
@@ -20,6 +21,7 @@ import dev.dreamina.internal.http.Downloader;
 import dev.dreamina.internal.http.Poller;
 import dev.dreamina.internal.http.RunComfyApi;
 import dev.dreamina.journal.JournalEntry;
+import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
@@ -66,6 +68,7 @@ public final class JobFlow {
    * @param instanceId this client's name in the journal's leases
    * @param journalLease how long a lease lasts unrenewed
    * @param spendLimit the most this client's submits may commit, in US dollars, or {@code null}
+   * @param budgets the budgets the journal keeps for every instance sharing it; none for none
    */
   public JobFlow(
       ClientRuntime runtime,
@@ -73,11 +76,12 @@ public final class JobFlow {
       String apiToken,
       String instanceId,
       Duration journalLease,
-      BigDecimal spendLimit) {
+      BigDecimal spendLimit,
+      List<Budget> budgets) {
     this(
         runtime,
-        new SpendGuard(spendLimit, runtime.api(), runtime.time()),
-        new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor()),
+        new SpendGuard(spendLimit, !budgets.isEmpty(), runtime.api(), runtime.time()),
+        new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor(), budgets),
         null);
     if (this.journal.enabled()) {
       // On open, off the builder's thread: build() does no I/O, and a database that is slow to
@@ -256,7 +260,7 @@ public final class JobFlow {
   private JournalRecorder.Recording intent(
       ImageToVideoRequest request, Path downloadTo, boolean keepLease, String localId, SpendGuard.Reservation reservation) {
     try {
-      return journal.intent(request, downloadTo, keepLease, localId, key);
+      return journal.intent(request, downloadTo, keepLease, localId, key, reservation.estimate());
     } catch (RuntimeException e) {
       reservation.settle(null, e);
       throw e;
@@ -273,6 +277,11 @@ public final class JobFlow {
     } else {
       events.submitFailed(failure);
     }
+  }
+
+  /** Each budget's current window; none without budgets. */
+  public List<SpendWindow> spend() {
+    return journal.spend();
   }
 
   /** What this client has committed against its spend limit. */
@@ -331,7 +340,7 @@ public final class JobFlow {
 
   /** How a wait ended, journaled and told: a result, or a failure. */
   private void ended(String requestId, RequestResult result, Throwable failure) {
-    journal.ended(requestId, failure);
+    journal.ended(requestId, failure, result == null ? Optional.empty() : result.cost());
     events.ended(requestId, result, failure);
     if (failure == null) {
       spend.ended(requestId, Status.COMPLETED, result.cost());

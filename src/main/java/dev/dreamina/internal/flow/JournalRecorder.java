@@ -1,5 +1,6 @@
 package dev.dreamina.internal.flow;
 
+import dev.dreamina.Budget;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.Status;
 import dev.dreamina.Submission;
@@ -8,6 +9,7 @@ import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.IdempotencyKeyReusedException;
 import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
+import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.internal.LeaseOwners;
 import dev.dreamina.internal.TimeSource;
@@ -16,8 +18,10 @@ import dev.dreamina.internal.flow.Leases.Job;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.journal.JournalLease;
+import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -48,10 +52,19 @@ public final class JournalRecorder {
   private final TimeSource time;
   private final Duration lease;
   private final Leases leases;
+  /** The budgets each submit charges in the journal; none for none. */
+  private final List<Budget> budgets;
 
   public JournalRecorder(
-      SubmissionJournal journal, String apiToken, TimeSource time, String owner, Duration lease, Executor blockingExecutor) {
+      SubmissionJournal journal,
+      String apiToken,
+      TimeSource time,
+      String owner,
+      Duration lease,
+      Executor blockingExecutor,
+      List<Budget> budgets) {
     this.journal = journal;
+    this.budgets = List.copyOf(budgets);
     this.account = journal == null ? "" : account(apiToken);
     this.time = time;
     this.lease = lease;
@@ -83,15 +96,19 @@ public final class JournalRecorder {
    * @throws JournalException when it cannot be written; then nothing may be submitted
    */
   public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease, String localId) {
-    return intent(request, target, keepLease, localId, null);
+    return intent(request, target, keepLease, localId, null, null);
   }
 
   /**
    * {@link #intent(ImageToVideoRequest, Path, boolean, String)}, under an idempotency key when
    * {@code key} is not {@code null}: the entry's local id is then the key's ({@link
    * JournalEntry#keyedLocalId}), and the intent is refused when another call recorded the key first.
+   * With budgets, {@code estimate} is charged to their windows in the same write.
+   *
+   * @throws SpendLimitException when a budget's window refuses it; then nothing was written
    */
-  public Recording intent(ImageToVideoRequest request, Path target, boolean keepLease, String localId, String key) {
+  public Recording intent(
+      ImageToVideoRequest request, Path target, boolean keepLease, String localId, String key, BigDecimal estimate) {
     if (journal == null) {
       return notJournaled;
     }
@@ -110,7 +127,9 @@ public final class JournalRecorder {
             Optional.ofNullable(key));
     Job job;
     try {
-      job = leases.recordLeased(entry);
+      job = budgets.isEmpty() ? leases.recordLeased(entry) : leases.recordLeased(entry, budgets, estimate);
+    } catch (SpendLimitException refused) {
+      throw refused;
     } catch (RuntimeException e) {
       throw new JournalException(
           "Not submitted: the journal cannot record the job, so a crash could lose it. " + e.getMessage(),
@@ -147,7 +166,11 @@ public final class JournalRecorder {
           leases.unrenewed(job);
         }
       } else {
-        job.settle(failure instanceof SubmissionUnknownException ? State.UNKNOWN : State.NOT_SUBMITTED, null, failure.getMessage());
+        boolean noJob = !(failure instanceof SubmissionUnknownException);
+        if (noJob) {
+          releaseCharges(job); // never made: its estimate comes back (an unknown one stays charged)
+        }
+        job.settle(noJob ? State.NOT_SUBMITTED : State.UNKNOWN, null, failure.getMessage());
         leases.letGo(job);
       }
     }
@@ -294,7 +317,7 @@ public final class JournalRecorder {
    * {@link GenerationFailedException}); any other failure says nothing about the job. Only for a
    * job this client holds.
    */
-  public void ended(String requestId, Throwable failure) {
+  public void ended(String requestId, Throwable failure, Optional<BigDecimal> cost) {
     Job job = leases.forRequest(requestId);
     if (job == null) {
       return;
@@ -317,11 +340,15 @@ public final class JournalRecorder {
       }
       return;
     }
+    if (failure == null) {
+      cost.ifPresent(actual -> settleCharges(job, actual));
+    }
     if (failure == null && job.entry().target().isPresent()) {
       job.update(State.COMPLETED, null, null); // its download comes next, under the same lease
     } else if (failure == null) {
       job.finish(State.COMPLETED, null);
     } else if (failure instanceof GenerationFailedException failed) {
+      releaseCharges(job); // before its end is written: done twice (a crash between), it gives back once
       job.finish(failed.status() == Status.CANCELLED ? State.CANCELLED : State.FAILED, failed.error().orElse(null));
     } else {
       leases.letGo(job); // not ended: the wait timed out or failed; another pass may take it
@@ -374,6 +401,42 @@ public final class JournalRecorder {
     } else {
       leases.letGo(job);
     }
+  }
+
+  /**
+   * Gives a job's charges back to their budgets' windows; idempotent in the journal. A failure is
+   * logged: the estimate then stays charged, which never lets the fleet overspend.
+   */
+  private void releaseCharges(Job job) {
+    if (budgets.isEmpty()) {
+      return;
+    }
+    try {
+      journal.releaseCharges(job.entry().localId());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Could not give journal entry " + job.entry().localId() + "'s estimate back to its budgets: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The job's real cost replaces its estimate in its budgets' windows (nothing to do when this
+   * client charged it and the cost is the estimate); a failure is logged, the estimate stays.
+   */
+  private void settleCharges(Job job, BigDecimal actual) {
+    BigDecimal charged = job.charged;
+    if (budgets.isEmpty() || charged != null && charged.compareTo(actual) == 0) {
+      return;
+    }
+    try {
+      journal.settleCharges(job.entry().localId(), actual);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Could not count journal entry " + job.entry().localId() + " at its real cost: " + e.getMessage());
+    }
+  }
+
+  /** Each budget's current window, across the fleet; none without budgets. */
+  public List<SpendWindow> spend() {
+    return budgets.isEmpty() ? List.of() : journal.spend(account, budgets);
   }
 
   /** Whether this client holds the job with this request id (no I/O). */

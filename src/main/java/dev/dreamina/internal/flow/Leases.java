@@ -1,5 +1,6 @@
 package dev.dreamina.internal.flow;
 
+import dev.dreamina.Budget;
 import dev.dreamina.internal.LeaseOwners;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.journal.JournalEntry;
@@ -7,6 +8,7 @@ import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,6 +108,8 @@ public final class Leases {
     private volatile boolean unsaved;
     /** Held while its lease is renewed or let go: no renewal runs once the job is let go. */
     private final ReentrantLock lock = new ReentrantLock();
+    /** What its intent charged to the budgets' windows, when this client wrote it with budgets; else {@code null}. */
+    volatile BigDecimal charged;
     /**
      * When its lease ends ({@link TimeSource#nanoTime()}): one lease time from just before the
      * statement that last took or renewed it.
@@ -222,6 +226,15 @@ public final class Leases {
     long start = time.nanoTime();
     journal.recordLeased(entry, owner, entry.updatedAt().plus(lease));
     return hold(entry, start);
+  }
+
+  /** {@link #recordLeased(JournalEntry)}, charging {@code estimate} to the budgets' windows in the same write. */
+  Job recordLeased(JournalEntry entry, List<Budget> budgets, BigDecimal estimate) {
+    long start = time.nanoTime();
+    journal.recordLeased(entry, owner, entry.updatedAt().plus(lease), budgets, estimate);
+    Job job = hold(entry, start);
+    job.charged = estimate;
+    return job;
   }
 
   /** The job this client works on with this request id, or {@code null} (no I/O). */

@@ -27,6 +27,8 @@ public final class SpendGuard {
   static final long PRICE_SECONDS = 600;
 
   private final BigDecimal limit;
+  /** Whether each submit needs its estimate even without a limit here: the journal's budgets charge it. */
+  private final boolean estimateAlways;
   private final RunComfyApi api;
   private final TimeSource time;
   private final Map<String, BigDecimal> byRequest = new ConcurrentHashMap<>();
@@ -34,9 +36,13 @@ public final class SpendGuard {
   private Price price; // guarded by this
   private long priceNanos; // guarded by this
 
-  /** A guard; {@code limit == null} guards nothing. */
-  public SpendGuard(BigDecimal limit, RunComfyApi api, TimeSource time) {
+  /**
+   * A guard; {@code limit == null} guards nothing here, and with {@code estimateAlways} each
+   * reservation still carries the job's estimate, for the journal's budgets.
+   */
+  public SpendGuard(BigDecimal limit, boolean estimateAlways, RunComfyApi api, TimeSource time) {
     this.limit = limit;
+    this.estimateAlways = estimateAlways;
     this.api = api;
     this.time = time;
   }
@@ -48,7 +54,7 @@ public final class SpendGuard {
 
   /** Reserves the job's estimate, fetching the price on this thread when needed. */
   public Reservation reserve(ImageToVideoRequest request) {
-    if (limit == null) {
+    if (limit == null && !estimateAlways) {
       return none;
     }
     Price known = cachedPrice();
@@ -64,7 +70,7 @@ public final class SpendGuard {
 
   /** {@link #reserve}, fetching the price without blocking. */
   public CompletableFuture<Reservation> reserveAsync(ImageToVideoRequest request) {
-    if (limit == null) {
+    if (limit == null && !estimateAlways) {
       return CompletableFuture.completedFuture(none);
     }
     Price known = cachedPrice();
@@ -91,9 +97,9 @@ public final class SpendGuard {
 
   private SpendLimitException priceUnknown(Throwable cause) {
     return new SpendLimitException(
-        "Not submitted: a spend limit of " + limit + " USD is set and the price cannot be read, so the job's"
-            + " cost is unknown (" + cause.getMessage() + ")",
-        limit,
+        "Not submitted: a spend limit " + (limit != null ? "of " + limit + " USD " : "(a budget) ") + "is set and the price"
+            + " cannot be read, so the job's cost is unknown (" + cause.getMessage() + ")",
+        limit != null ? limit : BigDecimal.ZERO,
         committed(),
         null,
         cause);
@@ -103,12 +109,15 @@ public final class SpendGuard {
     Optional<BigDecimal> estimate = known.estimate(request);
     if (estimate.isEmpty()) {
       throw new SpendLimitException(
-          "Not submitted: a spend limit of " + limit + " USD is set and the price (" + known.basePriceUsd()
-              + " USD per " + known.priceUnit() + ") gives no estimate for this job",
-          limit,
+          "Not submitted: a spend limit " + (limit != null ? "of " + limit + " USD " : "(a budget) ") + "is set and the price ("
+              + known.basePriceUsd() + " USD per " + known.priceUnit() + ") gives no estimate for this job",
+          limit != null ? limit : BigDecimal.ZERO,
           committed,
           null,
           null);
+    }
+    if (limit == null) {
+      return new Reservation(estimate.get(), false); // charged by the journal's budgets only
     }
     BigDecimal after = committed.add(estimate.get());
     if (after.compareTo(limit) > 0) {
@@ -121,7 +130,7 @@ public final class SpendGuard {
           null);
     }
     committed = after;
-    return new Reservation(estimate.get());
+    return new Reservation(estimate.get(), true);
   }
 
   private synchronized void giveBack(BigDecimal amount) {
@@ -143,18 +152,26 @@ public final class SpendGuard {
 
   /** One submit's estimate, held until the submit's outcome is known. */
   /** The reservation of every submit without a limit: nothing to settle, nothing allocated. */
-  private final Reservation none = new Reservation(BigDecimal.ZERO);
+  private final Reservation none = new Reservation(BigDecimal.ZERO, false);
 
   public final class Reservation {
     private final BigDecimal amount;
+    /** Whether the amount counts against this client's own limit. */
+    private final boolean counted;
 
-    private Reservation(BigDecimal amount) {
+    private Reservation(BigDecimal amount, boolean counted) {
       this.amount = amount;
+      this.counted = counted;
+    }
+
+    /** The job's estimate, when a limit or a budget needed it; else {@code null}. */
+    public BigDecimal estimate() {
+      return amount.signum() == 0 && this == none ? null : amount;
     }
 
     /** How the submit ended: a job (kept against its id), no job (given back), or unknown (kept). */
     public void settle(String requestId, Throwable failure) {
-      if (amount.signum() == 0) {
+      if (!counted || amount.signum() == 0) {
         return;
       }
       if (failure == null) {

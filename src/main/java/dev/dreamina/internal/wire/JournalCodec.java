@@ -7,6 +7,7 @@ import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalLease;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,9 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The journal file's JSON: {@code {"version":1,"entries":[...],"leases":{...},"batches":{...}}},
- * one object per job, the leases held, by local id, and the settings stored for batches, by batch
- * id ({@code "leases"} and {@code "batches"} may be absent: none).
+ * The journal file's JSON: {@code {"version":1,"entries":[...],"leases":{...},"batches":{...},
+ * "spend":{...},"charges":{...}}}, one object per job, the leases held, by local id, the settings
+ * stored for batches, by batch id, what each budget window committed, by {@code account|window},
+ * and each job's charges, by local id then window (all but {@code "entries"} may be absent: none).
  */
 public final class JournalCodec {
   private static final int VERSION = 1;
@@ -29,9 +31,23 @@ public final class JournalCodec {
   private JournalCodec() {}
 
   /** What a journal file holds. */
-  public record Contents(List<JournalEntry> entries, Map<String, JournalLease> leases, Map<String, String> batches) {}
+  public record Contents(
+      List<JournalEntry> entries,
+      Map<String, JournalLease> leases,
+      Map<String, String> batches,
+      Map<String, BigDecimal> spend,
+      Map<String, Map<String, BigDecimal>> charges) {}
 
-  public static byte[] write(Collection<JournalEntry> entries, Map<String, JournalLease> leases, Map<String, String> batches)
+  /**
+   * @param spend what each budget window committed, by {@code account|window}
+   * @param charges what each job charged, by local id, then window
+   */
+  public static byte[] write(
+      Collection<JournalEntry> entries,
+      Map<String, JournalLease> leases,
+      Map<String, String> batches,
+      Map<String, BigDecimal> spend,
+      Map<String, Map<String, BigDecimal>> charges)
       throws IOException {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("version", VERSION);
@@ -56,6 +72,17 @@ public final class JournalCodec {
     if (!batches.isEmpty()) {
       ObjectNode batchNodes = root.putObject("batches");
       batches.forEach(batchNodes::put);
+    }
+    if (!spend.isEmpty()) {
+      ObjectNode spendNodes = root.putObject("spend");
+      spend.forEach((window, committed) -> spendNodes.put(window, committed.toPlainString()));
+    }
+    if (!charges.isEmpty()) {
+      ObjectNode chargeNodes = root.putObject("charges");
+      charges.forEach((localId, byWindow) -> {
+        ObjectNode node = chargeNodes.putObject(localId);
+        byWindow.forEach((window, amount) -> node.put(window, amount.toPlainString()));
+      });
     }
     return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
   }
@@ -103,7 +130,23 @@ public final class JournalCodec {
       }
       batches.put(field.getKey(), field.getValue().textValue());
     }
-    return new Contents(entries, leases, batches);
+    Map<String, BigDecimal> spend = new HashMap<>();
+    Map<String, Map<String, BigDecimal>> charges = new HashMap<>();
+    try {
+      for (var field : (Iterable<Map.Entry<String, JsonNode>>) () -> root.path("spend").fields()) {
+        spend.put(field.getKey(), new BigDecimal(field.getValue().textValue()));
+      }
+      for (var field : (Iterable<Map.Entry<String, JsonNode>>) () -> root.path("charges").fields()) {
+        Map<String, BigDecimal> byWindow = new HashMap<>();
+        for (var charge : (Iterable<Map.Entry<String, JsonNode>>) () -> field.getValue().fields()) {
+          byWindow.put(charge.getKey(), new BigDecimal(charge.getValue().textValue()));
+        }
+        charges.put(field.getKey(), byWindow);
+      }
+    } catch (RuntimeException broken) {
+      throw new IOException("the budgets' ledger is unreadable: " + broken.getMessage(), broken);
+    }
+    return new Contents(entries, leases, batches, spend, charges);
   }
 
   /** A request as JSON text, in the wire's shape: what the database journal stores. */

@@ -1,6 +1,7 @@
 package dev.dreamina.examples.cli;
 
 import dev.dreamina.AwaitOptions;
+import dev.dreamina.Budget;
 import dev.dreamina.CancelResult;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
@@ -22,20 +23,24 @@ import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.NetworkException;
 import dev.dreamina.errors.PermissionDeniedException;
+import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.examples.ExampleBackend;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.RecoveryReport;
+import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,6 +72,7 @@ import picocli.CommandLine.ParentCommand;
       DreaminaCli.ResumeCommand.class,
       DreaminaCli.PreflightCommand.class,
       DreaminaCli.PendingCommand.class,
+      DreaminaCli.BudgetCommand.class,
       BatchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -84,6 +90,7 @@ import picocli.CommandLine.ParentCommand;
       "10:the journal cannot be read or written (nothing was submitted)",
       "11:resume left jobs that need you (no request id, a missing folder, not finished)",
       "12:another live instance holds the job(s): resume after the time printed, or --force if it is gone",
+      "13:a budget (--budget) refused the submit: nothing was sent",
       "130:interrupted (Ctrl-C; a batch first lets its submits in flight be answered and journaled)",
       "143:stopped by SIGTERM (as Ctrl-C)"
     })
@@ -108,6 +115,7 @@ public final class DreaminaCli {
   static final int JOURNAL = 10;
   static final int NOT_ALL_FINISHED = 11;
   static final int HELD = 12;
+  static final int OVER_BUDGET = 13;
   static final int INTERRUPTED = 130;
 
   // Global options, accepted before the subcommand or after it.
@@ -133,6 +141,15 @@ public final class DreaminaCli {
           + " 2m): another instance takes over a job only once its holder has not renewed it for this"
           + " long. At least 1s; e.g. 90s, 5m.")
   Duration lease;
+
+  @Option(
+      names = "--budget",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "USD/PERIOD",
+      description = "A spend limit in the journal, which every process sharing it shares: 50/day, 500/month or"
+          + " 1000/total (UTC days and months); repeat it for several. Default: $DREAMINA_BUDGET (comma-separated)."
+          + " A submit that would pass one exits 13, with nothing sent; `dreamina budget` prints each window.")
+  List<String> budgets;
 
   private final Map<String, String> env;
   /** The journal of the last {@link #open()}, for the leases {@code pending} shows. */
@@ -220,6 +237,9 @@ public final class DreaminaCli {
     if (e instanceof IdempotencyKeyReusedException) {
       return VALIDATION;
     }
+    if (e instanceof SpendLimitException) {
+      return OVER_BUDGET;
+    }
     if (e instanceof NetworkException) {
       return NETWORK;
     }
@@ -278,6 +298,11 @@ public final class DreaminaCli {
     }
     opened = journal();
     Duration lease = lease();
+    List<Budget> budgets = budgets();
+    if (!budgets.isEmpty() && opened == null) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "a --budget lives in the journal: pass --journal too (there is none with --sandbox unless given)");
+    }
     JobListener downloads =
         new JobListener() {
           @Override
@@ -293,6 +318,9 @@ public final class DreaminaCli {
               builder.jobListener(downloads);
               if (lease != null) {
                 builder.journalLease(lease);
+              }
+              if (!budgets.isEmpty()) {
+                builder.spendLimit(budgets.toArray(Budget[]::new));
               }
               return opened == null ? builder : builder.journal(opened);
             });
@@ -346,6 +374,42 @@ public final class DreaminaCli {
       return JdbcSubmissionJournal.of(JdbcUrlDataSource.of(where, env), table);
     }
     return FileSubmissionJournal.open(Path.of(where));
+  }
+
+  /** --budget, else $DREAMINA_BUDGET (comma-separated), as budgets; none when neither is set. */
+  List<Budget> budgets() {
+    List<String> given = budgets;
+    if (given == null || given.isEmpty()) {
+      String fromEnv = env.get("DREAMINA_BUDGET");
+      given = fromEnv == null || fromEnv.isBlank() ? List.of() : List.of(fromEnv.split(","));
+    }
+    List<Budget> parsed = new ArrayList<>();
+    for (String text : given) {
+      parsed.add(parseBudget(text.strip()));
+    }
+    return parsed;
+  }
+
+  /**
+   * {@code 50/day}, {@code 500/month} or {@code 1000/total}.
+   *
+   * @throws CommandLine.TypeConversionException saying the expected form, for anything else
+   */
+  static Budget parseBudget(String text) {
+    String[] parts = text.split("/", 2);
+    try {
+      BigDecimal usd = new BigDecimal(parts[0].strip());
+      String period = parts.length == 2 ? parts[1].strip().toLowerCase(Locale.ROOT) : "";
+      return switch (period) {
+        case "day" -> Budget.perDay(usd);
+        case "month" -> Budget.perMonth(usd);
+        case "total" -> Budget.total(usd);
+        default -> throw new IllegalArgumentException("no period");
+      };
+    } catch (RuntimeException notABudget) {
+      throw new CommandLine.TypeConversionException(
+          "'" + text + "' is not a budget: write it as 50/day, 500/month or 1000/total (US dollars, zero or more)");
+    }
   }
 
   /** --lease, else $DREAMINA_LEASE, else the SDK's default ({@code null}). */
@@ -682,6 +746,39 @@ public final class DreaminaCli {
       report.failures().forEach(f -> cli.out.println("fails: " + f.message()));
       cli.out.println(report.passes() ? "passes" : "fails " + report.failures().size() + " rule(s)");
       return report.passes() ? 0 : VALIDATION;
+    }
+  }
+
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "budget",
+      description = "What each --budget's current window has committed, across every process sharing the journal, and what is left.")
+  static final class BudgetCommand implements Callable<Integer> {
+    @ParentCommand DreaminaCli cli;
+
+    @Option(names = "--json", description = "Print them as a JSON array (budget, period, limit, window, committed, remaining).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      if (cli.budgets().isEmpty()) {
+        cli.err.println("error: no budget: pass --budget 50/day (or 500/month, 1000/total), or set DREAMINA_BUDGET");
+        return USAGE;
+      }
+      try (ExampleBackend backend = cli.open()) {
+        List<SpendWindow> windows = backend.client().spend();
+        if (json) {
+          cli.out.println(JsonOutput.spend(windows));
+          return 0;
+        }
+        for (SpendWindow w : windows) {
+          cli.out.println(
+              w.window() + "  committed " + w.committed().stripTrailingZeros().toPlainString() + " USD of "
+                  + w.budget().limit().toPlainString() + ", " + w.remaining().stripTrailingZeros().toPlainString() + " USD left"
+                  + "  (" + w.budget() + ")");
+        }
+        return 0;
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import dev.dreamina.RequestStatus;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.RecoveryReport;
+import dev.dreamina.journal.SpendWindow;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +54,21 @@ final class JsonOutput {
     for (JournalEntry entry : entries) {
       ObjectNode node = entry(array.addObject(), entry);
       lease(node, leaseOf.apply(entry.localId()));
+    }
+    return write(array);
+  }
+
+  /** Each budget's current window: what it committed across the fleet, and what is left. */
+  static String spend(List<SpendWindow> windows) {
+    ArrayNode array = MAPPER.createArrayNode();
+    for (SpendWindow w : windows) {
+      ObjectNode node = array.addObject();
+      node.put("budget", w.budget().toString());
+      node.put("period", w.budget().period().name().toLowerCase(Locale.ROOT));
+      node.put("limit", w.budget().limit());
+      node.put("window", w.window());
+      node.put("committed", w.committed());
+      node.put("remaining", w.remaining());
     }
     return write(array);
   }
