@@ -1,5 +1,6 @@
 package dev.dreamina.bench;
 
+import dev.dreamina.Budget;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.SandboxClients;
@@ -13,6 +14,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +33,7 @@ import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
 
 /**
- * B1 to B5 of issue 5, B6 of issue 14, B7 of issue 16 and B8 of issue 20, each against a baseline measured in the same run, on
+ * B1 to B5 of issue 5, B6 of issue 14, B7 of issue 16, B8 of issue 20 and B9 of issue 28, each against a baseline measured in the same run, on
  * loopback. Figures are
  * medians of rounds, and ratios of medians; nothing here asserts a time.
  *
@@ -67,7 +69,7 @@ public final class Benchmarks {
   }
 
   private final Scale scale;
-  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8");
+  private List<String> only = List.of("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9");
   private final List<String> report = new ArrayList<>();
   private final Map<String, String> figures = new HashMap<>();
 
@@ -131,6 +133,9 @@ public final class Benchmarks {
     }
     if (only.contains("b8")) {
       history();
+    }
+    if (only.contains("b9")) {
+      keysAndBudgets();
     }
   }
 
@@ -587,6 +592,85 @@ public final class Benchmarks {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
       }
+    }
+  }
+
+  // ---- B9 ----
+
+  /**
+   * A journaled submit with an idempotency key (a view per call, as an app makes one per order) and
+   * a daily budget, against a journaled submit with neither, on a durable PostgreSQL, through one
+   * database with an empty table and one with a million finished rows and a million windows of
+   * other days; the four in rotating order each round.
+   */
+  private void keysAndBudgets() throws Exception {
+    boolean full = scale.name().equals("full");
+    int[] sizes = full ? new int[] {0, 1_000_000} : new int[] {0, 10_000};
+    int submits = full ? 100 : 10;
+    Budget daily = Budget.perDay(new BigDecimal("1000000000"));
+    try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start();
+        TestPostgres postgres = TestPostgres.startNew(true)) {
+      String account = dev.dreamina.internal.flow.JournalRecorder.account(sandbox.apiToken());
+      List<DataSource> databases = new ArrayList<>();
+      for (int size : sizes) {
+        DataSource database = TestPostgres.pooled(postgres.newDatabase());
+        JdbcSubmissionJournal.of(database).createTableIfMissing();
+        fill(database, size, account);
+        if (size > 0) {
+          try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate(
+                "INSERT INTO " + JdbcSubmissionJournal.DEFAULT_TABLE + "_spend (account, window_id, committed)"
+                    + " SELECT '" + account + "', 'day:old-' || g || '@UTC', 7 FROM generate_series(1, " + size + ") AS g");
+            s.execute("ANALYZE " + JdbcSubmissionJournal.DEFAULT_TABLE + "_spend");
+          }
+        }
+        databases.add(database);
+      }
+      String[] kinds = {"plain", "keyed"};
+      Map<String, List<Double>> perSubmit = new HashMap<>();
+      ImageToVideoRequest request = ImageToVideoRequest.builder().prompt("B9").imageUrl("https://example.com/street.jpg").frames(241).seed(42).build();
+      int cells = sizes.length * kinds.length;
+      for (int round = -1; round < scale.rounds(); round++) { // round -1 warms up
+        for (int k = 0; k < cells; k++) {
+          int cell = Math.floorMod(round + k, cells);
+          int which = cell / kinds.length;
+          String kind = kinds[cell % kinds.length];
+          DreaminaClient.Builder builder = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(databases.get(which)));
+          if (kind.equals("keyed")) {
+            builder.spendLimit(daily);
+          }
+          try (DreaminaClient client = builder.build()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < submits; i++) {
+              String key = "order-" + round + "-" + sizes[which] + "-" + i;
+              (kind.equals("keyed") ? client.withOptions(o -> o.idempotencyKey(key)) : client).submit(request);
+            }
+            if (round >= 0) {
+              perSubmit.computeIfAbsent(kind + sizes[which], x -> new ArrayList<>()).add((System.nanoTime() - start) / 1000.0 / submits);
+            }
+          }
+        }
+      }
+      line("## B9: a journaled submit with an idempotency key and a budget (PostgreSQL, fsync on)");
+      line("");
+      line("Against the sandbox (no queue or run time). Median of " + scale.rounds() + " rounds of " + submits
+          + " submits per cell, the four cells in rotating order, after a warm-up round. \"keyed\" is"
+          + " `client.withOptions(o -> o.idempotencyKey(k)).submit(r)`, a new key each, with `spendLimit(Budget.perDay(...))`;"
+          + " \"plain\" is `client.submit(r)` on the same journal.");
+      line("");
+      line("| rows in the journal | plain µs/submit | keyed and budgeted µs/submit | keyed / plain (goal ≤ 1.2) |");
+      line("|---|---|---|---|");
+      for (int size : sizes) {
+        double plain = median(perSubmit.get("plain" + size));
+        double keyed = median(perSubmit.get("keyed" + size));
+        figures.put("b9.ratio." + size, String.format(Locale.ROOT, "%.3f", keyed / plain));
+        line(String.format(Locale.ROOT, "| %,d | %.0f | %.0f | **%.2f** |", size, plain, keyed, keyed / plain));
+      }
+      double flat = median(perSubmit.get("keyed" + sizes[sizes.length - 1])) / median(perSubmit.get("keyed0"));
+      figures.put("b9.flat", String.format(Locale.ROOT, "%.3f", flat));
+      line("");
+      line(String.format(Locale.ROOT, "Keyed and budgeted, %,d rows / none: **%.2f**.", sizes[sizes.length - 1], flat));
+      line("");
     }
   }
 

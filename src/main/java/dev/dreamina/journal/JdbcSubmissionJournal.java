@@ -60,6 +60,15 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
   private final DataSource dataSource;
   private final String table;
 
+  /** The database's clock less this machine's, in ms, as last read; and when ({@link System#nanoTime()}). */
+  private volatile long clockOffsetMillis;
+
+  private volatile long clockReadAt;
+  private volatile boolean clockRead;
+
+  /** How long a reading of the database's clock is used for budget windows before it is read again. */
+  private static final long CLOCK_READ_NANOS = 60_000_000_000L;
+
   private JdbcSubmissionJournal(DataSource dataSource, String table) {
     this.dataSource = dataSource;
     this.table = table;
@@ -331,7 +340,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
 
   /** Charges the estimate to each budget's current window, in {@code c}'s transaction; rolled back by the caller unless OK. */
   private Charged charge(Connection c, JournalEntry entry, List<Budget> budgets, BigDecimal estimate) throws SQLException {
-    Instant now = databaseTime(c);
+    Instant now = databaseNow(c);
     for (Map.Entry<String, Budget> window : Budgets.windows(budgets, now).entrySet()) {
       Budget budget = window.getValue();
       try (PreparedStatement s =
@@ -388,6 +397,25 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
       rows.next();
       return rows.getObject(1, OffsetDateTime.class).toInstant();
     }
+  }
+
+  /**
+   * The database's time, for budget windows: this machine's clock plus the two clocks' difference,
+   * read from the database ({@code SELECT CURRENT_TIMESTAMP} on {@code c}) at most once a minute.
+   * Within a minute two clocks drift apart by microseconds, so a window's boundary follows the
+   * database's clock to within the reading's own error (half a round trip), and a budgeted submit
+   * costs no extra statement.
+   */
+  private Instant databaseNow(Connection c) throws SQLException {
+    if (!clockRead || System.nanoTime() - clockReadAt > CLOCK_READ_NANOS) {
+      long before = System.currentTimeMillis();
+      long database = databaseTime(c).toEpochMilli();
+      long after = System.currentTimeMillis();
+      clockOffsetMillis = database - (before + after) / 2;
+      clockReadAt = System.nanoTime();
+      clockRead = true;
+    }
+    return Instant.ofEpochMilli(System.currentTimeMillis() + clockOffsetMillis);
   }
 
   /**
@@ -468,7 +496,7 @@ public final class JdbcSubmissionJournal implements SubmissionJournal {
         "read",
         null,
         c -> {
-          Instant now = databaseTime(c);
+          Instant now = databaseNow(c);
           Map<String, BigDecimal> committed = new HashMap<>();
           List<String> windows = budgets.stream().map(b -> b.windowAt(now)).distinct().toList();
           if (!windows.isEmpty()) {

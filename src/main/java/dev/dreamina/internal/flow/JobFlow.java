@@ -142,7 +142,7 @@ public final class JobFlow {
   }
 
   private Answered<Submission> submit(ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
-    Optional<Answered<Submission>> known = keyedJob(request);
+    Optional<Answered<Submission>> known = preflight ? keyedJob(request) : Optional.empty();
     if (known.isPresent()) {
       return known.get();
     }
@@ -190,7 +190,7 @@ public final class JobFlow {
 
   private CompletableFuture<Answered<Submission>> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
-    if (key != null) {
+    if (key != null && preflight) {
       CompletableFuture<Optional<Answered<Submission>>> known = runtime.blocking(() -> keyedJob(request));
       return known.thenCompose(
           job -> job.map(CompletableFuture::completedFuture).orElseGet(() -> unkeyedSubmitAsync(request, downloadTo, preflight, keepLease, localId)));
@@ -198,7 +198,10 @@ public final class JobFlow {
     return unkeyedSubmitAsync(request, downloadTo, preflight, keepLease, localId);
   }
 
-  /** {@link #submitAsync}, once no job of its idempotency key (if any) was found. */
+  /**
+   * {@link #submitAsync}, once no job of its idempotency key was found, or none was looked for: a
+   * key's job is then found when the journal refuses the intent ({@link #raced}).
+   */
   private CompletableFuture<Answered<Submission>> unkeyedSubmitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
     CompletableFuture<Void> checked =
@@ -229,7 +232,9 @@ public final class JobFlow {
   /**
    * The job this flow's idempotency key already has (its entry's request id, answered as if by a
    * submit, with {@code Idempotent-Replayed: true}); empty when it has none (or there is no key),
-   * so that this call submits. Blocking.
+   * so that this call submits. Blocking. A keyed submit reads this first only when an image
+   * preflight would fetch the image before its intent; otherwise it writes its intent at once,
+   * and the journal's refusal of a key it already has (its unique local id) leads here.
    */
   private Optional<Answered<Submission>> keyedJob(ImageToVideoRequest request) {
     if (key == null) {
