@@ -519,13 +519,7 @@ public final class Benchmarks {
     try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start();
         TestPostgres postgres = TestPostgres.startNew(true)) {
       String account = dev.dreamina.internal.flow.JournalRecorder.account(sandbox.apiToken());
-      List<DataSource> databases = new ArrayList<>();
-      for (int size : sizes) {
-        DataSource database = TestPostgres.pooled(postgres.newDatabase());
-        JdbcSubmissionJournal.of(database).createTableIfMissing();
-        fill(database, size, account);
-        databases.add(database);
-      }
+      List<DataSource> databases = filledDatabases(postgres, sizes, account);
       ImageToVideoRequest.Builder request = ImageToVideoRequest.builder().imageUrl("https://example.com/street.jpg").frames(241).seed(42);
       Map<Integer, List<Double>> perJob = new HashMap<>();
       for (int round = -1; round < scale.rounds(); round++) { // round -1 warms up
@@ -611,20 +605,14 @@ public final class Benchmarks {
     try (RunComfySandbox sandbox = RunComfySandbox.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start();
         TestPostgres postgres = TestPostgres.startNew(true)) {
       String account = dev.dreamina.internal.flow.JournalRecorder.account(sandbox.apiToken());
-      List<DataSource> databases = new ArrayList<>();
-      for (int size : sizes) {
-        DataSource database = TestPostgres.pooled(postgres.newDatabase());
-        JdbcSubmissionJournal.of(database).createTableIfMissing();
-        fill(database, size, account);
-        if (size > 0) {
-          try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate(
-                "INSERT INTO " + JdbcSubmissionJournal.DEFAULT_TABLE + "_spend (account, window_id, committed)"
-                    + " SELECT '" + account + "', 'day:old-' || g || '@UTC', 7 FROM generate_series(1, " + size + ") AS g");
-            s.execute("ANALYZE " + JdbcSubmissionJournal.DEFAULT_TABLE + "_spend");
-          }
+      List<DataSource> databases = filledDatabases(postgres, sizes, account);
+      for (int k = 1; k < sizes.length; k++) { // and as many budget windows of other days
+        try (Connection c = databases.get(k).getConnection(); Statement s = c.createStatement()) {
+          s.executeUpdate(
+              "INSERT INTO " + JdbcSubmissionJournal.DEFAULT_TABLE + "_spend (account, window_id, committed)"
+                  + " SELECT '" + account + "', 'day:old-' || g || '@UTC', 7 FROM generate_series(1, " + sizes[k] + ") AS g");
+          s.execute("ANALYZE " + JdbcSubmissionJournal.DEFAULT_TABLE + "_spend");
         }
-        databases.add(database);
       }
       String[] kinds = {"plain", "keyed"};
       Map<String, List<Double>> perSubmit = new HashMap<>();
@@ -672,6 +660,18 @@ public final class Benchmarks {
       line(String.format(Locale.ROOT, "Keyed and budgeted, %,d rows / none: **%.2f**.", sizes[sizes.length - 1], flat));
       line("");
     }
+  }
+
+  /** One database per size, its journal table made and holding that many finished rows. */
+  private static List<DataSource> filledDatabases(TestPostgres postgres, int[] sizes, String account) throws Exception {
+    List<DataSource> databases = new ArrayList<>();
+    for (int size : sizes) {
+      DataSource database = TestPostgres.pooled(postgres.newDatabase());
+      JdbcSubmissionJournal.of(database).createTableIfMissing();
+      fill(database, size, account);
+      databases.add(database);
+    }
+    return databases;
   }
 
   /** {@code rows} finished entries, in one INSERT … SELECT, then ANALYZE, as a month of a busy service leaves them. */

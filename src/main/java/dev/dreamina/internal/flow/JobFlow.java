@@ -216,7 +216,7 @@ public final class JobFlow {
               try {
                 recording = intent(request, downloadTo, keepLease, localId, reservation);
               } catch (JournalException refused) {
-                return CompletableFuture.completedFuture(raced(request, refused)); // blocking, as the intent is
+                return runtime.blocking(() -> raced(request, refused)); // it may wait for the key's first submit
               }
               return api.submitAnsweredAsync(request)
                   .whenComplete(
