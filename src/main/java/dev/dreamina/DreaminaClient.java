@@ -740,6 +740,7 @@ public final class DreaminaClient implements AutoCloseable {
     private @Nullable JobListener jobListener;
     private @Nullable BigDecimal spendLimit;
     private List<Budget> budgets = List.of();
+    private boolean reuseIdentical;
     private TimeSource time = TimeSource.SYSTEM;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
     private WireLog wireLog = WireLog.OFF;
@@ -1104,6 +1105,26 @@ public final class DreaminaClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether a request identical to one of this account's earlier jobs that completed (its
+     * prompt, image, frames and seed, the seed fixed: not {@code -1} or unset) is that job: no
+     * submit, no charge, and the earlier job's result. A job of it still under way (on any
+     * instance sharing the journal) is waited for and shared, as an idempotency key's is; one that
+     * failed, was cancelled or whose outcome is unknown is not reused, and the request is
+     * submitted anew. It works as an implicit idempotency key ({@code identical:}, the SHA-256 of
+     * the request, {@code #} and the attempt), kept in the journal as long as the entry; an
+     * explicit key ({@link CallOptions.Builder#idempotencyKey}) takes precedence. Off by default,
+     * since the same request with a random seed is meant to make a new video. Needs a {@link
+     * #journal journal}.
+     *
+     * @param reuseIdentical whether to reuse
+     * @return this builder
+     */
+    public Builder reuseIdentical(boolean reuseIdentical) {
+      this.reuseIdentical = reuseIdentical;
+      return this;
+    }
+
     /** Tests inject time, so that no backoff or poll sleeps for real. */
     Builder timeSource(TimeSource time) {
       this.time = Objects.requireNonNull(time, "time == null");
@@ -1130,6 +1151,10 @@ public final class DreaminaClient implements AutoCloseable {
                 + " (or "
                 + ENV_TOKEN_FALLBACK
                 + ") in the environment, or call apiToken(...) on the builder.");
+      }
+      if (reuseIdentical && journal == null) {
+        throw new IllegalStateException(
+            "reuseIdentical(true) finds earlier jobs in the journal: set one with journal(...)");
       }
       if (!budgets.isEmpty() && journal == null) {
         throw new IllegalStateException(
@@ -1162,7 +1187,8 @@ public final class DreaminaClient implements AutoCloseable {
                   wireLog));
       JobFlow flow =
           new JobFlow(
-              runtime, journal, token, instanceId != null ? instanceId : LeaseOwners.newId(), journalLease, spendLimit, budgets);
+              runtime, journal, token, instanceId != null ? instanceId : LeaseOwners.newId(), journalLease, spendLimit, budgets,
+              reuseIdentical);
       return new DreaminaClient(flow, awaitOptions, preflightImages);
     }
 

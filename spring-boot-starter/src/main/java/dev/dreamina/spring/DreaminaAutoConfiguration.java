@@ -149,6 +149,7 @@ public class DreaminaAutoConfiguration {
     map.from(properties::getSpendLimit).when(Objects::nonNull).to(builder::spendLimit);
     map.from(properties::getWireLog).when(Objects::nonNull).to(builder::wireLog);
     builder.preflightImages(properties.isPreflightImages());
+    builder.reuseIdentical(properties.isReuseIdentical());
     builder.awaitOptions(awaitOptions(map, properties.getAwait()));
     journal.ifAvailable(builder::journal);
     List<dev.dreamina.Budget> budgets = properties.getBudget().budgets();

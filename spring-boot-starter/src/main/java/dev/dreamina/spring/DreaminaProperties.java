@@ -38,6 +38,12 @@ public class DreaminaProperties {
   private boolean preflightImages;
 
   /**
+   * Whether a request identical to a completed one of this account, its seed fixed, is that job:
+   * no submit, the earlier result. Needs dreamina.journal.type.
+   */
+  private boolean reuseIdentical;
+
+  /**
    * The most the client's submits may commit, in US dollars (each job's estimate from the model's
    * price); a submit past it is refused before anything is sent. Unset: no limit.
    */
@@ -413,6 +419,14 @@ public class DreaminaProperties {
 
   public boolean isPreflightImages() {
     return preflightImages;
+  }
+
+  public boolean isReuseIdentical() {
+    return reuseIdentical;
+  }
+
+  public void setReuseIdentical(boolean reuseIdentical) {
+    this.reuseIdentical = reuseIdentical;
   }
 
   public void setPreflightImages(boolean preflightImages) {

@@ -285,6 +285,21 @@ class DreaminaAutoConfigurationTest {
   }
 
   @Test
+  void reuseIdenticalFromPropertiesMakesAnIdenticalFixedSeedRequestOneJob() {
+    runner
+        .withPropertyValues(
+            "dreamina.journal.type=file", "dreamina.journal.path=" + dir.resolve("reuse.json"), "dreamina.reuse-identical=true")
+        .run(context -> {
+          assertNull(context.getStartupFailure());
+          DreaminaClient client = context.getBean(DreaminaClient.class);
+          ImageToVideoRequest fixed = REQUEST.toBuilder().seed(7).build();
+          String first = client.generate(fixed).requestId();
+          assertEquals(first, client.generate(fixed).requestId());
+          assertEquals(1, context.getBean(RunComfySandbox.class).submitRequestCount());
+        });
+  }
+
+  @Test
   void metersCountThreeJobsByOutcomeWithNoRequestIdAsATag() {
     runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
       assertNull(context.getStartupFailure());

@@ -77,11 +77,13 @@ public final class JobFlow {
       String instanceId,
       Duration journalLease,
       BigDecimal spendLimit,
-      List<Budget> budgets) {
+      List<Budget> budgets,
+      boolean reuseIdentical) {
     this(
         runtime,
         new SpendGuard(spendLimit, !budgets.isEmpty(), runtime.api(), runtime.time()),
-        new JournalRecorder(journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor(), budgets),
+        new JournalRecorder(
+            journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor(), budgets, reuseIdentical),
         null);
     if (this.journal.enabled()) {
       // On open, off the builder's thread: build() does no I/O, and a database that is slow to
@@ -142,6 +144,12 @@ public final class JobFlow {
   }
 
   private Answered<Submission> submit(ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
+    Optional<JournalRecorder.Reuse> reuse = key == null ? journal.reuse(request) : Optional.empty();
+    if (reuse.isPresent()) {
+      return reuse.get().job().isPresent()
+          ? replayed(reuse.get().job().get())
+          : keyed(reuse.get().key()).submit(request, downloadTo, preflight, keepLease);
+    }
     Optional<Answered<Submission>> known = preflight ? keyedJob(request) : Optional.empty();
     if (known.isPresent()) {
       return known.get();
@@ -190,6 +198,16 @@ public final class JobFlow {
 
   private CompletableFuture<Answered<Submission>> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
+    if (key == null && localId == null && journal.reusesIdentical()) {
+      return runtime.blocking(() -> journal.reuse(request))
+          .thenCompose(
+              reuse ->
+                  reuse.isEmpty()
+                      ? unkeyedSubmitAsync(request, downloadTo, preflight, keepLease, null)
+                      : reuse.get().job().isPresent()
+                          ? CompletableFuture.completedFuture(replayed(reuse.get().job().get()))
+                          : keyed(reuse.get().key()).submitAsync(request, downloadTo, preflight, keepLease, null));
+    }
     if (key != null && preflight) {
       CompletableFuture<Optional<Answered<Submission>>> known = runtime.blocking(() -> keyedJob(request));
       return known.thenCompose(
@@ -240,11 +258,15 @@ public final class JobFlow {
     if (key == null) {
       return Optional.empty();
     }
-    return journal.keyed(request, key)
-        .map(entry -> new Answered<>(
-            new Submission(entry.requestId().orElseThrow(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of()),
-            200,
-            REPLAYED));
+    return journal.keyed(request, key).map(JobFlow::replayed);
+  }
+
+  /** An earlier submit's job, answered as if by a submit: its request id, with {@code Idempotent-Replayed: true}. */
+  private static Answered<Submission> replayed(JournalEntry entry) {
+    return new Answered<>(
+        new Submission(entry.requestId().orElseThrow(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of()),
+        200,
+        REPLAYED);
   }
 
   private static final Headers REPLAYED = Headers.of("Idempotent-Replayed", "true");

@@ -20,6 +20,7 @@ import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.journal.SubmissionJournal;
+import dev.dreamina.internal.wire.JournalCodec;
 import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,8 @@ public final class JournalRecorder {
   private final Leases leases;
   /** The budgets each submit charges in the journal; none for none. */
   private final List<Budget> budgets;
+  /** Whether a request identical to a completed one, with a fixed seed, is that job ({@code reuseIdentical}). */
+  private final boolean reuseIdentical;
 
   public JournalRecorder(
       SubmissionJournal journal,
@@ -62,9 +65,11 @@ public final class JournalRecorder {
       String owner,
       Duration lease,
       Executor blockingExecutor,
-      List<Budget> budgets) {
+      List<Budget> budgets,
+      boolean reuseIdentical) {
     this.journal = journal;
     this.budgets = List.copyOf(budgets);
+    this.reuseIdentical = reuseIdentical && journal != null;
     this.account = journal == null ? "" : account(apiToken);
     this.time = time;
     this.lease = lease;
@@ -73,6 +78,11 @@ public final class JournalRecorder {
 
   public boolean enabled() {
     return journal != null;
+  }
+
+  /** Whether {@link #reuse} may find anything (no I/O). */
+  public boolean reusesIdentical() {
+    return reuseIdentical;
   }
 
   /** The first 16 hex digits of the token's SHA-256: tells accounts apart, reveals nothing. */
@@ -229,6 +239,50 @@ public final class JournalRecorder {
             "Interrupted while waiting for the first submit of idempotency key \"" + key + "\"; nothing was sent", null, e);
       }
       pause = pause.multipliedBy(2).compareTo(KEY_POLL_MAX) > 0 ? KEY_POLL_MAX : pause.multipliedBy(2);
+    }
+  }
+
+  /**
+   * With {@code reuseIdentical}, for a request with a fixed seed: an identical request's job that
+   * completed, or is under way ({@link Reuse#job()}), or else the implicit idempotency key a new
+   * submit of it takes. The key is {@code identical:}, the SHA-256 of the request as the wire
+   * carries it, then {@code #0}, {@code #1}…: an attempt that failed, was cancelled or whose
+   * outcome is unknown passes to the next one, so that only a completed (or live) job is reused.
+   * Empty when reuse is off, the seed is random, or there is no journal. Blocking: one keyed read
+   * per earlier attempt that did not complete.
+   */
+  public Optional<Reuse> reuse(ImageToVideoRequest request) {
+    if (!reuseIdentical || request.seed().isEmpty() || request.seed().getAsInt() < 0) {
+      return Optional.empty();
+    }
+    String base = "identical:" + sha256(JournalCodec.requestJson(request)) + "#";
+    for (int attempt = 0; ; attempt++) {
+      String key = base + attempt;
+      Optional<JournalEntry> found = journal.entry(JournalEntry.keyedLocalId(account, key));
+      if (found.isEmpty() || found.get().madeNoJob() || found.get().state() == State.INTENT) {
+        return Optional.of(new Reuse(Optional.empty(), key)); // new, or under way: the keyed submit sees which
+      }
+      State state = found.get().state();
+      if (state == State.SUBMITTED || state == State.COMPLETED || state == State.DOWNLOADED) {
+        return Optional.of(new Reuse(found, key));
+      }
+      // FAILED, CANCELLED or UNKNOWN: not a result to reuse; the next attempt's key is tried.
+    }
+  }
+
+  /**
+   * What {@link #reuse} found.
+   *
+   * @param job an identical request's job to reuse, or empty
+   * @param key the implicit key a new submit of the request takes
+   */
+  public record Reuse(Optional<JournalEntry> job, String key) {}
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
   }
 
