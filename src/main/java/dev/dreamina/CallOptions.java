@@ -143,7 +143,7 @@ public final class CallOptions {
      * <ul>
      *   <li>The first submit with the key journals the key with its intent, in one atomic step,
      *       then submits: of several instances racing on one key, exactly one submits.
-     *   <li>A later one sends nothing: it returns that job ({@link Submission} with its request id;
+     *   <li>A later one submits nothing: it returns that job ({@link Submission} with its request id;
      *       a {@code generate} waits for its result; a download is skipped when the journal has it
      *       downloaded and the file is there). One while the first submit is in flight elsewhere
      *       waits for its answer, for at most one journal lease.
@@ -152,7 +152,7 @@ public final class CallOptions {
      *       dev.dreamina.errors.SubmissionUnknownException}, naming the key. So is one whose first
      *       submit is still unanswered after a lease.
      *   <li>The same key with another request (prompt, image, frames or seed) is refused before
-     *       anything is sent: {@link dev.dreamina.errors.IdempotencyKeyReusedException}.
+     *       anything is submitted: {@link dev.dreamina.errors.IdempotencyKeyReusedException}.
      *   <li>A key whose submit was refused (no job was made) may be submitted again.
      * </ul>
      *

@@ -150,10 +150,10 @@ public final class SpendGuard {
     }
   }
 
-  /** One submit's estimate, held until the submit's outcome is known. */
   /** The reservation of every submit without a limit: nothing to settle, nothing allocated. */
   private final Reservation none = new Reservation(BigDecimal.ZERO, false);
 
+  /** One submit's estimate, held until the submit's outcome is known. */
   public final class Reservation {
     private final BigDecimal amount;
     /** Whether the amount counts against this client's own limit. */
@@ -166,7 +166,7 @@ public final class SpendGuard {
 
     /** The job's estimate, when a limit or a budget needed it; else {@code null}. */
     public BigDecimal estimate() {
-      return amount.signum() == 0 && this == none ? null : amount;
+      return this == none ? null : amount;
     }
 
     /** How the submit ended: a job (kept against its id), no job (given back), or unknown (kept). */
