@@ -28,7 +28,7 @@ public class IdempotencyKeyReusedException extends DreaminaException {
     super(
         "Idempotency key \"" + idempotencyKey + "\" was first used with another request ("
             + differences + " differ" + (requestId == null ? "" : "; its job is request " + requestId)
-            + "). Nothing was sent. A key names one job: give a new request a new key.",
+            + "). Nothing was submitted. A key names one job: give a new request a new key.",
         requestId,
         null);
     this.idempotencyKey = Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");

@@ -27,7 +27,7 @@ public class SubmissionUnknownException extends DreaminaException {
   public SubmissionUnknownException(String idempotencyKey, String localId, String why) {
     super(
         "The first submit with idempotency key \"" + idempotencyKey + "\" may have created a paid job, but its outcome"
-            + " is unknown (" + why + "). Nothing was sent now, and it is never submitted again by itself. Check your"
+            + " is unknown (" + why + "). Nothing was submitted now, and it is never submitted again by itself. Check your"
             + " RunComfy requests; if there is no such job, dismiss journal entry " + localId
             + " (DreaminaClient.dismiss) to submit the key again.",
         null,
