@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A submit carried an idempotency key that this account used before with another request (its
- * prompt, image, frames or seed differ): refused before anything was sent, as payment APIs refuse
+ * prompt, image, frames or seed differ): refused before anything was submitted, as payment APIs refuse
  * a key reused with other parameters. A key names one job; give a new request a new key. {@link
  * #requestId()} is the key's job, when its submit was answered.
  */
