@@ -110,7 +110,7 @@ final class Answers {
       body.putObject("metadata").put("sandbox", true).put("variant", job.number);
     }
     if (state.status().equals("failed")) {
-      body.put("error", job.failure);
+      body.put("error", job.failure());
     }
     if (completed || state.status().equals("failed")) {
       body.put("finished_at", job.createdAt.plus(job.duration()).toString());

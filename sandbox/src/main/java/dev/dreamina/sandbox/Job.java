@@ -20,6 +20,10 @@ final class Job {
   private final int initialQueuePosition;
   private final boolean answerVariety;
   private volatile boolean cancelled;
+  /** Whether its image was fetched and checked (always, when the sandbox does not fetch images). */
+  private volatile boolean imageChecked = true;
+  /** Why its image fails the page's rules, once checked; {@code null} when it passes. */
+  private volatile String imageProblem;
 
   Job(
       String id,
@@ -56,10 +60,26 @@ final class Job {
           (int) Math.min(initialQueuePosition, 1 + (queueNanos - elapsed) * initialQueuePosition / queueNanos);
       return new State("in_queue", position);
     }
-    if (elapsed < queueNanos + runNanos) {
+    if (elapsed < queueNanos + runNanos || !imageChecked) {
       return new State("in_progress", 0);
     }
-    return new State(failure == null ? "completed" : "failed", 0);
+    return new State(failure() == null ? "completed" : "failed", 0);
+  }
+
+  /** Why it fails: as scripted ({@code failNextJob}), or its image's problem; {@code null} when it completes. */
+  String failure() {
+    return failure != null ? failure : imageProblem;
+  }
+
+  /** Its image is being fetched: it does not end before {@link #imageChecked(String)}. */
+  void fetchingImage() {
+    imageChecked = false;
+  }
+
+  /** Its image was fetched and checked: {@code problem} is why it fails the rules, or {@code null}. */
+  void imageChecked(String problem) {
+    imageProblem = problem;
+    imageChecked = true;
   }
 
   /** Cancels the job if it is still queued; tells whether it was. */

@@ -39,7 +39,9 @@ final class Routes implements HttpHandler {
       Duration runTime,
       Duration runTimeSpread,
       int initialQueuePosition,
-      boolean answerVariety) {}
+      boolean answerVariety,
+      ImageFetch images,
+      java.util.concurrent.Executor background) {}
 
   private final Settings settings;
   private final Answers answers;
@@ -230,11 +232,16 @@ final class Routes implements HttpHandler {
     JsonNode frames = input.get("frames");
     int frameCount = frames != null && frames.isInt() ? frames.intValue() : 121;
     int number = submits.getAndIncrement();
-    jobs.put(
-        id,
+    Job job =
         new Job(
             id, number, failure, frameCount, settings.queueTime(), run, settings.initialQueuePosition(),
-            settings.answerVariety()));
+            settings.answerVariety());
+    if (settings.images() != null) {
+      String imageUrl = input.get("image_urls").get(0).asText();
+      job.fetchingImage();
+      settings.background().execute(() -> job.imageChecked(settings.images().problem(imageUrl)));
+    }
+    jobs.put(id, job);
     java.util.concurrent.CountDownLatch held = submitAnswers;
     if (held != null) {
       try {

@@ -92,7 +92,8 @@ public final class RunComfySandbox implements AutoCloseable {
     this.routes =
         new Routes(
             new Routes.Settings(
-                b.apiToken, b.queueTime, b.runTime, b.runTimeSpread, b.initialQueuePosition, b.answerVariety),
+                b.apiToken, b.queueTime, b.runTime, b.runTimeSpread, b.initialQueuePosition, b.answerVariety,
+                b.fetchImages ? new ImageFetch(b.imageTrust) : null, executor),
             new Answers(baseUrl, b.basePrice, b.priceUnit, b.answerVariety));
     server.setExecutor(executor);
     server.createContext("/", routes);
@@ -305,8 +306,61 @@ public final class RunComfySandbox implements AutoCloseable {
     private BigDecimal basePrice = new BigDecimal("0.10");
     private String priceUnit = "second";
     private boolean answerVariety = Boolean.getBoolean(ANSWER_VARIETY_PROPERTY);
+    private boolean fetchImages;
+    private javax.net.ssl.SSLSocketFactory imageTrust;
 
     private Builder() {}
+
+    /**
+     * Makes each job fetch its image when it is submitted, as RunComfy does server-side, and fail
+     * (its result {@code failed}, its {@code error} saying why) when the image cannot be fetched
+     * (not https, an HTTP error, unreachable), is not a JPEG or PNG (by its first bytes), is 4.7 MB
+     * or more, has a side of 320 pixels or less or over 4096, or is wider or taller than 3:1. A
+     * job does not end before its image is checked. Then an app's tests see the failures that a
+     * link that expired, a signature that broke or a PDF in its place give in production.
+     *
+     * <p>Off by default: with it, every image URL a test uses must be served for real over https
+     * (with {@link #trustImageCertificates} for a test certificate), and most tests use made-up
+     * URLs such as {@code https://example.com/a.png}, with no network.
+     *
+     * @param fetchImages whether jobs fetch and check their images
+     * @return this builder
+     */
+    public Builder fetchImages(boolean fetchImages) {
+      this.fetchImages = fetchImages;
+      return this;
+    }
+
+    /**
+     * The certificates that image fetches ({@link #fetchImages}) trust, instead of the JDK's: a
+     * test server's own certificate, say. Image URLs stay https-only.
+     *
+     * @param certificates the certificates to trust
+     * @return this builder
+     * @throws IllegalArgumentException when none is given, or they cannot make a trust store
+     */
+    public Builder trustImageCertificates(java.security.cert.X509Certificate... certificates) {
+      Objects.requireNonNull(certificates, "certificates == null");
+      if (certificates.length == 0) {
+        throw new IllegalArgumentException("no certificate to trust");
+      }
+      try {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        trusted.load(null, null);
+        for (int i = 0; i < certificates.length; i++) {
+          trusted.setCertificateEntry("trusted-" + i, Objects.requireNonNull(certificates[i], "certificate == null"));
+        }
+        javax.net.ssl.TrustManagerFactory trust =
+            javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        this.imageTrust = tls.getSocketFactory();
+      } catch (java.security.GeneralSecurityException | IOException e) {
+        throw new IllegalArgumentException("Cannot trust these certificates: " + e.getMessage(), e);
+      }
+      return this;
+    }
 
     /**
      * Makes the sandbox answer in the other shapes RunComfy's own clients (its CLI and ComfyUI
