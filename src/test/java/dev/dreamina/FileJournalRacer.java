@@ -56,12 +56,15 @@ final class FileJournalRacer {
           return ids;
         }));
       }
-      for (Future<List<String>> result : results) {
-        for (String id : result.get()) {
-          System.out.println("id " + id);
+      try {
+        for (Future<List<String>> result : results) {
+          for (String id : result.get()) {
+            System.out.println("id " + id);
+          }
         }
+      } finally {
+        threads.shutdownNow(); // a failure ends the process, rather than leaving its threads running
       }
-      threads.shutdown();
     }
   }
 }

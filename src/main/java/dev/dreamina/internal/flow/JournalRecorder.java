@@ -224,8 +224,14 @@ public final class JournalRecorder {
       }
       Optional<JournalLease> holder = journal.lease(localId);
       if (holder.isEmpty() || LeaseOwners.liveness(holder.get().owner()) == LeaseOwners.Liveness.GONE) {
-        throw new SubmissionUnknownException(
-            key, localId, "its instance stopped before the submit's answer was recorded" + holder.map(l -> ": " + l.describe()).orElse(""));
+        // The entry was read before the lease: its submit may have been answered, and the lease
+        // given up, in between. Only an intent still there with nobody (alive) holding it is one
+        // whose instance stopped.
+        if (journal.entry(localId).map(e -> e.state() == State.INTENT).orElse(false)) {
+          throw new SubmissionUnknownException(
+              key, localId, "its instance stopped before the submit's answer was recorded" + holder.map(l -> ": " + l.describe()).orElse(""));
+        }
+        continue;
       }
       if (time.nanoTime() - deadline >= 0) {
         throw new SubmissionUnknownException(
