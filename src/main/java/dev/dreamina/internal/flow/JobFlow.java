@@ -144,7 +144,7 @@ public final class JobFlow {
   }
 
   private Answered<Submission> submit(ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
-    Optional<JournalRecorder.Reuse> reuse = key == null ? journal.reuse(request) : Optional.empty();
+    Optional<IdempotencyKeys.Reuse> reuse = key == null ? journal.keys().reuse(request) : Optional.empty();
     if (reuse.isPresent()) {
       return reuse.get().job().isPresent()
           ? replayed(reuse.get().job().get())
@@ -198,8 +198,8 @@ public final class JobFlow {
 
   private CompletableFuture<Answered<Submission>> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
-    if (key == null && localId == null && journal.reusesIdentical()) {
-      return runtime.blocking(() -> journal.reuse(request))
+    if (key == null && localId == null && journal.keys().reusesIdentical()) {
+      return runtime.blocking(() -> journal.keys().reuse(request))
           .thenCompose(
               reuse ->
                   reuse.isEmpty()
@@ -258,7 +258,7 @@ public final class JobFlow {
     if (key == null) {
       return Optional.empty();
     }
-    return journal.keyed(request, key).map(JobFlow::replayed);
+    return journal.keys().keyed(request, key).map(JobFlow::replayed);
   }
 
   /** An earlier submit's job, answered as if by a submit: its request id, with {@code Idempotent-Replayed: true}. */
