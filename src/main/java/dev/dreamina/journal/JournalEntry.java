@@ -2,12 +2,9 @@ package dev.dreamina.journal;
 
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.errors.SubmissionUnknownException;
-import java.nio.charset.StandardCharsets;
+import dev.dreamina.internal.Hashes;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -84,13 +81,7 @@ public record JournalEntry(
   public static String keyedLocalId(String account, String idempotencyKey) {
     Objects.requireNonNull(account, "account == null");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest((account + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
-      return KEYED + HexFormat.of().formatHex(hash, 0, 20);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
+    return KEYED + Hashes.sha256Hex(account + "\n" + idempotencyKey, 20);
   }
 
   /**
@@ -169,6 +160,18 @@ public record JournalEntry(
    */
   public boolean madeNoJob() {
     return state == State.NOT_SUBMITTED || state == State.DISMISSED;
+  }
+
+  /**
+   * This entry with its video going to another file.
+   *
+   * @param target the download target
+   * @return the entry, changed only in its target
+   */
+  public JournalEntry withTarget(Path target) {
+    Objects.requireNonNull(target, "target == null");
+    return new JournalEntry(
+        localId, account, requestId, state, request, Optional.of(target), detail, createdAt, updatedAt, idempotencyKey);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.IdempotencyKeyReusedException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.Hashes;
 import dev.dreamina.internal.LeaseOwners;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.wire.JournalCodec;
@@ -11,12 +12,8 @@ import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.JournalEntry.State;
 import dev.dreamina.journal.JournalLease;
 import dev.dreamina.journal.SubmissionJournal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -119,7 +116,7 @@ public final class IdempotencyKeys {
     if (!reuseIdentical || request.seed().isEmpty() || request.seed().getAsInt() < 0) {
       return Optional.empty();
     }
-    String base = "identical:" + sha256(JournalCodec.requestJson(request)) + "#";
+    String base = "identical:" + Hashes.sha256Hex(JournalCodec.requestJson(request), 32) + "#";
     for (int attempt = 0; ; attempt++) {
       String key = base + attempt;
       Optional<JournalEntry> found = journal.entry(JournalEntry.keyedLocalId(account, key));
@@ -142,13 +139,6 @@ public final class IdempotencyKeys {
    */
   public record Reuse(Optional<JournalEntry> job, String key) {}
 
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
-  }
 
   private static final Duration KEY_POLL_FIRST = Duration.ofMillis(10);
   private static final Duration KEY_POLL_MAX = Duration.ofMillis(500);

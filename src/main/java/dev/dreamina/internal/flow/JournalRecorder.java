@@ -10,6 +10,7 @@ import dev.dreamina.errors.JobHeldException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.internal.Hashes;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.flow.Leases.Claim;
 import dev.dreamina.internal.flow.Leases.Job;
@@ -20,13 +21,9 @@ import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.journal.SubmissionJournal;
 import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -82,12 +79,7 @@ public final class JournalRecorder {
 
   /** The first 16 hex digits of the token's SHA-256: tells accounts apart, reveals nothing. */
   public static String account(String apiToken) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(apiToken.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
+    return Hashes.sha256Hex(apiToken, 8);
   }
 
   // ---- submit ---------------------------------------------------------------------------------------
@@ -309,12 +301,7 @@ public final class JournalRecorder {
     }
     Optional<JournalEntry> entry = failure == null ? byRequestId(requestId) : Optional.empty();
     if (entry.isPresent() && entry.get().state() == State.COMPLETED && entry.get().finished()) {
-      JournalEntry e = entry.get();
-      note(
-          new JournalEntry(
-              e.localId(), e.account(), e.requestId(), State.DOWNLOADED, e.request(), Optional.of(target.toAbsolutePath()),
-              e.detail(), e.createdAt(), time.now(), e.idempotencyKey()),
-          null);
+      note(entry.get().withTarget(target.toAbsolutePath()).with(State.DOWNLOADED, null, null, time.now()), null);
     }
   }
 

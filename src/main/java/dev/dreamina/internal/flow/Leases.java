@@ -141,13 +141,7 @@ public final class Leases {
 
     /** Names the file its video goes to, in the entry written next. */
     void target(Path target) {
-      JournalEntry e = entry;
-      if (!e.target().equals(Optional.of(target))) {
-        entry =
-            new JournalEntry(
-                e.localId(), e.account(), e.requestId(), e.state(), e.request(), Optional.of(target), e.detail(), e.createdAt(),
-                e.updatedAt(), e.idempotencyKey());
-      }
+      entry = entry.withTarget(target);
     }
 
     /** Writes the submit's outcome whoever holds the lease now: the submitting client knows it best. */
