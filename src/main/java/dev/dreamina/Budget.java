@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * A spend limit that lives in the journal, so that every instance sharing it shares the limit:
  * so much per day, per month, or in total, in US dollars, for one account. Set it with {@link
- * DreaminaClient.Builder#spendLimit(Budget...)}. A submit commits its estimate against the current
+ * DreaminaClientBuilder#spendLimit(Budget...)}. A submit commits its estimate against the current
  * window before it is sent, in the same atomic write as its intent, or is refused with nothing
  * sent ({@link dev.dreamina.errors.SpendLimitException}, naming the window); a job that failed, was
  * cancelled or was never made gives its estimate back, and a completed one's real cost replaces

@@ -69,7 +69,7 @@ public final class CallOptions {
 
   /**
    * The time one HTTP exchange may take, instead of the client's {@link
-   * DreaminaClient.Builder#requestTimeout}.
+   * DreaminaClientBuilder#requestTimeout}.
    *
    * @return the timeout, or empty for the client's
    */
@@ -79,7 +79,7 @@ public final class CallOptions {
 
   /**
    * How many times a failed exchange is retried, instead of the client's {@link
-   * DreaminaClient.Builder#maxRetries}.
+   * DreaminaClientBuilder#maxRetries}.
    *
    * @return the count, or empty for the client's
    */
@@ -138,7 +138,7 @@ public final class CallOptions {
      * Makes every submit of the view (and its {@code generate}, {@code generateAndDownload} and
      * their async forms) one job per key, for this account, on every instance that shares the
      * client's journal, in this run and any later one: an order id, say. Needs a {@link
-     * DreaminaClient.Builder#journal journal}, which is the ledger of keys.
+     * DreaminaClientBuilder#journal journal}, which is the ledger of keys.
      *
      * <ul>
      *   <li>The first submit with the key journals the key with its intent, in one atomic step,

@@ -37,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>No thread waits per job: each API call is an OkHttp async call and each poll delay a task on
  * one scheduler shared by every client. The steps that block by nature, the image preflight's
- * fetch and downloads, run on the {@link DreaminaClient.Builder#blockingExecutor blocking
- * executor}. Every future completes on the {@link DreaminaClient.Builder#callbackExecutor callback
+ * fetch and downloads, run on the {@link DreaminaClientBuilder#blockingExecutor blocking
+ * executor}. Every future completes on the {@link DreaminaClientBuilder#callbackExecutor callback
  * executor}, so dependent stages never run on the SDK's own threads.
  *
  * <p>Cancelling a future stops what it waits for (a poll, an exchange in flight), except a paid
@@ -429,7 +429,7 @@ public final class DreaminaClientAsync {
    * the server's {@code Retry-After} says), each submitted at most once, awaited with the client's
    * default {@link AwaitOptions}, and downloaded to its target. Each request's outcome is in the
    * report: completed (with its file), failed (with the server's error), refused by validation or
-   * the image preflight, refused by the {@link DreaminaClient.Builder#spendLimit spend limit}
+   * the image preflight, refused by the {@link DreaminaClientBuilder#spendLimit spend limit}
    * (which also stops new submits), submit outcome unknown, not finished, or not started. With a
    * journal and a {@link BatchOptions.Builder#batchId batch id}, running the same batch again runs
    * only what never reached a final state.

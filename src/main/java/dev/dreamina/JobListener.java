@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Told what happens to each job, for metrics, traces or logs: give one to {@link
- * DreaminaClient.Builder#jobListener}. Every method has a no-op default, so implement only what
+ * DreaminaClientBuilder#jobListener}. Every method has a no-op default, so implement only what
  * you need. The same events come from blocking and async calls alike.
  *
  * <ul>

@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * How much of each HTTP exchange with RunComfy the client logs, through {@code System.Logger}
  * under the name {@value #LOGGER}, at level {@code INFO}. Set it with {@link
- * DreaminaClient.Builder#wireLog} or the environment variable {@value #ENV} ({@code info} or
- * {@code debug}, read by {@link DreaminaClient.Builder#fromEnv()}). A logging backend that enables
+ * DreaminaClientBuilder#wireLog} or the environment variable {@value #ENV} ({@code info} or
+ * {@code debug}, read by {@link DreaminaClientBuilder#fromEnv()}). A logging backend that enables
  * {@value #LOGGER} at {@code TRACE} turns on {@link #DEBUG} too (not at {@code DEBUG}, so that
  * debugging {@code dev.dreamina} logs no bodies), and one that disables it at {@code INFO}
  * silences the wire log whatever the setting.

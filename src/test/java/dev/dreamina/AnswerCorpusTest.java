@@ -50,7 +50,7 @@ class AnswerCorpusTest extends ApiTest {
   @TempDir Path dir;
 
   @Override
-  DreaminaClient.Builder configure(DreaminaClient.Builder builder) {
+  DreaminaClientBuilder configure(DreaminaClientBuilder builder) {
     return builder.maxRetries(0);
   }
 

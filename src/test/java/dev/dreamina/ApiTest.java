@@ -17,7 +17,7 @@ abstract class ApiTest {
   protected DreaminaClient client;
 
   /** Adjusts the client's builder; the default keeps {@link TestServer#clientFor}'s settings. */
-  DreaminaClient.Builder configure(DreaminaClient.Builder builder) {
+  DreaminaClientBuilder configure(DreaminaClientBuilder builder) {
     return builder;
   }
 

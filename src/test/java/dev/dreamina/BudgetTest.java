@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A budget the fleet shares ({@link DreaminaClient.Builder#spendLimit(Budget...)}): kept in the
+ * A budget the fleet shares ({@link DreaminaClientBuilder#spendLimit(Budget...)}): kept in the
  * journal, charged in the same write as each intent, so that instances together never pass it.
  * The sandbox charges 0.10 USD a second: a 121-frame job is estimated at 0.50 USD.
  */

@@ -49,7 +49,7 @@ class DownloadTest extends ApiTest {
   @TempDir Path dir;
 
   @Override
-  DreaminaClient.Builder configure(DreaminaClient.Builder builder) {
+  DreaminaClientBuilder configure(DreaminaClientBuilder builder) {
     return builder.maxDownloadBytes(VIDEO.length);
   }
 

@@ -133,7 +133,7 @@ class DreaminaClientBuilderTest {
 
   @Test
   void invalidSettingsAreRefused() {
-    DreaminaClient.Builder b = DreaminaClient.builder();
+    DreaminaClientBuilder b = DreaminaClient.builder();
     assertThrows(IllegalArgumentException.class, () -> b.maxRetries(-1));
     assertThrows(IllegalArgumentException.class, () -> b.connectTimeout(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> b.requestTimeout(Duration.ofSeconds(-1)));

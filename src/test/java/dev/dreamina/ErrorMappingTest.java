@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every row of the error table in docs/client.md, on a read call with retries off. */
 class ErrorMappingTest extends ApiTest {
   @Override
-  DreaminaClient.Builder configure(DreaminaClient.Builder builder) {
+  DreaminaClientBuilder configure(DreaminaClientBuilder builder) {
     return builder.maxRetries(0);
   }
 

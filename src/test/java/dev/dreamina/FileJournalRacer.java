@@ -27,7 +27,7 @@ final class FileJournalRacer {
     Path journal = Path.of(args[1]);
     int calls = Integer.parseInt(args[4]);
     Path go = Path.of(args[5]);
-    DreaminaClient.Builder builder =
+    DreaminaClientBuilder builder =
         DreaminaClient.builder().baseUrl(URI.create(args[2])).apiToken(args[3]).journal(FileSubmissionJournal.open(journal));
     if (mode.equals("budget")) {
       builder.spendLimit(Budget.perDay(new BigDecimal("10.00")));

@@ -40,7 +40,7 @@ class JobListenerTest extends ApiTest {
   @TempDir Path dir;
 
   @Override
-  DreaminaClient.Builder configure(DreaminaClient.Builder builder) {
+  DreaminaClientBuilder configure(DreaminaClientBuilder builder) {
     return builder.jobListener(events);
   }
 

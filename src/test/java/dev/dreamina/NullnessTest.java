@@ -43,7 +43,7 @@ class NullnessTest {
     assertFalse(nullable(DreaminaClient.class.getMethod("status", String.class).getAnnotatedReturnType()));
 
     // fromEnv(Function<String, @Nullable String>): the function may answer null, and is itself required.
-    AnnotatedType env = DreaminaClient.Builder.class.getMethod("fromEnv", Function.class).getAnnotatedParameterTypes()[0];
+    AnnotatedType env = DreaminaClientBuilder.class.getMethod("fromEnv", Function.class).getAnnotatedParameterTypes()[0];
     assertFalse(nullable(env));
     AnnotatedType[] arguments = ((AnnotatedParameterizedType) env).getAnnotatedActualTypeArguments();
     assertFalse(nullable(arguments[0]));

@@ -49,7 +49,7 @@ class RecoveryTest {
     }
   }
 
-  private static DreaminaClient.Builder instance(RunComfySandbox sandbox, SubmissionJournal journal, String name, OffsetTime time) {
+  private static DreaminaClientBuilder instance(RunComfySandbox sandbox, SubmissionJournal journal, String name, OffsetTime time) {
     return SandboxClients.builderFor(sandbox).journal(journal).instanceId(name).journalLease(LEASE).awaitOptions(QUICK).timeSource(time);
   }
 

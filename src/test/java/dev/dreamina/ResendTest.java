@@ -65,7 +65,7 @@ class ResendTest {
     server.close();
   }
 
-  private DreaminaClient.Builder builder() {
+  private DreaminaClientBuilder builder() {
     return DreaminaClient.builder()
         .apiToken(TOKEN)
         .baseUrl(server.url() + prefix + "/")

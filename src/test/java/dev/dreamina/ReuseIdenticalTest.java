@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link DreaminaClient.Builder#reuseIdentical}: a request identical to a completed one, its seed fixed, is that job. */
+/** {@link DreaminaClientBuilder#reuseIdentical}: a request identical to a completed one, its seed fixed, is that job. */
 class ReuseIdenticalTest {
   private static final ImageToVideoRequest FIXED =
       ImageToVideoRequest.builder().prompt("a lighthouse").imageUrl("https://example.com/l.png").frames(121).seed(7).build();

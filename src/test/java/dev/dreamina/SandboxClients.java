@@ -7,7 +7,7 @@ public final class SandboxClients {
   private SandboxClients() {}
 
   /** A builder with the sandbox's base URL and token; set more options and build. */
-  public static DreaminaClient.Builder builderFor(RunComfySandbox sandbox) {
+  public static DreaminaClientBuilder builderFor(RunComfySandbox sandbox) {
     return DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken());
   }
 }

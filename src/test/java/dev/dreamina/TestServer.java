@@ -55,7 +55,7 @@ final class TestServer {
         + "/cancel\"}";
   }
 
-  static DreaminaClient.Builder clientFor(MockWebServer server, FakeTime time) {
+  static DreaminaClientBuilder clientFor(MockWebServer server, FakeTime time) {
     return DreaminaClient.builder()
         .apiToken(TOKEN)
         .baseUrl(server.url("/").toString())

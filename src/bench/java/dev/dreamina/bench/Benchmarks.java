@@ -2,6 +2,7 @@ package dev.dreamina.bench;
 
 import dev.dreamina.Budget;
 import dev.dreamina.DreaminaClient;
+import dev.dreamina.DreaminaClientBuilder;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.SandboxClients;
 import dev.dreamina.TestPostgres;
@@ -424,7 +425,7 @@ public final class Benchmarks {
                 }
                 default -> null;
               };
-          DreaminaClient.Builder builder = DreaminaClient.builder().apiToken("bench-token").baseUrl(server.baseUrl());
+          DreaminaClientBuilder builder = DreaminaClient.builder().apiToken("bench-token").baseUrl(server.baseUrl());
           try (DreaminaClient client = (journal == null ? builder : builder.journal(journal)).build()) {
             ImageToVideoRequest.Builder request =
                 ImageToVideoRequest.builder().imageUrl("https://example.com/street.jpg").frames(241).seed(42);
@@ -623,7 +624,7 @@ public final class Benchmarks {
           int cell = Math.floorMod(round + k, cells);
           int which = cell / kinds.length;
           String kind = kinds[cell % kinds.length];
-          DreaminaClient.Builder builder = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(databases.get(which)));
+          DreaminaClientBuilder builder = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(databases.get(which)));
           if (kind.equals("keyed")) {
             builder.spendLimit(daily);
           }

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A submit was refused before anything was sent, because it would pass the client's spend limit
- * ({@code DreaminaClient.Builder.spendLimit}) or a budget's window that every instance sharing the
+ * ({@code DreaminaClientBuilder.spendLimit}) or a budget's window that every instance sharing the
  * journal shares ({@link #window()}), or because the price could not be read while a
  * limit is set (the client never guesses a cost). Nothing was submitted, nothing is owed.
  */
@@ -34,7 +34,7 @@ public class SpendLimitException extends DreaminaException {
   }
 
   /**
-   * Creates the exception for a budget's window ({@code DreaminaClient.Builder.spendLimit(Budget...)}).
+   * Creates the exception for a budget's window ({@code DreaminaClientBuilder.spendLimit(Budget...)}).
    *
    * @param message why the submit was refused
    * @param limit the budget's limit, in US dollars

@@ -9,7 +9,7 @@ import java.util.Objects;
  * one client and renewed while it works. Another instance takes the job over only once {@link
  * #until()} has passed.
  *
- * @param owner the holder's {@link dev.dreamina.DreaminaClient.Builder#instanceId instance id}
+ * @param owner the holder's {@link dev.dreamina.DreaminaClientBuilder#instanceId instance id}
  * @param until when the lease ends unless renewed, on the holder's clock
  */
 public record JournalLease(String owner, Instant until) {
@@ -39,7 +39,7 @@ public record JournalLease(String owner, Instant until) {
    * on this machine (…), still running, until T"; "process 24529 on this machine (…), which no
    * longer runs" (its jobs are taken at once); "web-2/31/… until T (on another machine, which
    * cannot be checked from here)"; or, for an owner id the app chose, "pod-7 until T". See {@link
-   * dev.dreamina.DreaminaClient.Builder#instanceId}.
+   * dev.dreamina.DreaminaClientBuilder#instanceId}.
    *
    * @return a description for people, not for parsing
    */

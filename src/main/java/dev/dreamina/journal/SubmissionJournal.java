@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * A durable record of paid jobs, so that a crash between "submitted" and "downloaded" never
- * orphans one. Plug one into {@link DreaminaClient.Builder#journal}; the client then records an
+ * orphans one. Plug one into {@link DreaminaClientBuilder#journal}; the client then records an
  * intent before each submit (and refuses to submit when it cannot), the request id after it, an
  * unknown outcome, each terminal state and each download. {@link DreaminaClient#pending()} and
  * {@link DreaminaClient#resume(String)} read it back.
@@ -155,7 +155,7 @@ public interface SubmissionJournal {
   /**
    * {@link #recordLeased(JournalEntry, String, Instant)}, also charging {@code estimate} to the
    * current window of each budget, all or nothing: the ledger of a spend limit that every instance
-   * sharing the journal shares ({@link dev.dreamina.DreaminaClient.Builder#spendLimit(Budget...)}).
+   * sharing the journal shares ({@link dev.dreamina.DreaminaClientBuilder#spendLimit(Budget...)}).
    * The windows are the journal's clock's ({@link Budget#windowAt}); budgets that share a window
    * charge it once, against the smallest of their limits. A window's committed amount is kept in
    * one place per account and window (so that the check does not sum history), and each job's

@@ -1,6 +1,6 @@
 /**
  * The submission journal: a record of every paid job, so that a crash between "submitted" and
- * "downloaded" never orphans one. Give one to {@link dev.dreamina.DreaminaClient.Builder#journal}:
+ * "downloaded" never orphans one. Give one to {@link dev.dreamina.DreaminaClientBuilder#journal}:
  * {@link dev.dreamina.journal.FileSubmissionJournal} keeps it in a file (processes on one
  * machine), {@link dev.dreamina.journal.JdbcSubmissionJournal} in a table several machines share.
  * Leases ({@link dev.dreamina.journal.JournalLease}) keep two instances from working one job;

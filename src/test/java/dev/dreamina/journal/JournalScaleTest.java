@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dreamina.Budget;
 import dev.dreamina.DreaminaClient;
+import dev.dreamina.DreaminaClientBuilder;
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.SandboxClients;
 import dev.dreamina.TestPostgres;
@@ -105,7 +106,7 @@ class JournalScaleTest {
   private Life oneJobsLife(CountingDataSource counting, RunComfySandbox sandbox, String name, boolean keyed, Budget budget)
       throws Exception {
     counting.take(); // what came before: the table made, the history inserted
-    DreaminaClient.Builder builder = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(counting.dataSource));
+    DreaminaClientBuilder builder = SandboxClients.builderFor(sandbox).journal(JdbcSubmissionJournal.of(counting.dataSource));
     if (budget != null) {
       builder.spendLimit(budget);
     }

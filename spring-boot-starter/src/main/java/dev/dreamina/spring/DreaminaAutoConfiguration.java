@@ -2,6 +2,7 @@ package dev.dreamina.spring;
 
 import dev.dreamina.AwaitOptions;
 import dev.dreamina.DreaminaClient;
+import dev.dreamina.DreaminaClientBuilder;
 import dev.dreamina.DreaminaClientAsync;
 import dev.dreamina.JobListener;
 import dev.dreamina.journal.FileSubmissionJournal;
@@ -52,7 +53,7 @@ public class DreaminaAutoConfiguration {
    */
   @FunctionalInterface
   interface SandboxClients {
-    Optional<DreaminaClient.Builder> builder();
+    Optional<DreaminaClientBuilder> builder();
   }
 
   /** The sandbox, for local runs and tests: no real jobs, no credits. Only with its jar present. */
@@ -119,14 +120,14 @@ public class DreaminaAutoConfiguration {
       ObjectProvider<SandboxClients> sandbox,
       ObjectProvider<SubmissionJournal> journal,
       ObjectProvider<JobListener> listeners) {
-    DreaminaClient.Builder sandboxed = sandbox.getIfAvailable(() -> Optional::empty).builder().orElse(null);
+    DreaminaClientBuilder sandboxed = sandbox.getIfAvailable(() -> Optional::empty).builder().orElse(null);
     if (sandboxed == null && properties.getSandbox().isEnabled()) {
       throw new IllegalStateException(
           "dreamina.sandbox.enabled=true, but the sandbox is not on the class path: add the dependency"
               + " dreamina-java-sandbox (the SDK's version; test scope for tests, runtime scope for a local"
               + " demo), or set dreamina.sandbox.enabled=false and give a token.");
     }
-    DreaminaClient.Builder builder = sandboxed != null ? sandboxed : DreaminaClient.builder().fromEnv();
+    DreaminaClientBuilder builder = sandboxed != null ? sandboxed : DreaminaClient.builder().fromEnv();
     if (sandboxed == null) {
       String token = token(properties.getApiToken());
       if (token != null) {

@@ -122,7 +122,7 @@ public class DreaminaProperties {
 
   /**
    * Spend limits kept in the journal, which every instance sharing it shares
-   * (DreaminaClient.Builder.spendLimit(Budget...)); each needs dreamina.journal.type.
+   * (DreaminaClientBuilder.spendLimit(Budget...)); each needs dreamina.journal.type.
    */
   public static class Budget {
     /** The most every instance together may commit per day, in US dollars. Unset: no daily budget. */

@@ -56,7 +56,7 @@ public final class IdempotencyKeys {
    */
   public Optional<JournalEntry> keyed(ImageToVideoRequest request, String key) {
     if (journal == null) {
-      throw new IllegalStateException("An idempotency key needs a journal, its ledger: set one with DreaminaClient.Builder.journal(...)");
+      throw new IllegalStateException("An idempotency key needs a journal, its ledger: set one with DreaminaClientBuilder.journal(...)");
     }
     String localId = JournalEntry.keyedLocalId(account, key);
     long deadline = time.nanoTime() + lease.toNanos();

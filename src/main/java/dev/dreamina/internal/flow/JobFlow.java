@@ -116,7 +116,7 @@ public final class JobFlow {
   public JobFlow withOptions(CallOptions options) {
     if (options.idempotencyKey().isPresent() && !journal.enabled()) {
       throw new IllegalStateException(
-          "An idempotency key needs a journal, its ledger of keys: set one with DreaminaClient.Builder.journal(...)");
+          "An idempotency key needs a journal, its ledger of keys: set one with DreaminaClientBuilder.journal(...)");
     }
     return new JobFlow(runtime.withOptions(options), spend, journal, options.idempotencyKey().orElse(null));
   }

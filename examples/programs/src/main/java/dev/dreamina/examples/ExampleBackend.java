@@ -1,6 +1,7 @@
 package dev.dreamina.examples;
 
 import dev.dreamina.DreaminaClient;
+import dev.dreamina.DreaminaClientBuilder;
 import dev.dreamina.sandbox.RunComfySandbox;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,11 +13,11 @@ import java.util.function.UnaryOperator;
  */
 public final class ExampleBackend implements AutoCloseable {
   private final RunComfySandbox sandbox;
-  private final Supplier<DreaminaClient.Builder> builders;
+  private final Supplier<DreaminaClientBuilder> builders;
   private final DreaminaClient client;
   private final Map<String, String> env;
 
-  private ExampleBackend(RunComfySandbox sandbox, Map<String, String> env, Supplier<DreaminaClient.Builder> builders) {
+  private ExampleBackend(RunComfySandbox sandbox, Map<String, String> env, Supplier<DreaminaClientBuilder> builders) {
     this.sandbox = sandbox;
     this.env = env;
     this.builders = builders;
@@ -36,7 +37,7 @@ public final class ExampleBackend implements AutoCloseable {
    *     listener, ...)
    */
   public static ExampleBackend open(
-      boolean forceSandbox, Map<String, String> env, UnaryOperator<DreaminaClient.Builder> settings) {
+      boolean forceSandbox, Map<String, String> env, UnaryOperator<DreaminaClientBuilder> settings) {
     if (hasToken(env) && !forceSandbox) {
       return new ExampleBackend(null, env, () -> settings.apply(DreaminaClient.builder().fromEnv(env::get)));
     }
@@ -51,7 +52,7 @@ public final class ExampleBackend implements AutoCloseable {
   }
 
   /** A fresh builder with the same token and base URL, for a client with other settings. */
-  public DreaminaClient.Builder newClientBuilder() {
+  public DreaminaClientBuilder newClientBuilder() {
     return builders.get();
   }
 

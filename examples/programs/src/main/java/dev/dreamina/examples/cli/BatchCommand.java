@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dreamina.DreaminaClient;
+import dev.dreamina.DreaminaClientBuilder;
 import dev.dreamina.Price;
 import dev.dreamina.batch.Batch;
 import dev.dreamina.batch.BatchItem;
@@ -121,7 +122,7 @@ final class BatchCommand implements Callable<Integer> {
         cli.err.println(problems.size() + " problem(s); nothing was submitted.");
         return DreaminaCli.VALIDATION;
       }
-      DreaminaClient.Builder builder = backend.newClientBuilder().preflightImages(preflight);
+      DreaminaClientBuilder builder = backend.newClientBuilder().preflightImages(preflight);
       BigDecimal earlier = BigDecimal.ZERO;
       if (resume && !dryRun) {
         Resumed resumed = resumed(backend.client(), parsed.rows());
