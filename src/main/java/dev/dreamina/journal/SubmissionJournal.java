@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * A durable record of paid jobs, so that a crash between "submitted" and "downloaded" never
- * orphans one. Plug one into {@link DreaminaClientBuilder#journal}; the client then records an
+ * orphans one. Plug one into {@link dev.dreamina.DreaminaClientBuilder#journal}; the client then records an
  * intent before each submit (and refuses to submit when it cannot), the request id after it, an
  * unknown outcome, each terminal state and each download. {@link DreaminaClient#pending()} and
  * {@link DreaminaClient#resume(String)} read it back.

@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>{@link DreaminaClient#imagePreflight()} gives one that shares the client's connections, and
- * {@link DreaminaClientBuilder#preflightImages(boolean)} runs it before every submit.
+ * {@link dev.dreamina.DreaminaClientBuilder#preflightImages(boolean)} runs it before every submit.
  */
 public final class ImagePreflight {
   /** A file must be smaller than this many bytes: the page's 4.7 MB, read as 4,700,000 bytes. */
