@@ -21,6 +21,7 @@ module dev.dreamina {
   exports dev.dreamina;
   exports dev.dreamina.batch;
   exports dev.dreamina.errors;
+  exports dev.dreamina.images;
   exports dev.dreamina.journal;
   exports dev.dreamina.preflight;
 

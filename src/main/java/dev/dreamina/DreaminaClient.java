@@ -6,6 +6,7 @@ import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.DownloadException;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
+import dev.dreamina.errors.ImagePublishException;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.errors.JobHeldException;
@@ -13,6 +14,7 @@ import dev.dreamina.errors.JournalException;
 import dev.dreamina.errors.NetworkException;
 import dev.dreamina.errors.NotFoundException;
 import dev.dreamina.errors.SubmissionUnknownException;
+import dev.dreamina.images.PublishedImage;
 import dev.dreamina.internal.flow.JobFlow;
 import dev.dreamina.internal.flow.Recovery;
 import dev.dreamina.internal.http.Answered;
@@ -74,6 +76,12 @@ public final class DreaminaClient implements AutoCloseable {
 
   /** The default cap on a downloaded video's size: 512 MiB. */
   public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
+
+  /** {@link DreaminaClientBuilder#imageUrlLifetime}'s default, in minutes: 2 hours. */
+  public static final long DEFAULT_IMAGE_URL_LIFETIME_MINUTES = 120;
+
+  /** How long a published image's signed URL works, by default: 2 hours. */
+  public static final Duration DEFAULT_IMAGE_URL_LIFETIME = Duration.ofMinutes(DEFAULT_IMAGE_URL_LIFETIME_MINUTES);
 
   /** How long {@link #close()} lets downloads under way finish, by default: 10 seconds. */
   public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(10);
@@ -517,6 +525,37 @@ public final class DreaminaClient implements AutoCloseable {
   }
 
   // ---- Settings ----
+
+  /**
+   * Publishes a local image to the client's {@link DreaminaClientBuilder#imageHost image host},
+   * as a submit of a request made with {@link ImageToVideoRequest.Builder#imageFile} does: the
+   * image preflight first, then the host, which stores it once under its content's hash. Use the
+   * URL in a request, or hand it to another system.
+   *
+   * @param file a JPEG or PNG file
+   * @return the published image; its URL is a credential for the object until it expires
+   * @throws InvalidRequestException when the image fails the preflight; nothing was uploaded
+   * @throws ImagePublishException when the host could not publish it
+   * @throws IllegalStateException when the client has no image host
+   */
+  public PublishedImage publishImage(Path file) {
+    Objects.requireNonNull(file, "file == null");
+    return flow.images().publish(file);
+  }
+
+  /**
+   * {@link #publishImage(Path)} for an image in memory.
+   *
+   * @param image a JPEG or PNG
+   * @return the published image
+   * @throws InvalidRequestException when the image fails the preflight; nothing was uploaded
+   * @throws ImagePublishException when the host could not publish it
+   * @throws IllegalStateException when the client has no image host
+   */
+  public PublishedImage publishImage(byte[] image) {
+    Objects.requireNonNull(image, "image == null");
+    return flow.images().publish(image);
+  }
 
   /**
    * An image preflight that shares this client's connections and timeouts. It never sends the API

@@ -4,6 +4,7 @@ import dev.dreamina.batch.Batch;
 import dev.dreamina.batch.BatchItem;
 import dev.dreamina.batch.BatchOptions;
 import dev.dreamina.internal.Futures;
+import dev.dreamina.images.PublishedImage;
 import dev.dreamina.internal.flow.BatchRun;
 import dev.dreamina.internal.flow.JobFlow;
 import dev.dreamina.internal.flow.Recovery;
@@ -303,6 +304,17 @@ public final class DreaminaClientAsync {
     Objects.requireNonNull(request, "request == null");
     Objects.requireNonNull(options, "options == null");
     return runtime.relay(() -> flow.generateAsync(request, null, options, client.preflightsImages()));
+  }
+
+  /**
+   * {@link DreaminaClient#publishImage(Path)} on the blocking executor.
+   *
+   * @param file a JPEG or PNG file
+   * @return the published image
+   */
+  public CompletableFuture<PublishedImage> publishImage(Path file) {
+    Objects.requireNonNull(file, "file == null");
+    return runtime.relay(() -> runtime.blocking(() -> flow.images().publish(file)));
   }
 
   /**

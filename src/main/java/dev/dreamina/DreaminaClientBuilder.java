@@ -7,6 +7,8 @@ import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.internal.Arguments;
 import dev.dreamina.internal.LeaseOwners;
 import dev.dreamina.internal.TimeSource;
+import dev.dreamina.images.ImageHost;
+import dev.dreamina.internal.flow.ImagePublisher;
 import dev.dreamina.internal.flow.JobFlow;
 import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.internal.wire.Urls;
@@ -14,6 +16,7 @@ import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +41,8 @@ public final class DreaminaClientBuilder {
   private long maxDownloadBytes = DreaminaClient.DEFAULT_MAX_DOWNLOAD_BYTES;
   private Duration closeGrace = DreaminaClient.DEFAULT_CLOSE_GRACE;
   private boolean preflightImages;
+  private @Nullable ImageHost imageHost;
+  private Duration imageUrlLifetime = DreaminaClient.DEFAULT_IMAGE_URL_LIFETIME;
   private Executor callbackExecutor = ForkJoinPool.commonPool();
   private @Nullable Executor blockingExecutor;
   private @Nullable SubmissionJournal journal;
@@ -257,6 +262,35 @@ public final class DreaminaClientBuilder {
    */
   public DreaminaClientBuilder preflightImages(boolean preflightImages) {
     this.preflightImages = preflightImages;
+    return this;
+  }
+
+  /**
+   * Sets where local images are published ({@link ImageToVideoRequest.Builder#imageFile}, {@link
+   * DreaminaClient#publishImage(Path)}): for S3, R2, MinIO or Backblaze, {@code S3ImageHost} of the
+   * {@code dreamina-java-s3} artifact. The client checks each local image with the image
+   * preflight, then publishes it once under its content's hash, and submits the URL the host
+   * signs. Unset, a request with a local image is refused before anything is uploaded or paid.
+   *
+   * @param imageHost the host
+   * @return this builder
+   */
+  public DreaminaClientBuilder imageHost(ImageHost imageHost) {
+    this.imageHost = Objects.requireNonNull(imageHost, "imageHost == null");
+    return this;
+  }
+
+  /**
+   * Sets how long a published image's URL works: at least as long as a job can wait in RunComfy's
+   * queue before it fetches its image. Default {@value DreaminaClient#DEFAULT_IMAGE_URL_LIFETIME_MINUTES}
+   * minutes; S3's signatures last at most 7 days.
+   *
+   * @param imageUrlLifetime a positive duration (S3 counts whole seconds; a few seconds only suit
+   *     a test of an expired link)
+   * @return this builder
+   */
+  public DreaminaClientBuilder imageUrlLifetime(Duration imageUrlLifetime) {
+    this.imageUrlLifetime = Arguments.positive(imageUrlLifetime, "imageUrlLifetime");
     return this;
   }
 
@@ -494,7 +528,7 @@ public final class DreaminaClientBuilder {
     JobFlow flow =
         new JobFlow(
             runtime, journal, token, instanceId != null ? instanceId : LeaseOwners.newId(), journalLease, spendLimit, budgets,
-            reuseIdentical);
+            reuseIdentical, new ImagePublisher(imageHost, imageUrlLifetime, runtime.imagePreflight(), runtime.imageUploads()));
     return new DreaminaClient(flow, awaitOptions, preflightImages);
   }
 

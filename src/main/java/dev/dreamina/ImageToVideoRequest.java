@@ -2,15 +2,20 @@ package dev.dreamina;
 
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.internal.validation.RequestValidation;
+import dev.dreamina.internal.SignedUrls;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An image-to-video job for Dreamina 3.0 Pro: a prompt, one JPEG or PNG image URL, and optionally
- * a frame count and a seed. Immutable and thread-safe; made with {@link #builder()}, which checks
- * every rule of the API's input schema in {@link Builder#build()}.
+ * An image-to-video job for Dreamina 3.0 Pro: a prompt, one JPEG or PNG image URL (or a local image
+ * file, which the client publishes to its {@link dev.dreamina.images.ImageHost image host} on
+ * submit), and optionally a frame count and a seed. Immutable and thread-safe; made with {@link
+ * #builder()}, which checks every rule of the API's input schema in {@link Builder#build()}.
  *
  * <pre>{@code
  * ImageToVideoRequest request = ImageToVideoRequest.builder()
@@ -39,13 +44,15 @@ public final class ImageToVideoRequest {
   private final URI imageUri;
   private final @Nullable Integer frames;
   private final @Nullable Integer seed;
+  private final @Nullable Path imageFile;
 
-  private ImageToVideoRequest(Builder builder, URI imageUri) {
+  private ImageToVideoRequest(Builder builder, URI imageUri, @Nullable Path imageFile) {
     this.prompt = Objects.requireNonNull(builder.prompt, "validated");
     this.imageUrl = imageUri.toString();
     this.imageUri = imageUri;
     this.frames = builder.frames;
     this.seed = builder.seed;
+    this.imageFile = imageFile;
   }
 
   /**
@@ -65,7 +72,11 @@ public final class ImageToVideoRequest {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.prompt = prompt;
-    b.imageUrl = imageUrl;
+    if (imageFile != null) {
+      b.imageFile = imageFile;
+    } else {
+      b.imageUrl = imageUrl;
+    }
     b.frames = frames;
     b.seed = seed;
     return b;
@@ -82,12 +93,23 @@ public final class ImageToVideoRequest {
 
   /**
    * The input image: an absolute https URL of a JPEG or PNG, sent as the single item of {@code
-   * image_urls}.
+   * image_urls}. For a request made with {@link Builder#imageFile}, the file's {@code file:} URI:
+   * the client sends the URL it publishes the file at instead.
    *
    * @return the URL
    */
   public URI imageUrl() {
     return imageUri;
+  }
+
+  /**
+   * The local image the client publishes on submit, for a request made with {@link
+   * Builder#imageFile}.
+   *
+   * @return the file, as an absolute path, or empty for a request with an image URL
+   */
+  public Optional<Path> imageFile() {
+    return Optional.ofNullable(imageFile);
   }
 
   /**
@@ -132,8 +154,7 @@ public final class ImageToVideoRequest {
     String shortPrompt = prompt.length() <= 60 ? prompt : prompt.substring(0, 60) + "…";
     return "ImageToVideoRequest{prompt=\""
         + shortPrompt
-        + "\", imageUrl="
-        + imageUrl
+        + (imageFile != null ? "\", imageFile=" + imageFile : "\", imageUrl=" + SignedUrls.redact(imageUrl))
         + ", frames="
         + (frames == null ? "default" : frames)
         + ", seed="
@@ -147,6 +168,7 @@ public final class ImageToVideoRequest {
     private @Nullable String imageUrl;
     private @Nullable Integer frames;
     private @Nullable Integer seed;
+    private @Nullable Path imageFile;
 
     private Builder() {}
 
@@ -187,6 +209,22 @@ public final class ImageToVideoRequest {
     }
 
     /**
+     * Sets the input image to a local JPEG or PNG file, instead of a URL. On submit the client
+     * checks it with the image preflight, publishes it to its {@link
+     * DreaminaClientBuilder#imageHost image host} under its content's hash (once: the same image
+     * is not uploaded again) and submits the URL the host signs. A client without an image host
+     * refuses such a request before anything is uploaded or paid. The file is read on submit, not
+     * here.
+     *
+     * @param imageFile the image file; {@code null} leaves it unset
+     * @return this builder
+     */
+    public Builder imageFile(@Nullable Path imageFile) {
+      this.imageFile = imageFile == null ? null : imageFile.toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
      * Sets the frame count: {@link #FRAMES_5_SECONDS} (121) or {@link #FRAMES_10_SECONDS} (241).
      * Unset, nothing is sent and the server uses 121.
      *
@@ -217,8 +255,12 @@ public final class ImageToVideoRequest {
      * @throws InvalidRequestException listing every broken rule, each under the API's field name
      */
     public ImageToVideoRequest build() {
-      URI image = RequestValidation.check(prompt, imageUrl == null ? null : imageUrl.trim(), frames, seed);
-      return new ImageToVideoRequest(this, image);
+      if (imageFile == null) {
+        URI image = RequestValidation.check(prompt, imageUrl == null ? null : imageUrl.trim(), frames, seed);
+        return new ImageToVideoRequest(this, image, null);
+      }
+      RequestValidation.checkWithFile(prompt, imageUrl != null, frames, seed);
+      return new ImageToVideoRequest(this, imageFile.toUri(), imageFile);
     }
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidRequestException.Violation;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
@@ -192,5 +194,35 @@ class ImageToVideoRequestTest {
   void violationsListIsUnmodifiable() {
     InvalidRequestException e = invalid(ImageToVideoRequest.builder());
     assertThrows(UnsupportedOperationException.class, () -> e.violations().clear());
+  }
+
+  @Test
+  void aLocalImageFileStandsForTheUrlAndIsCheckedWithTheOtherRules() {
+    ImageToVideoRequest local =
+        ImageToVideoRequest.builder().prompt("a cat walks").imageFile(Path.of("photos/../cat.jpg")).frames(121).build();
+    Path absolute = Path.of("cat.jpg").toAbsolutePath();
+    assertEquals(Optional.of(absolute), local.imageFile());
+    assertEquals(absolute.toUri(), local.imageUrl());
+    assertEquals(local, local.toBuilder().build());
+    assertEquals(Optional.empty(), local.toBuilder().imageFile(null).imageUrl("https://example.com/cat.png").build().imageFile());
+    assertTrue(local.toString().contains("imageFile=" + absolute), local.toString());
+    assertEquals(Optional.empty(), valid().build().imageFile());
+
+    InvalidRequestException both =
+        assertThrows(
+            InvalidRequestException.class,
+            () -> ImageToVideoRequest.builder().prompt(" ").imageUrl("https://example.com/cat.png").imageFile(absolute).frames(5).build());
+    assertEquals(
+        List.of("prompt", "image_urls", "frames"),
+        both.violations().stream().map(Violation::field).collect(Collectors.toList()));
+    assertTrue(both.violations().get(1).message().contains("not both"), both.getMessage());
+  }
+
+  @Test
+  void aSignedUrlIsShownWithoutItsSignature() {
+    ImageToVideoRequest signed =
+        valid().imageUrl("https://b.example/cat.png?X-Amz-Credential=AKIA%2Fme&X-Amz-Signature=c0ffee").build();
+    assertFalse(signed.toString().contains("c0ffee") || signed.toString().contains("AKIA"), signed.toString());
+    assertTrue(signed.imageUrl().toString().contains("c0ffee"));
   }
 }

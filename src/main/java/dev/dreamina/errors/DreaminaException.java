@@ -1,6 +1,7 @@
 package dev.dreamina.errors;
 
 import dev.dreamina.DreaminaClient;
+import dev.dreamina.internal.SignedUrls;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -9,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Where the failure concerns a job RunComfy already accepted, {@link #requestId()} gives its id,
  * so the caller can resume with {@link DreaminaClient#awaitResult(String)} instead of paying twice.
- * No message of this SDK ever contains the API token.
+ * No message of this SDK ever contains the API token, nor the signature or credential of a
+ * pre-signed URL (their values read {@code REDACTED}).
  */
 public class DreaminaException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -24,7 +26,7 @@ public class DreaminaException extends RuntimeException {
    * @param cause the underlying failure, or {@code null}
    */
   public DreaminaException(String message, @Nullable String requestId, @Nullable Throwable cause) {
-    super(message, cause);
+    super(SignedUrls.redact(message), cause);
     this.requestId = requestId;
   }
 

@@ -119,6 +119,17 @@ public final class ImagePreflight {
     }
   }
 
+  /**
+   * Checks an image in memory, for example before publishing it.
+   *
+   * @param image the image's bytes
+   * @return the report
+   */
+  public PreflightReport check(byte[] image) {
+    Objects.requireNonNull(image, "image == null");
+    return check("the image", new Sample(image, image.length, true, null));
+  }
+
   private static PreflightReport unreachable(String source, String why) {
     return new PreflightReport(source, null, -1, -1, -1, List.of(new Failure(Rule.REACHABLE, why)));
   }

@@ -1,5 +1,6 @@
 package dev.dreamina.preflight;
 
+import dev.dreamina.internal.SignedUrls;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public final class PreflightReport {
 
   PreflightReport(
       String source, @Nullable Format format, long bytes, int width, int height, List<Failure> failures) {
-    this.source = Objects.requireNonNull(source, "source == null");
+    this.source = SignedUrls.redact(Objects.requireNonNull(source, "source == null"));
     this.format = format;
     this.bytes = bytes;
     this.width = width;

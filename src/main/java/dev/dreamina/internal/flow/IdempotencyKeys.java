@@ -6,6 +6,7 @@ import dev.dreamina.errors.IdempotencyKeyReusedException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.internal.Hashes;
 import dev.dreamina.internal.LeaseOwners;
+import dev.dreamina.internal.SignedUrls;
 import dev.dreamina.internal.TimeSource;
 import dev.dreamina.internal.wire.JournalCodec;
 import dev.dreamina.journal.JournalEntry;
@@ -116,7 +117,7 @@ public final class IdempotencyKeys {
     if (!reuseIdentical || request.seed().isEmpty() || request.seed().getAsInt() < 0) {
       return Optional.empty();
     }
-    String base = "identical:" + Hashes.sha256Hex(JournalCodec.requestJson(request), 32) + "#";
+    String base = "identical:" + Hashes.sha256Hex(JournalCodec.requestJson(ImagePublisher.withoutSignature(request)), 32) + "#";
     for (int attempt = 0; ; attempt++) {
       String key = base + attempt;
       Optional<JournalEntry> found = journal.entry(JournalEntry.keyedLocalId(account, key));
@@ -149,7 +150,7 @@ public final class IdempotencyKeys {
     if (!first.prompt().equals(now.prompt())) {
       differ.add("prompt");
     }
-    if (!first.imageUrl().equals(now.imageUrl())) {
+    if (!SignedUrls.unsigned(first.imageUrl()).equals(SignedUrls.unsigned(now.imageUrl()))) {
       differ.add("image URL");
     }
     if (!first.frames().equals(now.frames())) {

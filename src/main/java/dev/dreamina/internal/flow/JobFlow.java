@@ -59,6 +59,7 @@ public final class JobFlow {
   private final Events events;
   private final JournalRecorder journal;
   private final SpendGuard spend;
+  private final ImagePublisher images;
   /** The idempotency key of this flow's submits ({@link CallOptions#idempotencyKey()}), or {@code null}. */
   private final String key;
 
@@ -78,12 +79,14 @@ public final class JobFlow {
       Duration journalLease,
       BigDecimal spendLimit,
       List<Budget> budgets,
-      boolean reuseIdentical) {
+      boolean reuseIdentical,
+      ImagePublisher images) {
     this(
         runtime,
         new SpendGuard(spendLimit, !budgets.isEmpty(), runtime.api(), runtime.time()),
         new JournalRecorder(
             journal, apiToken, runtime.time(), instanceId, journalLease, runtime.blockingExecutor(), budgets, reuseIdentical),
+        images,
         null);
     if (this.journal.enabled()) {
       // On open, off the builder's thread: build() does no I/O, and a database that is slow to
@@ -97,7 +100,7 @@ public final class JobFlow {
   }
 
   /** A flow on this runtime with this journal and spend limit: a client's, or shared with a view's. */
-  private JobFlow(ClientRuntime runtime, SpendGuard spend, JournalRecorder journal, String key) {
+  private JobFlow(ClientRuntime runtime, SpendGuard spend, JournalRecorder journal, ImagePublisher images, String key) {
     this.runtime = runtime;
     this.api = runtime.api();
     this.poller = runtime.poller();
@@ -106,6 +109,7 @@ public final class JobFlow {
     this.events = runtime.events();
     this.spend = spend;
     this.journal = journal;
+    this.images = images;
     this.key = key;
   }
 
@@ -118,17 +122,22 @@ public final class JobFlow {
       throw new IllegalStateException(
           "An idempotency key needs a journal, its ledger of keys: set one with DreaminaClientBuilder.journal(...)");
     }
-    return new JobFlow(runtime.withOptions(options), spend, journal, options.idempotencyKey().orElse(null));
+    return new JobFlow(runtime.withOptions(options), spend, journal, images, options.idempotencyKey().orElse(null));
   }
 
   /** The same flow, its submits under this idempotency key: a keyed batch item's. */
   JobFlow keyed(String idempotencyKey) {
-    return new JobFlow(runtime, spend, journal, idempotencyKey);
+    return new JobFlow(runtime, spend, journal, images, idempotencyKey);
   }
 
   /** What this flow runs on. */
   public ClientRuntime runtime() {
     return runtime;
+  }
+
+  /** Where local images are published. */
+  public ImagePublisher images() {
+    return images;
   }
 
   // ---- submit: preflight, journal intent, the paid call, its outcome journaled --------------------
@@ -143,7 +152,11 @@ public final class JobFlow {
     return submit(request, downloadTo, preflight, false);
   }
 
-  private Answered<Submission> submit(ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease) {
+  private Answered<Submission> submit(ImageToVideoRequest given, Path downloadTo, boolean preflight, boolean keepLease) {
+    ImageToVideoRequest request = images.resolve(given);
+    if (request != given) {
+      preflight = false; // its bytes were checked before they were published
+    }
     Optional<IdempotencyKeys.Reuse> reuse = key == null ? journal.keys().reuse(request) : Optional.empty();
     if (reuse.isPresent()) {
       return reuse.get().job().isPresent()
@@ -198,6 +211,10 @@ public final class JobFlow {
 
   private CompletableFuture<Answered<Submission>> submitAsync(
       ImageToVideoRequest request, Path downloadTo, boolean preflight, boolean keepLease, String localId) {
+    if (request.imageFile().isPresent()) { // checked and published on the blocking executor first
+      return runtime.blocking(() -> images.resolve(request))
+          .thenCompose(published -> submitAsync(published, downloadTo, false, keepLease, localId));
+    }
     if (key == null && localId == null && journal.keys().reusesIdentical()) {
       return runtime.blocking(() -> journal.keys().reuse(request))
           .thenCompose(
@@ -317,13 +334,7 @@ public final class JobFlow {
   }
 
   private void checkImage(ImageToVideoRequest request) {
-    PreflightReport report = imagePreflight.check(request.imageUrl());
-    if (!report.passes()) {
-      throw new InvalidRequestException(
-          report.failures().stream()
-              .map(f -> new InvalidRequestException.Violation("image_urls", f.message()))
-              .toList());
-    }
+    ImagePublisher.checked(imagePreflight.check(request.imageUrl()));
   }
 
   // ---- await: poll, journal the end ---------------------------------------------------------------
@@ -378,24 +389,78 @@ public final class JobFlow {
 
   // ---- generate: submit, await, and a completed result must carry a video ---------------------------
 
+  /**
+   * Submits and waits. A local image is published first and held ({@link
+   * ImagePublisher#resolveHeld}) until the job ends, when a host that removes images removes it.
+   */
   public RequestResult generate(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
-    Submission submission = submit(request, downloadTo, preflight, true).value();
+    ImagePublisher.Resolved resolved = images.resolveHeld(request);
+    String requestId = null;
+    boolean ended = false;
     try {
-      return withVideo(await(submission.requestId(), options));
+      Submission submission = submit(resolved.request(), downloadTo, preflight && resolved.request() == request, true).value();
+      requestId = submission.requestId();
+      RequestResult result = await(requestId, options);
+      ended = true;
+      return withVideo(result);
+    } catch (GenerationFailedException failed) {
+      ended = true;
+      throw failed;
     } catch (InvalidResponseException noVideo) {
-      journal.stoppedWorking(submission.requestId());
+      if (requestId != null) {
+        journal.stoppedWorking(requestId);
+      }
       throw noVideo;
+    } finally {
+      images.release(resolved, requestId == null ? "a job not submitted" : requestId, ended);
     }
   }
 
   /**
    * Cancelling the future while the submit is in flight lets the submit finish (it may have
    * created a paid job), then logs its request id at WARNING and, with {@link
-   * AwaitOptions#cancelOnAbort()}, cancels that job; cancelling it later stops the polling.
+   * AwaitOptions#cancelOnAbort()}, cancels that job; cancelling it later stops the polling. A
+   * local image is published and held as by {@link #generate}.
    */
   public CompletableFuture<RequestResult> generateAsync(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
+    if (request.imageFile().isPresent()) {
+      CompletableFuture<RequestResult> generated = new CompletableFuture<>();
+      runtime.blocking(() -> images.resolveHeld(request))
+          .whenComplete(
+              (resolved, failure) -> {
+                if (failure != null) {
+                  generated.completeExceptionally(Futures.unwrap(failure));
+                  return;
+                }
+                CompletableFuture<RequestResult> job = generateAsync(resolved.request(), downloadTo, options, false);
+                Futures.cancelTogether(generated, job);
+                job.whenComplete(
+                    (result, jobFailure) -> {
+                      Throwable why = jobFailure == null ? null : Futures.unwrap(jobFailure);
+                      boolean ended = why == null || why instanceof GenerationFailedException;
+                      String id =
+                          result != null
+                              ? result.requestId()
+                              : why instanceof DreaminaException e ? e.requestId().orElse("a job not submitted") : "a job";
+                      runtime.blocking(
+                              () -> {
+                                images.release(resolved, id, ended); // before the caller sees the outcome
+                                return null;
+                              })
+                          .whenComplete(
+                              (released, never) -> {
+                                if (why == null) {
+                                  generated.complete(result);
+                                } else {
+                                  generated.completeExceptionally(why);
+                                }
+                              });
+                    });
+              });
+      return generated;
+    }
     CompletableFuture<RequestResult> generated = new CompletableFuture<>();
     submitAsync(request, downloadTo, preflight, true, null)
         .whenComplete(

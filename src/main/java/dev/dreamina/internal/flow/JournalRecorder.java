@@ -116,7 +116,7 @@ public final class JournalRecorder {
             account,
             Optional.empty(),
             State.INTENT,
-            request,
+            ImagePublisher.withoutSignature(request), // a signed URL is a credential: RunComfy has it, the journal needs only the object
             Optional.ofNullable(target).map(Path::toAbsolutePath),
             Optional.empty(),
             now,

@@ -209,6 +209,11 @@ public final class ClientRuntime {
     return downloader;
   }
 
+  /** Uploads to an image host, on the root's connections; never with the token. */
+  public HostUploads imageUploads() {
+    return new HostUploads(root.http);
+  }
+
   public ImagePreflight imagePreflight() {
     return imagePreflight;
   }

@@ -1,5 +1,6 @@
 package dev.dreamina.internal.http;
 
+import dev.dreamina.internal.SignedUrls;
 import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.internal.wire.Urls;
 import dev.dreamina.preflight.PreflightReport.Format;
@@ -73,7 +74,7 @@ public final class ImageProbe {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     HttpUrl httpUrl = HttpUrl.parse(url.toString());
     if (httpUrl == null) {
-      throw new UnreachableException("not an http or https URL: " + url);
+      throw new UnreachableException("not an http or https URL: " + SignedUrls.redact(url.toString()));
     }
     if (Urls.httpsOrLoopback(url.toString()).isEmpty()) {
       throw new UnreachableException("RunComfy fetches images over https only, not " + scheme);
@@ -85,7 +86,7 @@ public final class ImageProbe {
             .header("Accept", "image/jpeg, image/png;q=0.9, */*;q=0.1")
             .build();
     try (Response response = http.newCall(request).execute()) {
-      String where = response.request().url().equals(httpUrl) ? "" : " (after redirects, at " + response.request().url() + ")";
+      String where = response.request().url().equals(httpUrl) ? "" : " (after redirects, at " + SignedUrls.redact(response.request().url().toString()) + ")";
       if (!response.isSuccessful()) {
         throw new UnreachableException("HTTP " + response.code() + " from " + httpUrl.host() + where);
       }
@@ -99,7 +100,7 @@ public final class ImageProbe {
       return new Sample(data, Math.max(length, data.length), exact, response.header("Content-Type"));
     } catch (IOException e) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new CallInterruptedException("Interrupted while fetching " + url, null, e);
+        throw new CallInterruptedException("Interrupted while fetching from " + httpUrl.host(), null, e);
       }
       throw new UnreachableException(describe(e, httpUrl.host()));
     }

@@ -1,6 +1,7 @@
 package dev.dreamina.internal.http;
 
 import dev.dreamina.WireLog;
+import dev.dreamina.internal.SignedUrls;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,7 @@ final class WireLogger {
     String query = request.url().encodedQuery();
     return new StringBuilder(256)
         .append(request.method()).append(' ')
-        .append(request.url().encodedPath()).append(query == null ? "" : "?" + query)
+        .append(request.url().encodedPath()).append(query == null ? "" : "?" + SignedUrls.redact(query))
         .append(" -> ").append(outcome)
         .append(" in ").append(TimeUnit.NANOSECONDS.toMillis(nanos)).append(" ms")
         .append(" (attempt ").append(attempt).append(')');
@@ -160,8 +161,8 @@ final class WireLogger {
     }
   }
 
-  /** The token, blanked wherever it would show. */
+  /** The token, and a pre-signed image URL's signature and credential, blanked wherever they would show. */
   private String blank(String text) {
-    return text.contains(token) ? text.replace(token, REDACTED) : text;
+    return SignedUrls.redact(text.contains(token) ? text.replace(token, REDACTED) : text);
   }
 }

@@ -17,6 +17,7 @@ import jakarta.validation.Validator;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,32 @@ public final class RequestValidation {
                     .thenComparing(Violation::message))
             .collect(Collectors.toList()));
   }
+
+  /**
+   * Checks a request whose image is a local file: every rule but the image URL's, and that no URL
+   * was given beside the file.
+   *
+   * @throws InvalidRequestException listing every violation, when there is any
+   */
+  public static void checkWithFile(String prompt, boolean alsoUrl, Integer frames, Integer seed) {
+    if (!alsoUrl && passes(prompt, frames, seed)) {
+      return;
+    }
+    List<Violation> found = new ArrayList<>();
+    try {
+      check(prompt, LOCAL_PLACEHOLDER, frames, seed);
+    } catch (InvalidRequestException e) {
+      found.addAll(e.violations());
+    }
+    if (alsoUrl) {
+      found.add(new Violation("image_urls", "give an image URL or a local image file (imageFile), not both"));
+    }
+    found.sort(Comparator.comparingInt((Violation v) -> ORDER.indexOf(v.field())).thenComparing(Violation::message));
+    throw new InvalidRequestException(found);
+  }
+
+  /** An image URL that passes every rule, standing for a local file while the other fields are checked. */
+  private static final String LOCAL_PLACEHOLDER = "https://localhost/local.png";
 
   /**
    * The constraints on {@link Fields} other than the image URL's, checked directly: {@link

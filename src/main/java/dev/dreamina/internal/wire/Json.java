@@ -52,6 +52,9 @@ public final class Json {
    * and the journal alike.
    */
   static ObjectNode requestNode(ImageToVideoRequest request) {
+    if (request.imageFile().isPresent()) {
+      throw new IllegalStateException("A request with a local image is sent only once the client has published it");
+    }
     ObjectNode body = MAPPER.createObjectNode();
     body.put("prompt", request.prompt());
     body.putArray("image_urls").add(request.imageUrl().toString());

@@ -1,0 +1,204 @@
+package dev.dreamina.internal.flow;
+
+import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.ImagePublishException;
+import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.errors.InvalidRequestException.Violation;
+import dev.dreamina.images.ImageHost;
+import dev.dreamina.images.ImageUploads;
+import dev.dreamina.images.LocalImage;
+import dev.dreamina.images.PublishedImage;
+import dev.dreamina.internal.SignedUrls;
+import dev.dreamina.preflight.ImagePreflight;
+import dev.dreamina.preflight.PreflightReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Local images on their way to a URL RunComfy can fetch: the image preflight on the local bytes
+ * (always: it costs nothing, and a bad file is refused before any upload or payment), then the
+ * client's {@link ImageHost}, which stores the image under its content's name once and signs a
+ * URL that lives {@link #lifetime}.
+ */
+public final class ImagePublisher {
+  private static final Logger LOG = System.getLogger("dev.dreamina");
+
+  private final @Nullable ImageHost host;
+  private final Duration lifetime;
+  private final ImagePreflight preflight;
+  private final ImageUploads uploads;
+  /** The images of jobs this client waits for, by name, and how many jobs hold each. */
+  private final Map<String, Integer> holds = new HashMap<>();
+
+  public ImagePublisher(@Nullable ImageHost host, Duration lifetime, ImagePreflight preflight, ImageUploads uploads) {
+    this.host = host;
+    this.lifetime = lifetime;
+    this.preflight = preflight;
+    this.uploads = uploads;
+  }
+
+  /**
+   * The request to submit: this one, or, for a request with a local image, one with the URL the
+   * image was published at.
+   *
+   * @throws IllegalStateException when the request has a local image and there is no host
+   * @throws InvalidRequestException when the image fails the preflight; nothing was uploaded
+   * @throws ImagePublishException when the host could not publish it
+   */
+  public ImageToVideoRequest resolve(ImageToVideoRequest request) {
+    return resolve(request, false).request();
+  }
+
+  /**
+   * {@link #resolve(ImageToVideoRequest)} for a job this client waits for: when the host removes
+   * images once their job ended, the image is held until {@link #release}, so that no other job
+   * of this client removes it first.
+   */
+  public Resolved resolveHeld(ImageToVideoRequest request) {
+    return resolve(request, true);
+  }
+
+  /** A request ready to submit, and the image it holds, when {@link #release} may remove it. */
+  public record Resolved(ImageToVideoRequest request, @Nullable PublishedImage held) {}
+
+  private Resolved resolve(ImageToVideoRequest request, boolean hold) {
+    if (request.imageFile().isEmpty()) {
+      return new Resolved(request, null);
+    }
+    Path file = request.imageFile().get();
+    ImageHost to = host(file.toString());
+    checked(preflight.check(file));
+    LocalImage image;
+    try {
+      image = LocalImage.read(file);
+    } catch (IOException | IllegalArgumentException e) { // it changed since the preflight read it
+      throw new InvalidRequestException(List.of(new Violation("image_urls", "could not read " + file + ": " + e.getMessage())));
+    }
+    boolean held = hold && to.removesWhenDone();
+    if (held) {
+      synchronized (holds) {
+        holds.merge(image.name(), 1, Integer::sum);
+      }
+    }
+    try {
+      PublishedImage published = publish(to, image);
+      return new Resolved(request.toBuilder().imageFile(null).imageUrl(published.url()).build(), held ? published : null);
+    } catch (RuntimeException e) {
+      if (held) {
+        synchronized (holds) {
+          unhold(image.name());
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Lets go of a {@link #resolveHeld} image: once no job of this client holds it, and when its job
+   * ended (its video made, or failed, or cancelled: RunComfy has fetched the image, or never
+   * will), the host removes it. A job whose outcome is not known (a submit without an answer, a
+   * wait that timed out) keeps it, for a resume; a bucket lifecycle rule removes it later.
+   */
+  public void release(Resolved resolved, String job, boolean ended) {
+    PublishedImage image = resolved.held();
+    if (image == null || host == null) {
+      return;
+    }
+    synchronized (holds) { // held while removing, so that a publishing of the same image waits for it
+      if (!unhold(image.name()) || !ended) {
+        return;
+      }
+      try {
+        host.remove(image, uploads);
+      } catch (IOException | RuntimeException e) {
+        LOG.log(
+            Level.WARNING,
+            "Could not remove the image of " + job + " from " + host.location() + ": "
+                + SignedUrls.redact(String.valueOf(e.getMessage())) + "; a bucket lifecycle rule will");
+      }
+    }
+  }
+
+  /** {@code client.publishImage(file)}: checked, then published. */
+  public PublishedImage publish(Path file) {
+    ImageHost to = host(file.toString());
+    checked(preflight.check(file));
+    try {
+      return publish(to, LocalImage.read(file));
+    } catch (IOException e) {
+      throw new ImagePublishException("Could not read " + file + ": " + e.getMessage(), to.location(), e);
+    }
+  }
+
+  /** {@code client.publishImage(bytes)}: checked, then published. */
+  public PublishedImage publish(byte[] image) {
+    ImageHost to = host("the image");
+    checked(preflight.check(image));
+    return publish(to, LocalImage.of(image));
+  }
+
+  /** Whether a host is set. */
+  public boolean hasHost() {
+    return host != null;
+  }
+
+  /** One hold fewer; whether it was the last. Called holding {@link #holds}. */
+  private boolean unhold(String name) {
+    if (holds.merge(name, -1, Integer::sum) > 0) {
+      return false;
+    }
+    holds.remove(name);
+    return true;
+  }
+
+  private ImageHost host(String what) {
+    if (host == null) {
+      throw new IllegalStateException(
+          "The request's image is a local file ("
+              + what
+              + "), which the client publishes to its image host, and it has none: set one with"
+              + " DreaminaClientBuilder.imageHost(...) (S3ImageHost, in dreamina-java-s3, for S3, R2 or MinIO),"
+              + " or publish the image yourself and give its URL. Nothing was uploaded or submitted.");
+    }
+    return host;
+  }
+
+  private PublishedImage publish(ImageHost to, LocalImage image) {
+    try {
+      return to.publish(image, lifetime, uploads);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DreaminaException known) {
+        throw known;
+      }
+      throw new ImagePublishException(
+          "Not submitted: could not publish " + image.source() + " to " + to.location() + ": " + e.getMessage(),
+          to.location(),
+          e);
+    }
+  }
+
+  /** The report's failures as the request's, under {@code image_urls}, when it has any. */
+  static void checked(PreflightReport report) {
+    if (!report.passes()) {
+      throw new InvalidRequestException(
+          report.failures().stream()
+              .map(f -> new Violation("image_urls", f.message()))
+              .toList());
+    }
+  }
+
+  /** The request as the journal keeps it: a signed image URL without its signature. */
+  static ImageToVideoRequest withoutSignature(ImageToVideoRequest request) {
+    return SignedUrls.isSigned(request.imageUrl())
+        ? request.toBuilder().imageUrl(SignedUrls.unsigned(request.imageUrl())).build()
+        : request;
+  }
+}
