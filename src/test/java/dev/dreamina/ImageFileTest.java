@@ -22,8 +22,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import mockwebserver3.MockResponse;
@@ -221,5 +228,53 @@ class ImageFileTest {
       assertEquals(first, again);
     }
     assertEquals(1, sandbox.submitCount());
+  }
+
+  /**
+   * Many threads publish one image at once, 50 times over, through a host that checks and then
+   * stores (as S3ImageHost does, with a gap between): the image is stored once each round.
+   */
+  @Test
+  void oneImagePublishedByManyThreadsAtOnceIsStoredOnce() throws Exception {
+    byte[] image = TestImages.image("png", 640, 480);
+    for (int round = 0; round < 50; round++) {
+      Set<String> stored = ConcurrentHashMap.newKeySet();
+      AtomicInteger uploads = new AtomicInteger();
+      ImageHost host =
+          new ImageHost() {
+            @Override
+            public String location() {
+              return "memory://";
+            }
+
+            @Override
+            public PublishedImage publish(LocalImage local, Duration validFor, ImageUploads ignored) {
+              boolean there = stored.contains(local.name());
+              Thread.yield(); // the gap between S3's exists check and its PUT
+              if (!there) {
+                uploads.incrementAndGet();
+                stored.add(local.name());
+              }
+              return new PublishedImage(URI.create("https://b.example/" + local.name()), local.name(), Instant.now().plus(validFor), !there);
+            }
+          };
+      try (DreaminaClient client = SandboxClients.builderFor(sandbox).imageHost(host).build()) {
+        int threads = 8;
+        CyclicBarrier together = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<PublishedImage>> all = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          all.add(pool.submit(() -> {
+            together.await();
+            return client.publishImage(image);
+          }));
+        }
+        for (Future<PublishedImage> f : all) {
+          assertEquals(URI.create("https://b.example/" + LocalImage.of(image).name()), f.get().url());
+        }
+        pool.shutdown();
+      }
+      assertEquals(1, uploads.get(), "round " + round);
+    }
   }
 }

@@ -20,6 +20,9 @@ import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +40,8 @@ public final class ImagePublisher {
   private final ImageUploads uploads;
   /** The images of jobs this client waits for, by name, and how many jobs hold each. */
   private final Map<String, Integer> holds = new HashMap<>();
+  /** The images being published now, by name. */
+  private final Map<String, CompletableFuture<PublishedImage>> publishing = new ConcurrentHashMap<>();
 
   public ImagePublisher(@Nullable ImageHost host, Duration lifetime, ImagePreflight preflight, ImageUploads uploads) {
     this.host = host;
@@ -171,17 +176,36 @@ public final class ImagePublisher {
     return host;
   }
 
+  /**
+   * Publishes the image, once at a time per name: a second caller with the same image (a batch's
+   * rows that share it) waits for the first and takes its URL, so it is uploaded once.
+   */
   private PublishedImage publish(ImageHost to, LocalImage image) {
-    try {
-      return to.publish(image, lifetime, uploads);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof DreaminaException known) {
-        throw known;
+    CompletableFuture<PublishedImage> mine = new CompletableFuture<>();
+    CompletableFuture<PublishedImage> running = publishing.putIfAbsent(image.name(), mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        throw (RuntimeException) e.getCause(); // what the first caller threw
       }
-      throw new ImagePublishException(
-          "Not submitted: could not publish " + image.source() + " to " + to.location() + ": " + e.getMessage(),
-          to.location(),
-          e);
+    }
+    try {
+      PublishedImage published = to.publish(image, lifetime, uploads);
+      mine.complete(published);
+      return published;
+    } catch (IOException | RuntimeException e) {
+      RuntimeException failure =
+          e instanceof DreaminaException known
+              ? known
+              : new ImagePublishException(
+                  "Not submitted: could not publish " + image.source() + " to " + to.location() + ": " + e.getMessage(),
+                  to.location(),
+                  e);
+      mine.completeExceptionally(failure);
+      throw failure;
+    } finally {
+      publishing.remove(image.name(), mine);
     }
   }
 

@@ -38,10 +38,19 @@ public final class ExampleBackend implements AutoCloseable {
    */
   public static ExampleBackend open(
       boolean forceSandbox, Map<String, String> env, UnaryOperator<DreaminaClientBuilder> settings) {
+    return open(forceSandbox, false, env, settings);
+  }
+
+  /**
+   * @param sandboxFetchesImages whether a sandbox fetches and checks each job's image as RunComfy
+   *     does (when images are published from local files, so that the whole path is tried)
+   */
+  public static ExampleBackend open(
+      boolean forceSandbox, boolean sandboxFetchesImages, Map<String, String> env, UnaryOperator<DreaminaClientBuilder> settings) {
     if (hasToken(env) && !forceSandbox) {
       return new ExampleBackend(null, env, () -> settings.apply(DreaminaClient.builder().fromEnv(env::get)));
     }
-    RunComfySandbox sandbox = RunComfySandbox.start();
+    RunComfySandbox sandbox = RunComfySandbox.builder().fetchImages(sandboxFetchesImages).start();
     return new ExampleBackend(sandbox, env, () -> settings.apply(DreaminaClient.builder().baseUrl(sandbox.baseUrl()).apiToken(sandbox.apiToken())));
   }
 

@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Make many videos from a CSV file (header: prompt,image_url,frames,seed,output,key) or JSON Lines"
           + " (the same fields). Every row is checked first: a bad row exits 3 before anything is paid."
-          + " A row's key is its idempotency key: one paid job per key, whatever batch or run it is in.",
+          + " A row's key is its idempotency key: one paid job per key, whatever batch or run it is in."
+          + " An image_url without :// is a local file, relative to FILE's folder, published to --image-host.",
       "Rows are matched to journaled jobs by line number: after a crash or Ctrl-C, run again with"
           + " --resume and only unfinished rows run; none is paid twice."
     })
@@ -106,6 +107,11 @@ final class BatchCommand implements Callable<Integer> {
       parsed.problems().forEach(p -> cli.err.println("error: " + file.getFileName() + " " + p));
       cli.err.println(parsed.problems().size() + " problem(s); nothing was submitted.");
       return DreaminaCli.VALIDATION;
+    }
+    if (cli.imageHosting.location(cli.env) == null && parsed.rows().stream().anyMatch(r -> r.request().imageFile().isPresent())) {
+      cli.err.println("error: " + file.getFileName() + " names local images: pass --image-host s3://BUCKET/PREFIX (or set"
+          + " $DREAMINA_IMAGE_HOST) to publish them to. Nothing was submitted.");
+      return DreaminaCli.USAGE;
     }
     if (resume && !dryRun) {
       List<String> contradictions = takeStoredSettings();

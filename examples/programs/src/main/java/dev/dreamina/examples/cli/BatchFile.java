@@ -22,7 +22,9 @@ import java.util.Map;
  * numbers. A column or field the batch does not know is an error (a misspelt {@code seed} would
  * otherwise pay for a video without its seed), with a hint when it is close to a known one. A
  * leading UTF-8 byte-order mark (Excel's "CSV UTF-8") is skipped; line breaks inside quoted
- * fields are kept as written, CRLF included.
+ * fields are kept as written, CRLF included. An {@code image_url} without {@code ://} is a local
+ * image file, relative to the batch file's folder, which the client publishes to {@code
+ * --image-host}.
  */
 final class BatchFile {
   /** A valid row: its line number (the batch key), request, output path and idempotency key, if given. */
@@ -50,7 +52,8 @@ final class BatchFile {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean jsonLines =
         name.endsWith(".jsonl") || name.endsWith(".ndjson") || text.stripLeading().startsWith("{");
-    return jsonLines ? jsonLines(text.split("\r?\n", -1)) : csv(text);
+    Path base = file.toAbsolutePath().getParent();
+    return jsonLines ? jsonLines(text.split("\r?\n", -1), base) : csv(text, base);
   }
 
   /** "unknown column seeed (did you mean seed?)", for a name no batch file may use. */
@@ -84,7 +87,7 @@ final class BatchFile {
     return previous[b.length()];
   }
 
-  private static Parsed jsonLines(String[] lines) {
+  private static Parsed jsonLines(String[] lines, Path base) {
     List<Row> rows = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < lines.length; i++) {
@@ -113,7 +116,7 @@ final class BatchFile {
         unknownFields.forEach(u -> problems.add("line " + line + ": " + u));
         continue;
       }
-      row(line, text(node, "prompt"), text(node, "image_url"), text(node, "frames"), text(node, "seed"), text(node, "output"),
+      row(base, line, text(node, "prompt"), text(node, "image_url"), text(node, "frames"), text(node, "seed"), text(node, "output"),
           text(node, "key"), rows, problems);
     }
     return keysOnce(new Parsed(rows, problems));
@@ -124,7 +127,7 @@ final class BatchFile {
     return value == null || value.isNull() ? null : value.asText();
   }
 
-  private static Parsed csv(String text) {
+  private static Parsed csv(String text, Path base) {
     List<Row> rows = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<List<String>> records = new ArrayList<>();
@@ -160,7 +163,7 @@ final class BatchFile {
         problems.add("line " + line + ": " + fields.size() + " fields, but the header has " + header.size());
         continue;
       }
-      row(line, field(header, fields, "prompt"), field(header, fields, "image_url"), field(header, fields, "frames"),
+      row(base, line, field(header, fields, "prompt"), field(header, fields, "image_url"), field(header, fields, "frames"),
           field(header, fields, "seed"), field(header, fields, "output"), field(header, fields, "key"), rows, problems);
     }
     return keysOnce(new Parsed(rows, problems));
@@ -238,14 +241,20 @@ final class BatchFile {
   }
 
   private static void row(
-      int line, String prompt, String imageUrl, String frames, String seed, String output, String key, List<Row> rows,
+      Path base, int line, String prompt, String imageUrl, String frames, String seed, String output, String key, List<Row> rows,
       List<String> problems) {
     ImageToVideoRequest.Builder request = ImageToVideoRequest.builder();
     List<String> mine = new ArrayList<>();
     if (prompt != null) {
       request.prompt(prompt);
     }
-    if (imageUrl != null) {
+    if (imageUrl != null && !imageUrl.contains("://") && !imageUrl.isBlank()) {
+      Path local = base.resolve(imageUrl.strip()); // a local image, relative to the batch file
+      request.imageFile(local);
+      if (!Files.isRegularFile(local)) {
+        mine.add("image_url: no such file: " + local);
+      }
+    } else if (imageUrl != null) {
       request.imageUrl(imageUrl.strip());
     }
     if (frames != null) {

@@ -17,6 +17,7 @@ import dev.dreamina.errors.CallInterruptedException;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.IdempotencyKeyReusedException;
+import dev.dreamina.errors.ImagePublishException;
 import dev.dreamina.errors.InsufficientBalanceException;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.JobHeldException;
@@ -50,6 +51,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -91,6 +94,7 @@ import picocli.CommandLine.ParentCommand;
       "11:resume left jobs that need you (no request id, a missing folder, not finished)",
       "12:another live instance holds the job(s): resume after the time printed, or --force if it is gone",
       "13:a budget (--budget) refused the submit: nothing was sent",
+      "14:the image could not be published to --image-host: nothing was sent",
       "130:interrupted (Ctrl-C; a batch first lets its submits in flight be answered and journaled)",
       "143:stopped by SIGTERM (as Ctrl-C)"
     })
@@ -116,6 +120,7 @@ public final class DreaminaCli {
   static final int NOT_ALL_FINISHED = 11;
   static final int HELD = 12;
   static final int OVER_BUDGET = 13;
+  static final int IMAGE_HOST = 14;
   static final int INTERRUPTED = 130;
 
   // Global options, accepted before the subcommand or after it.
@@ -151,7 +156,9 @@ public final class DreaminaCli {
           + " A submit that would pass one exits 13, with nothing sent; `dreamina budget` prints each window.")
   List<String> budgets;
 
-  private final Map<String, String> env;
+  @Mixin ImageHostOptions imageHosting;
+
+  final Map<String, String> env;
   /** The journal of the last {@link #open()}, for the leases {@code pending} shows. */
   private SubmissionJournal opened;
   /** Request ids whose videos this process downloaded (another process may download a job too). */
@@ -240,6 +247,9 @@ public final class DreaminaCli {
     if (e instanceof SpendLimitException) {
       return OVER_BUDGET;
     }
+    if (e instanceof ImagePublishException) {
+      return IMAGE_HOST;
+    }
     if (e instanceof NetworkException) {
       return NETWORK;
     }
@@ -313,9 +323,10 @@ public final class DreaminaCli {
     ExampleBackend backend =
         ExampleBackend.open(
             sandbox,
+            imageHosting.location(env) != null,
             env,
             builder -> {
-              builder.jobListener(downloads);
+              imageHosting.apply(builder, env).jobListener(downloads);
               if (lease != null) {
                 builder.journalLease(lease);
               }
@@ -461,8 +472,22 @@ public final class DreaminaCli {
     @Option(names = "--prompt", required = true, description = "Text prompt, at most 800 characters.")
     String prompt;
 
-    @Option(names = "--image-url", required = true, description = "https URL of a JPEG or PNG.")
-    String imageUrl;
+    @ArgGroup(multiplicity = "1")
+    Image image;
+
+    /** The input image: a URL, or a local file the client publishes to --image-host. */
+    static final class Image {
+      @Option(names = "--image-url", required = true, description = "https URL of a JPEG or PNG.")
+      String url;
+
+      @Option(
+          names = "--image",
+          required = true,
+          paramLabel = "FILE",
+          description = "A local JPEG or PNG: checked (as --preflight does), then published to --image-host under its"
+              + " content's hash (once) before the job is submitted with its signed URL.")
+      Path file;
+    }
 
     @Option(names = "--frames", description = "121 (about 5 s) or 241 (about 10 s).")
     Integer frames;
@@ -495,7 +520,11 @@ public final class DreaminaCli {
 
     @Override
     public Integer call() throws Exception {
-      ImageToVideoRequest.Builder builder = ImageToVideoRequest.builder().prompt(prompt).imageUrl(imageUrl);
+      ImageToVideoRequest.Builder builder = ImageToVideoRequest.builder().prompt(prompt).imageUrl(image.url).imageFile(image.file);
+      if (image.file != null && cli.imageHosting.location(cli.env) == null) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--image needs --image-host s3://BUCKET/PREFIX (or $DREAMINA_IMAGE_HOST) to publish it to");
+      }
       if (frames != null) {
         builder.frames(frames);
       }
