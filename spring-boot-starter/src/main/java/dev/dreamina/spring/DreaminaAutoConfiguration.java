@@ -5,6 +5,7 @@ import dev.dreamina.DreaminaClient;
 import dev.dreamina.DreaminaClientBuilder;
 import dev.dreamina.DreaminaClientAsync;
 import dev.dreamina.JobListener;
+import dev.dreamina.images.ImageHost;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.SubmissionJournal;
@@ -119,7 +120,9 @@ public class DreaminaAutoConfiguration {
       DreaminaProperties properties,
       ObjectProvider<SandboxClients> sandbox,
       ObjectProvider<SubmissionJournal> journal,
-      ObjectProvider<JobListener> listeners) {
+      ObjectProvider<JobListener> listeners,
+      ObjectProvider<ImageHost> imageHost,
+      ObjectProvider<DreaminaClientCustomizer> customizers) {
     DreaminaClientBuilder sandboxed = sandbox.getIfAvailable(() -> Optional::empty).builder().orElse(null);
     if (sandboxed == null && properties.getSandbox().isEnabled()) {
       throw new IllegalStateException(
@@ -164,6 +167,9 @@ public class DreaminaAutoConfiguration {
     if (!all.isEmpty()) {
       builder.jobListener(all.size() == 1 ? all.get(0) : new JobListeners(all));
     }
+    imageHost.ifAvailable(builder::imageHost);
+    map.from(properties.getImageHost()::getUrlLifetime).when(Objects::nonNull).to(builder::imageUrlLifetime);
+    customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
   }
 
@@ -190,6 +196,37 @@ public class DreaminaAutoConfiguration {
     options.cancelOnTimeout(await.isCancelOnTimeout());
     options.cancelOnAbort(await.isCancelOnAbort());
     return options.build();
+  }
+
+  /**
+   * The S3 image host, when {@code dreamina-java-s3} is on the class path and {@code
+   * dreamina.image-host.s3.bucket} is set: with the app's {@code S3Client} bean when it has one,
+   * else its {@code AwsCredentialsProvider} bean, else the AWS default chain.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.dreamina.s3.S3ImageHost")
+  static class S3ImageHostConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(name = "dreamina.image-host.s3.bucket")
+    ImageHost dreaminaImageHost(
+        DreaminaProperties properties,
+        ObjectProvider<software.amazon.awssdk.services.s3.S3Client> s3Client,
+        ObjectProvider<software.amazon.awssdk.auth.credentials.AwsCredentialsProvider> credentials) {
+      ImageHostProperties.S3 s3 = properties.getImageHost().getS3();
+      dev.dreamina.s3.S3ImageHost.Builder host =
+          dev.dreamina.s3.S3ImageHost.builder().bucket(s3.getBucket()).prefix(s3.getPrefix()).removeWhenDone(s3.isRemoveWhenDone());
+      software.amazon.awssdk.services.s3.S3Client client = s3Client.getIfUnique();
+      if (client != null) {
+        return host.s3Client(client).build();
+      }
+      PropertyMapper map = PropertyMapper.get();
+      map.from(s3::getRegion).when(Objects::nonNull).to(host::region);
+      map.from(s3::getEndpoint).when(Objects::nonNull).to(host::endpoint);
+      host.pathStyle(s3.isPathStyle());
+      credentials.ifUnique(host::credentials);
+      return host.build();
+    }
   }
 
   /** Gauges of the budgets' windows, with Micrometer and a MeterRegistry. */

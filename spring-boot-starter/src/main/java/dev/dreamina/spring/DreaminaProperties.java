@@ -62,6 +62,10 @@ public class DreaminaProperties {
   private final Sandbox sandbox = new Sandbox();
   private final Endpoint endpoint = new Endpoint();
 
+  /** Where local images are published. */
+  @org.springframework.boot.context.properties.NestedConfigurationProperty
+  private final ImageHostProperties imageHost = new ImageHostProperties();
+
   /** How the client waits for jobs. */
   public static class Await {
     /** The first wait between two status polls. */
@@ -451,6 +455,10 @@ public class DreaminaProperties {
 
   public Endpoint getEndpoint() {
     return endpoint;
+  }
+
+  public ImageHostProperties getImageHost() {
+    return imageHost;
   }
 
   /** Leaves the token out. */

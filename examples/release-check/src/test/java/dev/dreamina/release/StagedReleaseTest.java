@@ -70,6 +70,7 @@ class StagedReleaseTest {
           "dreamina-java-parent", "pom",
           "dreamina-java", "jar",
           "dreamina-java-sandbox", "jar",
+          "dreamina-java-s3", "jar",
           "dreamina-spring-boot-starter", "jar",
           "dreamina-java-bom", "pom");
   /** The module name each published jar has on the module path. */
@@ -77,11 +78,12 @@ class StagedReleaseTest {
       Map.of(
           "dreamina-java", "dev.dreamina",
           "dreamina-java-sandbox", "dev.dreamina.sandbox",
+          "dreamina-java-s3", "dev.dreamina.s3",
           "dreamina-spring-boot-starter", "dev.dreamina.spring");
 
   /** What the nested build needs: the published set's sources, nothing built. */
   private static final List<String> SOURCES =
-      List.of("pom.xml", "LICENSE", "src/main", "parent", "sandbox", "spring-boot-starter", "bom");
+      List.of("pom.xml", "LICENSE", "src/main", "parent", "sandbox", "s3", "spring-boot-starter", "bom");
 
   @Test
   void theStagedReleaseIsCompleteSignedAndChecksummed(@TempDir Path work) throws Exception {
