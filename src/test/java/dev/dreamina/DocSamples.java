@@ -5,6 +5,8 @@ import dev.dreamina.batch.BatchItem;
 import dev.dreamina.batch.BatchOptions;
 import dev.dreamina.batch.BatchReport;
 import dev.dreamina.errors.InvalidRequestException;
+import dev.dreamina.images.ImageHost;
+import dev.dreamina.images.PublishedImage;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
@@ -150,6 +152,21 @@ final class DocSamples {
   /** docs/configuration.md block 1. */
   static void sampleConfiguration1() throws Exception {
     DreaminaClient client = DreaminaClient.builder().fromEnv().wireLog(WireLog.DEBUG).build();
+  }
+
+  /** docs/images.md block 0. */
+  static void sampleImages0(ImageHost host) throws Exception {
+    try (DreaminaClient client = DreaminaClient.builder()
+            .fromEnv()
+            .imageHost(host)                          // where local images go: S3ImageHost, below
+            .build()) {
+        ImageToVideoRequest request = ImageToVideoRequest.builder()
+            .prompt("A slow tracking shot down a sunlit street")
+            .imageFile(Path.of("street.jpg"))         // instead of imageUrl(...)
+            .build();
+        RequestResult done = client.generate(request);
+        PublishedImage published = client.publishImage(Path.of("street.jpg"));  // the publishing step alone
+    }
   }
 
   /** docs/journal.md block 0. */

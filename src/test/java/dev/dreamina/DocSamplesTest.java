@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Every {@code java} block of the README and of the guide ({@code docs/*.md}) is compiled code:
  * in {@link DocSamples}, word for word under a javadoc naming its page, or, when its first line is
- * a comment naming a file of this repository ({@code // examples/…/Foo.java}), in that file (code
+ * a comment naming a file of this repository ({@code // examples/…/Foo.java}, {@code // s3/…}), in that file (code
  * that needs Spring, say, which the SDK's tests do not have). A {@code kotlin} block always names
  * its file, which the test command compiles.
  */
 class DocSamplesTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
-  private static final Pattern FILE_COMMENT = Pattern.compile("// ((?:examples|spring-boot-starter)/\\S+\\.(?:java|kt))\n");
+  private static final Pattern FILE_COMMENT = Pattern.compile("// ((?:examples|spring-boot-starter|s3)/\\S+\\.(?:java|kt))\n");
   private static final Pattern KOTLIN_BLOCK = Pattern.compile("```kotlin\n(.*?)```", Pattern.DOTALL);
   private static final Pattern SAMPLE = Pattern.compile("/\\*\\* (\\S+\\.md) block (\\d+)\\. \\*/\n\\s*static void sample\\w*\\(");
 
