@@ -195,6 +195,65 @@ class S3ImageHostTest {
     }
   }
 
+  /**
+   * A run with the debug wire log on (bodies and headers), a store that refuses, and a job that
+   * fails: no log line and no exception message holds a real signature or the access key, though
+   * the signed URL itself is logged, blanked.
+   */
+  @Test
+  void noLogLineNorMessageShowsARealSignatureOrCredential() throws Exception {
+    Path image = file("e.jpg", TestImages.jpeg(640, 480, 8));
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            lines.add(record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger sdk = java.util.logging.Logger.getLogger("dev.dreamina");
+    sdk.addHandler(capture);
+    List<String> messages = new java.util.ArrayList<>();
+    try (DreaminaClient client = client(s3.host("logged/").build()).wireLog(dev.dreamina.WireLog.DEBUG).build()) {
+      PublishedImage published = client.publishImage(image);
+      sandbox.failNextJob("Content policy");
+      messages.add(assertThrows(GenerationFailedException.class, () -> client.generate(request(image))).getMessage());
+      sandbox.respondWithStatus(400, 1);
+      messages.add(
+          assertThrows(
+                  RuntimeException.class,
+                  () -> client.submit(ImageToVideoRequest.builder().prompt("p").imageUrl(published.url()).build()))
+              .getMessage());
+      try (DreaminaClient refused = client(s3.host("logged/").credentials(
+              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, "wrong-secret")))
+          .build()).wireLog(dev.dreamina.WireLog.DEBUG).build()) {
+        messages.add(
+            assertThrows(ImagePublishException.class, () -> refused.publishImage(TestImages.jpeg(640, 480, 9))).getMessage());
+      }
+    } finally {
+      sdk.removeHandler(capture);
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.contains("X-Amz-Signature=REDACTED")), "the signed URL is logged, blanked: " + lines);
+    for (String text : concat(lines, messages)) {
+      assertFalse(SIGNATURE.matcher(text).find(), text);
+      assertFalse(text.contains(S3TestServer.ACCESS_KEY), text);
+      assertFalse(text.contains(S3TestServer.SECRET_KEY), text);
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   private List<RecordedCall> submits() {
     return sandbox.requests().stream().filter(r -> r.method().equals("POST")).toList();
   }

@@ -1,6 +1,8 @@
 package dev.dreamina.internal.flow;
 
 import dev.dreamina.ImageToVideoRequest;
+import dev.dreamina.RequestResult;
+import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.ImagePublishException;
 import dev.dreamina.errors.InvalidRequestException;
@@ -9,7 +11,9 @@ import dev.dreamina.images.ImageHost;
 import dev.dreamina.images.ImageUploads;
 import dev.dreamina.images.LocalImage;
 import dev.dreamina.images.PublishedImage;
+import dev.dreamina.internal.Futures;
 import dev.dreamina.internal.SignedUrls;
+import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
 import java.io.IOException;
@@ -23,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,12 +72,12 @@ public final class ImagePublisher {
    * images once their job ended, the image is held until {@link #release}, so that no other job
    * of this client removes it first.
    */
-  public Resolved resolveHeld(ImageToVideoRequest request) {
+  private Resolved resolveHeld(ImageToVideoRequest request) {
     return resolve(request, true);
   }
 
   /** A request ready to submit, and the image it holds, when {@link #release} may remove it. */
-  public record Resolved(ImageToVideoRequest request, @Nullable PublishedImage held) {}
+  private record Resolved(ImageToVideoRequest request, @Nullable PublishedImage held) {}
 
   private Resolved resolve(ImageToVideoRequest request, boolean hold) {
     if (request.imageFile().isEmpty()) {
@@ -107,12 +112,78 @@ public final class ImagePublisher {
   }
 
   /**
+   * Runs a job that this client waits for ({@code generate}) on the request with its local image
+   * published, holding the image until the job ends; then, when the host removes images, removes
+   * it ({@link #release}).
+   */
+  public RequestResult holding(ImageToVideoRequest request, Function<ImageToVideoRequest, RequestResult> job) {
+    Resolved resolved = resolveHeld(request);
+    RequestResult result = null;
+    RuntimeException failure = null;
+    try {
+      result = job.apply(resolved.request());
+      return result;
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
+    } finally {
+      release(resolved, result, failure);
+    }
+  }
+
+  /** {@link #holding}, publishing on the runtime's blocking executor; the release happens before the future completes. */
+  public CompletableFuture<RequestResult> holdingAsync(
+      ImageToVideoRequest request, ClientRuntime runtime, Function<ImageToVideoRequest, CompletableFuture<RequestResult>> job) {
+    CompletableFuture<RequestResult> generated = new CompletableFuture<>();
+    runtime.blocking(() -> resolveHeld(request))
+        .whenComplete(
+            (resolved, failure) -> {
+              if (failure != null) {
+                generated.completeExceptionally(Futures.unwrap(failure));
+                return;
+              }
+              CompletableFuture<RequestResult> running = job.apply(resolved.request());
+              Futures.cancelTogether(generated, running);
+              running.whenComplete(
+                  (result, jobFailure) -> {
+                    Throwable why = jobFailure == null ? null : Futures.unwrap(jobFailure);
+                    runtime.blocking(
+                            () -> {
+                              release(resolved, result, why);
+                              return null;
+                            })
+                        .whenComplete(
+                            (released, never) -> {
+                              if (why == null) {
+                                generated.complete(result);
+                              } else {
+                                generated.completeExceptionally(why);
+                              }
+                            });
+                  });
+            });
+    return generated;
+  }
+
+  /**
+   * The job's outcome: ended when it has a result or failed ({@link GenerationFailedException});
+   * any other failure (a timed-out wait, a submit without an answer) leaves its outcome unknown.
+   */
+  private void release(Resolved resolved, @Nullable RequestResult result, @Nullable Throwable failure) {
+    String job =
+        result != null
+            ? result.requestId()
+            : failure instanceof DreaminaException e ? e.requestId().orElse("a job not submitted") : "a job not submitted";
+    release(resolved, job, result != null || failure instanceof GenerationFailedException);
+  }
+
+  /**
    * Lets go of a {@link #resolveHeld} image: once no job of this client holds it, and when its job
    * ended (its video made, or failed, or cancelled: RunComfy has fetched the image, or never
    * will), the host removes it. A job whose outcome is not known (a submit without an answer, a
    * wait that timed out) keeps it, for a resume; a bucket lifecycle rule removes it later.
    */
-  public void release(Resolved resolved, String job, boolean ended) {
+  void release(Resolved resolved, String job, boolean ended) {
     PublishedImage image = resolved.held();
     if (image == null || host == null) {
       return;

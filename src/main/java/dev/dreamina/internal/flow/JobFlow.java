@@ -154,9 +154,7 @@ public final class JobFlow {
 
   private Answered<Submission> submit(ImageToVideoRequest given, Path downloadTo, boolean preflight, boolean keepLease) {
     ImageToVideoRequest request = images.resolve(given);
-    if (request != given) {
-      preflight = false; // its bytes were checked before they were published
-    }
+    preflight &= request == given; // a local image's bytes were checked before they were published
     Optional<IdempotencyKeys.Reuse> reuse = key == null ? journal.keys().reuse(request) : Optional.empty();
     if (reuse.isPresent()) {
       return reuse.get().job().isPresent()
@@ -390,30 +388,20 @@ public final class JobFlow {
   // ---- generate: submit, await, and a completed result must carry a video ---------------------------
 
   /**
-   * Submits and waits. A local image is published first and held ({@link
-   * ImagePublisher#resolveHeld}) until the job ends, when a host that removes images removes it.
+   * Submits and waits. A local image is published first and held ({@link ImagePublisher#holding})
+   * until the job ends, when a host that removes images removes it.
    */
   public RequestResult generate(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
-    ImagePublisher.Resolved resolved = images.resolveHeld(request);
-    String requestId = null;
-    boolean ended = false;
+    if (request.imageFile().isPresent()) {
+      return images.holding(request, published -> generate(published, downloadTo, options, false));
+    }
+    Submission submission = submit(request, downloadTo, preflight, true).value();
     try {
-      Submission submission = submit(resolved.request(), downloadTo, preflight && resolved.request() == request, true).value();
-      requestId = submission.requestId();
-      RequestResult result = await(requestId, options);
-      ended = true;
-      return withVideo(result);
-    } catch (GenerationFailedException failed) {
-      ended = true;
-      throw failed;
+      return withVideo(await(submission.requestId(), options));
     } catch (InvalidResponseException noVideo) {
-      if (requestId != null) {
-        journal.stoppedWorking(requestId);
-      }
+      journal.stoppedWorking(submission.requestId());
       throw noVideo;
-    } finally {
-      images.release(resolved, requestId == null ? "a job not submitted" : requestId, ended);
     }
   }
 
@@ -426,40 +414,7 @@ public final class JobFlow {
   public CompletableFuture<RequestResult> generateAsync(
       ImageToVideoRequest request, Path downloadTo, AwaitOptions options, boolean preflight) {
     if (request.imageFile().isPresent()) {
-      CompletableFuture<RequestResult> generated = new CompletableFuture<>();
-      runtime.blocking(() -> images.resolveHeld(request))
-          .whenComplete(
-              (resolved, failure) -> {
-                if (failure != null) {
-                  generated.completeExceptionally(Futures.unwrap(failure));
-                  return;
-                }
-                CompletableFuture<RequestResult> job = generateAsync(resolved.request(), downloadTo, options, false);
-                Futures.cancelTogether(generated, job);
-                job.whenComplete(
-                    (result, jobFailure) -> {
-                      Throwable why = jobFailure == null ? null : Futures.unwrap(jobFailure);
-                      boolean ended = why == null || why instanceof GenerationFailedException;
-                      String id =
-                          result != null
-                              ? result.requestId()
-                              : why instanceof DreaminaException e ? e.requestId().orElse("a job not submitted") : "a job";
-                      runtime.blocking(
-                              () -> {
-                                images.release(resolved, id, ended); // before the caller sees the outcome
-                                return null;
-                              })
-                          .whenComplete(
-                              (released, never) -> {
-                                if (why == null) {
-                                  generated.complete(result);
-                                } else {
-                                  generated.completeExceptionally(why);
-                                }
-                              });
-                    });
-              });
-      return generated;
+      return images.holdingAsync(request, runtime, published -> generateAsync(published, downloadTo, options, false));
     }
     CompletableFuture<RequestResult> generated = new CompletableFuture<>();
     submitAsync(request, downloadTo, preflight, true, null)
