@@ -354,12 +354,8 @@ class BatchCommandTest {
     sandbox.holdSubmitAnswers();
     Process child =
         CliProcess.start(env(), log, "--journal", journal.toString(), "batch", csv.toString(), "--out", videos.toString(), "--concurrency", "3");
+    CliProcess.untilSubmitted(sandbox, 3, log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (sandbox.submitCount() < 3 && System.nanoTime() < deadline) {
-      Thread.sleep(10); // until three paid jobs exist whose answers are on their way, not a backoff
-    }
-    assertEquals(3, sandbox.submitCount(), Files.readString(log));
-
     assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(child.pid())).start().waitFor());
     while (!Files.readString(log).contains("stopping: no new submits") && System.nanoTime() < deadline) {
       Thread.sleep(10); // until the child has stopped submitting, not a backoff

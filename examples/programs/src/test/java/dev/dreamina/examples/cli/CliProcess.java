@@ -48,4 +48,16 @@ final class CliProcess {
     shell.environment().putAll(env);
     return shell.start();
   }
+
+  /**
+   * Waits (at most 60 s) until the sandbox made {@code count} paid jobs, their answers held back by
+   * {@code holdSubmitAnswers()}, then checks it did: polling for a state, not a backoff.
+   */
+  static void untilSubmitted(dev.dreamina.sandbox.RunComfySandbox sandbox, int count, Path log) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (sandbox.submitCount() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(count, sandbox.submitCount(), java.nio.file.Files.readString(log));
+  }
 }

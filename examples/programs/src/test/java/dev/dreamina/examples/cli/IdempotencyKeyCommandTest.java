@@ -84,11 +84,7 @@ class IdempotencyKeyCommandTest {
     sandbox.holdSubmitAnswers();
     Path video = dir.resolve("order-9.mp4");
     Process first = generate(video, dir.resolve("1.log"), "order-9", "a lighthouse");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (sandbox.submitCount() < 1 && System.nanoTime() < deadline) {
-      Thread.sleep(10); // until the submit made its job, its answer held back: not a backoff
-    }
-    assertEquals(1, sandbox.submitCount(), Files.readString(dir.resolve("1.log")));
+    CliProcess.untilSubmitted(sandbox, 1, dir.resolve("1.log"));
     first.destroyForcibly(); // SIGKILL
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
     sandbox.releaseSubmitAnswers();

@@ -148,11 +148,7 @@ class ImageHostCommandTest {
     sandbox.holdSubmitAnswers();
     String[] generate = {"generate", "--prompt", "p", "--image", "photo.jpg", "-o", "v.mp4", "--idempotency-key", "order-7"};
     Process first = start("1.log", generate);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (sandbox.submitCount() < 1 && System.nanoTime() < deadline) {
-      Thread.sleep(10); // until the submit made its job, its answer held back: not a backoff
-    }
-    assertEquals(1, sandbox.submitCount(), Files.readString(dir.resolve("1.log")));
+    CliProcess.untilSubmitted(sandbox, 1, dir.resolve("1.log"));
     first.destroyForcibly(); // SIGKILL
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
     sandbox.releaseSubmitAnswers();
