@@ -27,6 +27,7 @@ import dev.dreamina.errors.PermissionDeniedException;
 import dev.dreamina.errors.SpendLimitException;
 import dev.dreamina.errors.SubmissionUnknownException;
 import dev.dreamina.examples.ExampleBackend;
+import dev.dreamina.images.LocalImage;
 import dev.dreamina.journal.FileSubmissionJournal;
 import dev.dreamina.journal.JdbcSubmissionJournal;
 import dev.dreamina.journal.JournalEntry;
@@ -35,6 +36,7 @@ import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -537,7 +539,7 @@ public final class DreaminaCli {
         if (idempotencyKey != null) {
           client = client.withOptions(o -> o.idempotencyKey(idempotencyKey));
           Optional<JournalEntry> known = client.journalEntryForKey(idempotencyKey);
-          if (output != null && known.isPresent() && downloadedTo(known.get(), output) && known.get().request().equals(request)) {
+          if (output != null && known.isPresent() && downloadedTo(known.get(), output) && sameRequest(known.get().request(), request)) {
             cli.out.println("request_id: " + known.get().requestId().orElseThrow());
             cli.out.println("already downloaded: " + output.toAbsolutePath());
             return 0;
@@ -557,6 +559,24 @@ public final class DreaminaCli {
     }
 
     /** Whether the entry records its video downloaded to {@code output}, and the file is there. */
+    /**
+     * Whether the journaled request is this one: for a local image, the journal holds the URL it
+     * was published at, named by the image's content, so the file's content is compared with it.
+     */
+    private static boolean sameRequest(ImageToVideoRequest journaled, ImageToVideoRequest request) {
+      if (request.imageFile().isEmpty()) {
+        return journaled.equals(request);
+      }
+      try {
+        String name = LocalImage.read(request.imageFile().get()).name();
+        String anyUrl = "https://image/";
+        return journaled.imageUrl().getPath().endsWith("/" + name)
+            && journaled.toBuilder().imageUrl(anyUrl).build().equals(request.toBuilder().imageFile(null).imageUrl(anyUrl).build());
+      } catch (IOException | IllegalArgumentException unreadable) {
+        return false; // then the submit checks it, and says why
+      }
+    }
+
     private static boolean downloadedTo(JournalEntry entry, Path output) {
       return entry.state() == JournalEntry.State.DOWNLOADED
           && entry.target().equals(Optional.of(output.toAbsolutePath()))

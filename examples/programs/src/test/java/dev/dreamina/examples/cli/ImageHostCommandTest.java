@@ -98,9 +98,12 @@ class ImageHostCommandTest {
     assertEquals(Set.of("dreamina/" + sha256(jpeg) + ".jpg"), s3.keys());
     assertEquals(1, s3.puts());
 
-    run(0, "2.log", "generate", "--prompt", "a road", "--image", "photo.jpg", "-o", "road.mp4");
+    run(0, "2.log", "generate", "--prompt", "a road", "--image", "photo.jpg", "-o", "road.mp4", "--idempotency-key", "road-1");
     assertEquals(1, s3.puts(), "the same image is not uploaded again");
     assertEquals(2, sandbox.submitCount());
+    String again = run(0, "3.log", "generate", "--prompt", "a road", "--image", "photo.jpg", "-o", "road.mp4", "--idempotency-key", "road-1");
+    assertTrue(again.contains("already downloaded: " + dir.resolve("road.mp4")), again);
+    assertEquals(2, sandbox.submitRequestCount(), "the key's job, nothing sent");
     String journal = Files.readString(dir.resolve("journal.json"));
     assertTrue(journal.contains("/images/dreamina/" + sha256(jpeg) + ".jpg"), journal);
     assertFalse(journal.contains("X-Amz-"), "the journal keeps the object, not its signature: " + journal);
