@@ -1,11 +1,10 @@
 package dev.dreamina;
 
 import dev.dreamina.errors.InvalidRequestException;
-import dev.dreamina.internal.validation.RequestValidation;
 import dev.dreamina.internal.SignedUrls;
+import dev.dreamina.internal.validation.RequestValidation;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;

@@ -10,26 +10,21 @@ import dev.dreamina.Status;
 import dev.dreamina.Submission;
 import dev.dreamina.errors.DreaminaException;
 import dev.dreamina.errors.GenerationFailedException;
-import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidResponseException;
 import dev.dreamina.errors.JournalException;
 import dev.dreamina.internal.Events;
 import dev.dreamina.internal.Futures;
 import dev.dreamina.internal.http.Answered;
 import dev.dreamina.internal.http.ClientRuntime;
-import dev.dreamina.internal.http.Downloader;
 import dev.dreamina.internal.http.Poller;
 import dev.dreamina.internal.http.RunComfyApi;
 import dev.dreamina.journal.JournalEntry;
 import dev.dreamina.journal.SpendWindow;
 import dev.dreamina.journal.SubmissionJournal;
 import dev.dreamina.preflight.ImagePreflight;
-import dev.dreamina.preflight.PreflightReport;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +49,7 @@ public final class JobFlow {
   private final ClientRuntime runtime;
   private final RunComfyApi api;
   private final Poller poller;
-  private final Downloader downloader;
+  private final VideoDownloads downloads;
   private final ImagePreflight imagePreflight;
   private final Events events;
   private final JournalRecorder journal;
@@ -104,7 +99,7 @@ public final class JobFlow {
     this.runtime = runtime;
     this.api = runtime.api();
     this.poller = runtime.poller();
-    this.downloader = runtime.downloader();
+    this.downloads = new VideoDownloads(runtime.downloader(), runtime.events(), journal, key);
     this.imagePreflight = runtime.imagePreflight();
     this.events = runtime.events();
     this.spend = spend;
@@ -474,75 +469,24 @@ public final class JobFlow {
     return result;
   }
 
-  // ---- download, and the journal's record of it --------------------------------------------------
+  // ---- download, and the journal's record of it (VideoDownloads) ---------------------------------
 
   /** A video by its URL, no job known: told to the listener as a download without a request id. */
   public Path download(URI url, Path target, DownloadProgress progress) {
-    long start = events.nanoTime();
-    downloader.download(url, target, progress, null);
-    told(null, target, start);
-    return target;
+    return downloads.download(url, target, progress);
   }
 
   public Path download(RequestResult result, Path target, DownloadProgress progress) {
-    journal.checkNotLost(result.requestId());
-    long start = events.nanoTime();
-    try {
-      downloader.download(withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
-    } catch (RuntimeException e) {
-      downloaded(result.requestId(), target, e);
-      throw e;
-    }
-    downloaded(result.requestId(), target, null);
-    told(result.requestId(), target, start);
-    return target;
-  }
-
-  private void downloaded(String requestId, Path target, RuntimeException failure) {
-    if (key == null) {
-      journal.downloaded(requestId, target, failure);
-    } else {
-      journal.downloadedForKey(requestId, target, failure);
-    }
-  }
-
-  private void told(String requestId, Path target, long start) {
-    if (events.enabled()) {
-      events.downloaded(requestId, sizeOf(target), start);
-    }
-  }
-
-  private static long sizeOf(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return -1;
-    }
+    return downloads.download(withVideo(result), target, progress);
   }
 
   public RequestResult generateAndDownload(
       ImageToVideoRequest request, Path target, AwaitOptions options, boolean preflight) {
     RequestResult result = generate(request, target, options, preflight);
-    if (!downloadedBefore(result.requestId(), target)) {
+    if (!downloads.downloadedBefore(result.requestId(), target)) {
       download(result, target, null);
     }
     return result;
-  }
-
-  /**
-   * Whether the journal has this keyed flow's job downloaded to {@code target} already, and the
-   * file is there: a call repeated with its idempotency key then fetches nothing. Always {@code
-   * false} without a key (no I/O then); blocking, a keyed read, with one.
-   */
-  private boolean downloadedBefore(String requestId, Path target) {
-    if (key == null) {
-      return false;
-    }
-    Optional<JournalEntry> entry = journal.byRequestId(requestId);
-    return entry.isPresent()
-        && entry.get().state() == JournalEntry.State.DOWNLOADED
-        && entry.get().target().equals(Optional.of(target.toAbsolutePath()))
-        && Files.isRegularFile(target);
   }
 
   public CompletableFuture<RequestResult> generateAndDownloadAsync(
@@ -560,7 +504,7 @@ public final class JobFlow {
         job.thenCompose(
             result ->
                 runtime
-                    .blocking(() -> downloadedBefore(result.requestId(), target) ? target : download(result, target, null))
+                    .blocking(() -> downloads.downloadedBefore(result.requestId(), target) ? target : download(result, target, null))
                     .thenApply(path -> result));
     Futures.cancelTogether(downloaded, job);
     downloaded.whenComplete(
