@@ -2,7 +2,6 @@ package dev.dreamina.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dreamina.DreaminaClient;
 import dev.dreamina.DreaminaClientBuilder;
@@ -12,7 +11,6 @@ import dev.dreamina.batch.BatchItem;
 import dev.dreamina.batch.BatchOptions;
 import dev.dreamina.batch.BatchOutcome;
 import dev.dreamina.batch.BatchOutcome.Kind;
-import dev.dreamina.batch.BatchProgress;
 import dev.dreamina.batch.BatchReport;
 import dev.dreamina.examples.ExampleBackend;
 import dev.dreamina.journal.JournalEntry;
@@ -371,13 +369,13 @@ final class BatchCommand implements Callable<Integer> {
             .resume(resume)
             .onProgress(p -> {
               if (terminal && !json) {
-                cli.out.print("\r" + bar(p));
+                cli.out.print("\r" + BatchOutput.bar(p));
                 cli.out.flush();
               }
             })
             .onOutcome(o -> {
               if (!terminal && !json) {
-                cli.out.println(line(o));
+                cli.out.println(BatchOutput.line(o));
               }
             })
             .build();
@@ -397,7 +395,7 @@ final class BatchCommand implements Callable<Integer> {
       cli.out.println();
     }
     if (report != null) {
-      writeReport(done, report);
+      BatchOutput.writeReport(done, report);
     }
     if (json) {
       cli.out.println(summaryJson(done, client));
@@ -418,26 +416,6 @@ final class BatchCommand implements Callable<Integer> {
     return out.resolve(row.output() != null ? row.output() : "line-" + row.line() + ".mp4").toAbsolutePath().normalize();
   }
 
-  static String bar(BatchProgress p) {
-    return String.format(
-        Locale.ROOT,
-        "done %d/%d  running %d  queued %d  failed %d  %s USD  %s  ETA %s   ",
-        p.done(), p.total(), p.running(), p.queued(), p.failed(), p.spendCommitted().toPlainString(),
-        clock(p.elapsed()), p.remaining().map(BatchCommand::clock).orElse("--:--"));
-  }
-
-  private static String clock(Duration d) {
-    long s = d.toSeconds();
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
-  }
-
-  private static String line(BatchOutcome o) {
-    return o.key() + ": " + o.kind().name().toLowerCase(Locale.ROOT)
-        + o.requestId().map(id -> " " + id).orElse("")
-        + o.file().map(f -> " -> " + f).orElse("")
-        + o.detail().map(d -> " (" + d + ")").orElse("");
-  }
-
   private void summary(BatchReport done, DreaminaClient client) {
     cli.out.println("outcome                 rows");
     done.counts().forEach((kind, n) -> cli.out.println(String.format(Locale.ROOT, "%-22s %5d", kind.name().toLowerCase(Locale.ROOT), n)));
@@ -451,7 +429,7 @@ final class BatchCommand implements Callable<Integer> {
           + now.add(spentEarlier).toPlainString() + " USD (estimates: " + now.toPlainString() + " by this run"
           + (spentEarlier.signum() > 0 ? ", " + spentEarlier.toPlainString() + " by earlier runs" : "") + ")");
     }
-    cli.out.println("took " + clock(done.elapsed()));
+    cli.out.println("took " + BatchOutput.clock(done.elapsed()));
     if (report != null) {
       cli.out.println("report: " + report.toAbsolutePath());
     }
@@ -530,39 +508,6 @@ final class BatchCommand implements Callable<Integer> {
   /** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
   static String shellWord(String word) {
     return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
-  }
-
-  /** One row per outcome: line, outcome, request_id, file, cost, detail. */
-  static void writeReport(BatchReport done, Path report) throws IOException {
-    if (report.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      StringBuilder csv = new StringBuilder("line,outcome,request_id,file,cost,detail\n");
-      for (BatchOutcome o : done.outcomes()) {
-        csv.append(o.key().substring("line ".length())).append(',')
-            .append(o.kind().name().toLowerCase(Locale.ROOT)).append(',')
-            .append(o.requestId().orElse("")).append(',')
-            .append(quote(o.file().map(Path::toString).orElse(""))).append(',')
-            .append(o.cost().map(BigDecimal::toPlainString).orElse("")).append(',')
-            .append(quote(o.detail().orElse(""))).append('\n');
-      }
-      Files.writeString(report, csv);
-      return;
-    }
-    ObjectMapper json = new ObjectMapper();
-    ArrayNode rows = json.createArrayNode();
-    for (BatchOutcome o : done.outcomes()) {
-      ObjectNode row = rows.addObject();
-      row.put("line", Integer.parseInt(o.key().substring("line ".length())));
-      row.put("outcome", o.kind().name().toLowerCase(Locale.ROOT));
-      o.requestId().ifPresentOrElse(id -> row.put("request_id", id), () -> row.putNull("request_id"));
-      o.file().ifPresentOrElse(f -> row.put("file", f.toString()), () -> row.putNull("file"));
-      o.cost().ifPresentOrElse(c -> row.put("cost", c), () -> row.putNull("cost"));
-      o.detail().ifPresentOrElse(d -> row.put("detail", d), () -> row.putNull("detail"));
-    }
-    json.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), rows);
-  }
-
-  private static String quote(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
   }
 
   private static String abbreviate(String prompt) {

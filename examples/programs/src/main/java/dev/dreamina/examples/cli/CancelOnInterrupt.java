@@ -39,7 +39,7 @@ final class CancelOnInterrupt {
         case CANCELLATION_REQUESTED ->
             err.println("Cancellation requested but not confirmed: the job may still run and be charged.");
         default ->
-            err.println("Not cancelled (" + DreaminaCli.describe(result) + "): the job keeps running and is charged.");
+            err.println("Not cancelled (" + JobCommands.describe(result) + "): the job keeps running and is charged.");
       }
     } catch (DreaminaException e) {
       err.println("The cancel failed (" + e.getMessage() + "); the job may still be running.");

@@ -188,9 +188,9 @@ class BatchCommandTest {
   void theTerminalBarShowsEveryCountSpendTimeAndEta() {
     BatchProgress progress =
         new BatchProgress(10, 3, 1, 2, 5, 4, new BigDecimal("3.00"), Duration.ofSeconds(65), Optional.of(Duration.ofSeconds(130)));
-    assertEquals("done 3/10  running 2  queued 5  failed 1  3.00 USD  01:05  ETA 02:10   ", BatchCommand.bar(progress));
+    assertEquals("done 3/10  running 2  queued 5  failed 1  3.00 USD  01:05  ETA 02:10   ", BatchOutput.bar(progress));
     BatchProgress starting = new BatchProgress(10, 0, 0, 4, 6, 4, BigDecimal.ZERO, Duration.ofSeconds(1), Optional.empty());
-    assertTrue(BatchCommand.bar(starting).contains("ETA --:--"), BatchCommand.bar(starting));
+    assertTrue(BatchOutput.bar(starting).contains("ETA --:--"), BatchOutput.bar(starting));
   }
 
   @Test
