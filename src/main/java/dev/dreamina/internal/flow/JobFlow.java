@@ -477,7 +477,7 @@ public final class JobFlow {
   }
 
   public Path download(RequestResult result, Path target, DownloadProgress progress) {
-    return downloads.download(withVideo(result), target, progress);
+    return downloads.download(result, target, progress);
   }
 
   public RequestResult generateAndDownload(

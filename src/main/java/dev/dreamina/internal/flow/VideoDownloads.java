@@ -37,12 +37,12 @@ final class VideoDownloads {
     return target;
   }
 
-  /** A job's video, which its result carries ({@link JobFlow#withVideo}), journaled. */
+  /** A job's video, journaled; a result without one fails as {@link JobFlow#withVideo} says. */
   Path download(RequestResult result, Path target, DownloadProgress progress) {
     journal.checkNotLost(result.requestId());
     long start = events.nanoTime();
     try {
-      downloader.download(result.videoUrl().orElseThrow(), target, progress, result.requestId());
+      downloader.download(JobFlow.withVideo(result).videoUrl().orElseThrow(), target, progress, result.requestId());
     } catch (RuntimeException e) {
       downloaded(result.requestId(), target, e);
       throw e;
