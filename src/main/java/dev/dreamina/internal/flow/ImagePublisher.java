@@ -2,8 +2,8 @@ package dev.dreamina.internal.flow;
 
 import dev.dreamina.ImageToVideoRequest;
 import dev.dreamina.RequestResult;
-import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.DreaminaException;
+import dev.dreamina.errors.GenerationFailedException;
 import dev.dreamina.errors.ImagePublishException;
 import dev.dreamina.errors.InvalidRequestException;
 import dev.dreamina.errors.InvalidRequestException.Violation;
@@ -17,10 +17,10 @@ import dev.dreamina.internal.http.ClientRuntime;
 import dev.dreamina.preflight.ImagePreflight;
 import dev.dreamina.preflight.PreflightReport;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +85,7 @@ public final class ImagePublisher {
     }
     Path file = request.imageFile().get();
     ImageHost to = host(file.toString());
-    checked(preflight.check(file));
-    LocalImage image;
-    try {
-      image = LocalImage.read(file);
-    } catch (IOException | IllegalArgumentException e) { // it changed since the preflight read it
-      throw new InvalidRequestException(List.of(new Violation("image_urls", "could not read " + file + ": " + e.getMessage())));
-    }
+    LocalImage image = checkedRead(file);
     boolean held = hold && to.removesWhenDone();
     if (held) {
       synchronized (holds) {
@@ -183,7 +177,7 @@ public final class ImagePublisher {
    * will), the host removes it. A job whose outcome is not known (a submit without an answer, a
    * wait that timed out) keeps it, for a resume; a bucket lifecycle rule removes it later.
    */
-  void release(Resolved resolved, String job, boolean ended) {
+  private void release(Resolved resolved, String job, boolean ended) {
     PublishedImage image = resolved.held();
     if (image == null || host == null) {
       return;
@@ -206,12 +200,7 @@ public final class ImagePublisher {
   /** {@code client.publishImage(file)}: checked, then published. */
   public PublishedImage publish(Path file) {
     ImageHost to = host(file.toString());
-    checked(preflight.check(file));
-    try {
-      return publish(to, LocalImage.read(file));
-    } catch (IOException e) {
-      throw new ImagePublishException("Could not read " + file + ": " + e.getMessage(), to.location(), e);
-    }
+    return publish(to, checkedRead(file));
   }
 
   /** {@code client.publishImage(bytes)}: checked, then published. */
@@ -219,11 +208,6 @@ public final class ImagePublisher {
     ImageHost to = host("the image");
     checked(preflight.check(image));
     return publish(to, LocalImage.of(image));
-  }
-
-  /** Whether a host is set. */
-  public boolean hasHost() {
-    return host != null;
   }
 
   /** One hold fewer; whether it was the last. Called holding {@link #holds}. */
@@ -235,12 +219,26 @@ public final class ImagePublisher {
     return true;
   }
 
+  /**
+   * The file, checked with the image preflight and read.
+   *
+   * @throws InvalidRequestException when it fails the preflight, or changed since it was checked
+   */
+  private LocalImage checkedRead(Path file) {
+    checked(preflight.check(file));
+    try {
+      return LocalImage.read(file);
+    } catch (IOException | IllegalArgumentException e) { // it changed since the preflight read it
+      throw new InvalidRequestException(List.of(new Violation("image_urls", "could not read " + file + ": " + e.getMessage())));
+    }
+  }
+
   private ImageHost host(String what) {
     if (host == null) {
       throw new IllegalStateException(
-          "The request's image is a local file ("
+          "A local image ("
               + what
-              + "), which the client publishes to its image host, and it has none: set one with"
+              + ") is published to the client's image host, and this client has none: set one with"
               + " DreaminaClientBuilder.imageHost(...) (S3ImageHost, in dreamina-java-s3, for S3, R2 or MinIO),"
               + " or publish the image yourself and give its URL. Nothing was uploaded or submitted.");
     }

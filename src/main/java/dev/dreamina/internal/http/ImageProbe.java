@@ -1,7 +1,7 @@
 package dev.dreamina.internal.http;
 
-import dev.dreamina.internal.SignedUrls;
 import dev.dreamina.errors.CallInterruptedException;
+import dev.dreamina.internal.SignedUrls;
 import dev.dreamina.internal.wire.Urls;
 import dev.dreamina.preflight.PreflightReport.Format;
 import java.io.ByteArrayInputStream;

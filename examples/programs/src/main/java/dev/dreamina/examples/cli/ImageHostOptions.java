@@ -3,6 +3,7 @@ package dev.dreamina.examples.cli;
 import dev.dreamina.DreaminaClientBuilder;
 import dev.dreamina.s3.S3ImageHost;
 import java.net.URI;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -37,13 +38,13 @@ final class ImageHostOptions {
   boolean pathStyle;
 
   /** The host's location: --image-host, else $DREAMINA_IMAGE_HOST, else null. */
-  String location(java.util.Map<String, String> env) {
+  String location(Map<String, String> env) {
     String fromEnv = env.get("DREAMINA_IMAGE_HOST");
     return imageHost != null ? imageHost : fromEnv == null || fromEnv.isBlank() ? null : fromEnv.strip();
   }
 
   /** Sets the builder's image host, when one is named. */
-  DreaminaClientBuilder apply(DreaminaClientBuilder builder, java.util.Map<String, String> env) {
+  DreaminaClientBuilder apply(DreaminaClientBuilder builder, Map<String, String> env) {
     String location = location(env);
     if (location == null) {
       return builder;
